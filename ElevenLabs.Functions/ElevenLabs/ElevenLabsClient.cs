@@ -1,0 +1,79 @@
+using System.Text.Json;
+using System.Web;
+using Microsoft.Extensions.Logging;
+using Polly.Timeout;
+
+namespace ElevenLabs.Functions.ElevenLabs;
+
+/// <summary>The ElevenLabs API, as far as this app uses it. A typed client: resilience and the key come from its handlers.</summary>
+public sealed partial class ElevenLabsClient(HttpClient http, ILogger<ElevenLabsClient> logger)
+{
+    /// <summary>A single-use signed URL for the agent, carrying ElevenLabs' conversation id.</summary>
+    /// <exception cref="ElevenLabsException">ElevenLabs gave no signed URL.</exception>
+    public async Task<SignedUrl> GetSignedUrlAsync(string agentId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(agentId);
+        var path = $"v1/convai/conversation/get-signed-url?agent_id={Uri.EscapeDataString(agentId)}&include_conversation_id=true";
+        using var response = await SendAsync(path, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ElevenLabsErrors.ReadAsync(response, cancellationToken);
+        }
+
+        var body = await ReadSignedUrlAsync(response, cancellationToken);
+        if (body?.SignedUrl is not { } url || !IsWebSocketUrl(url))
+        {
+            throw new ElevenLabsException(ElevenLabsFailure.InvalidResponse, "ElevenLabs answered without a usable signed_url.", response.StatusCode);
+        }
+
+        var signed = new SignedUrl(url, body.ConversationId ?? ConversationIdFromUrl(url));
+        LogSignedUrl(logger, signed.Redacted, signed.ConversationId);
+        return signed;
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            throw new ElevenLabsException(ElevenLabsFailure.Timeout, "ElevenLabs did not answer in time.", innerException: ex);
+        }
+        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ElevenLabsException(ElevenLabsFailure.Timeout, "ElevenLabs did not answer in time.", innerException: ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new ElevenLabsException(ElevenLabsFailure.Unreachable, $"ElevenLabs could not be reached: {ex.HttpRequestError}.", innerException: ex);
+        }
+    }
+
+    private static async Task<SignedUrlResponse?> ReadSignedUrlAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            return await JsonSerializer.DeserializeAsync(stream, ElevenLabsJsonContext.Default.SignedUrlResponse, cancellationToken);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsWebSocketUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == "wss" || uri.Scheme == "ws");
+
+    private static string? ConversationIdFromUrl(string url)
+    {
+        var query = new Uri(url).Query;
+        var id = HttpUtility.ParseQueryString(query)["conversation_id"];
+        return string.IsNullOrEmpty(id) ? null : id;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "ElevenLabs issued signed URL {SignedUrl} for ElevenLabs conversation {ElevenLabsConversationId}")]
+    private static partial void LogSignedUrl(ILogger logger, string signedUrl, string? elevenLabsConversationId);
+}

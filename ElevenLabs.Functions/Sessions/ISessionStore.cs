@@ -1,0 +1,25 @@
+namespace ElevenLabs.Functions.Sessions;
+
+/// <summary>Where sessions live. Implementations: in memory, Firestore.</summary>
+public interface ISessionStore
+{
+    /// <summary>A name for logs and start-up messages.</summary>
+    string Name { get; }
+
+    /// <summary>Stores a new session; never overwrites one.</summary>
+    /// <exception cref="SessionConflictException">A session with that id exists.</exception>
+    /// <exception cref="SessionStoreException">The store failed.</exception>
+    Task<string> CreateAsync(Session session, CancellationToken cancellationToken = default);
+
+    /// <summary>The session, or null when there is none with that id.</summary>
+    Task<StoredSession?> GetAsync(string conversationId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes only the fields <paramref name="changes"/> names, and only to an existing session.
+    /// With <paramref name="expectedVersion"/>, only when the stored session is still that version.
+    /// </summary>
+    /// <returns>The new version.</returns>
+    /// <exception cref="SessionNotFoundException">No session has that id.</exception>
+    /// <exception cref="SessionConflictException">The session changed since <paramref name="expectedVersion"/>.</exception>
+    Task<string> UpdateAsync(string conversationId, SessionChanges changes, string? expectedVersion = null, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,169 @@
+using System.Text.Json;
+using ElevenLabs.Functions.ElevenLabs;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ElevenLabs.Functions.Sessions;
+
+/// <summary>What a client asks for when it starts a session.</summary>
+public sealed record NewSession(string? UserId, string? CandidateId, string? JobId, JsonElement Metadata);
+
+/// <summary>A session together with the signed URL the client connects with.</summary>
+public sealed record SessionWithUrl(Session Session, SignedUrl SignedUrl);
+
+/// <summary>The use cases: create a session, issue a fresh signed URL for it, end it.</summary>
+public sealed partial class SessionService(
+    ISessionStore store,
+    ElevenLabsClient elevenLabs,
+    IOptionsMonitor<ElevenLabsOptions> options,
+    TimeProvider time,
+    ILogger<SessionService> logger)
+{
+    private const int MaxEndAttempts = 8;
+
+    /// <summary>
+    /// Asks ElevenLabs for a signed URL while the session is written. If ElevenLabs fails, a written
+    /// session is marked failed, so no session stays active without a URL.
+    /// </summary>
+    public async Task<SessionWithUrl> CreateAsync(NewSession request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var now = time.GetUtcNow();
+        var session = new Session
+        {
+            ConversationId = ConversationId.NewId(),
+            AgentId = options.CurrentValue.AgentId,
+            UserId = request.UserId,
+            CandidateId = request.CandidateId,
+            JobId = request.JobId,
+            Metadata = request.Metadata,
+            Status = SessionStatus.Active,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+
+        var signing = elevenLabs.GetSignedUrlAsync(session.AgentId, cancellationToken);
+        var writing = store.CreateAsync(session, cancellationToken);
+        try
+        {
+            await Task.WhenAll(signing, writing);
+        }
+        catch when (writing.IsCompletedSuccessfully)
+        {
+            // ElevenLabs failed (or the caller gave up): the written session must not stay active.
+            var code = signing.Exception?.InnerException is { } failure ? FailureCode(failure) : "cancelled";
+            await MarkFailedAsync(session, code);
+            throw;
+        }
+
+        var signed = await signing;
+        if (signed.ConversationId is not null)
+        {
+            session = session with { ElevenLabsConversationId = signed.ConversationId };
+            await RecordElevenLabsIdAsync(session.ConversationId, signed.ConversationId, now);
+        }
+
+        LogCreated(logger, session.ConversationId, session.AgentId);
+        return new SessionWithUrl(session, signed);
+    }
+
+    /// <summary>A fresh signed URL for an existing, active session.</summary>
+    /// <exception cref="SessionNotFoundException">Unknown id.</exception>
+    /// <exception cref="SessionNotActiveException">The session was ended (or failed).</exception>
+    public async Task<SessionWithUrl> IssueSignedUrlAsync(string conversationId, CancellationToken cancellationToken = default)
+    {
+        var stored = await store.GetAsync(conversationId, cancellationToken) ?? throw new SessionNotFoundException(conversationId);
+        var session = stored.Session;
+        if (session.Status != SessionStatus.Active)
+        {
+            throw new SessionNotActiveException(conversationId, session.Status);
+        }
+
+        var signed = await elevenLabs.GetSignedUrlAsync(session.AgentId, cancellationToken);
+        var now = time.GetUtcNow();
+        if (signed.ConversationId is not null)
+        {
+            await RecordElevenLabsIdAsync(conversationId, signed.ConversationId, now);
+            session = session with { ElevenLabsConversationId = signed.ConversationId, UpdatedAt = now };
+        }
+
+        return new SessionWithUrl(session, signed);
+    }
+
+    /// <summary>
+    /// Marks the session ended. Ending an ended session succeeds and keeps the first <c>endedAt</c>,
+    /// also when many clients end it at once (a conditional update, re-read on conflict).
+    /// </summary>
+    public async Task<Session> EndAsync(string conversationId, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var stored = await store.GetAsync(conversationId, cancellationToken) ?? throw new SessionNotFoundException(conversationId);
+            if (stored.Session.Status == SessionStatus.Ended)
+            {
+                return stored.Session;
+            }
+
+            var now = time.GetUtcNow();
+            var changes = new SessionChanges { Status = SessionStatus.Ended, EndedAt = now, UpdatedAt = now };
+            try
+            {
+                await store.UpdateAsync(conversationId, changes, stored.Version, cancellationToken);
+                LogEnded(logger, conversationId);
+                return stored.Session.Apply(changes);
+            }
+            catch (SessionConflictException) when (attempt < MaxEndAttempts)
+            {
+                // Someone else changed it between our read and write: read again.
+            }
+        }
+    }
+
+    private async Task MarkFailedAsync(Session session, string failureCode)
+    {
+        var changes = new SessionChanges { Status = SessionStatus.Failed, FailureCode = failureCode, UpdatedAt = time.GetUtcNow() };
+        try
+        {
+            await store.UpdateAsync(session.ConversationId, changes, expectedVersion: null, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is SessionStoreException or SessionNotFoundException)
+        {
+            LogMarkFailedFailed(logger, ex, session.ConversationId);
+        }
+    }
+
+    private async Task RecordElevenLabsIdAsync(string conversationId, string elevenLabsId, DateTimeOffset now)
+    {
+        try
+        {
+            var changes = new SessionChanges { ElevenLabsConversationId = elevenLabsId, UpdatedAt = now };
+            await store.UpdateAsync(conversationId, changes, expectedVersion: null, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is SessionStoreException or SessionNotFoundException)
+        {
+            // The session and its URL are good; only the cross-reference is missing.
+            LogRecordIdFailed(logger, ex, conversationId);
+        }
+    }
+
+    /// <summary>The failure code stored on a failed session and reported in telemetry.</summary>
+    public static string FailureCode(Exception exception) => exception switch
+    {
+        ElevenLabsException el => "elevenlabs_" + el.Failure.ToString().ToLowerInvariant(),
+        Secrets.SecretNotConfiguredException => "api_key_not_configured",
+        Secrets.SecretUnavailableException => "secret_unavailable",
+        _ => "internal_error",
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created session {ConversationId} for agent {AgentId}")]
+    private static partial void LogCreated(ILogger logger, string conversationId, string agentId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ended session {ConversationId}")]
+    private static partial void LogEnded(ILogger logger, string conversationId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Session {ConversationId} could not be marked failed after ElevenLabs failed; it may still read active")]
+    private static partial void LogMarkFailedFailed(ILogger logger, Exception exception, string conversationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {ConversationId}: ElevenLabs' conversation id could not be recorded")]
+    private static partial void LogRecordIdFailed(ILogger logger, Exception exception, string conversationId);
+}

@@ -1,0 +1,41 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace ElevenLabs.Functions.Sessions;
+
+/// <summary>Settings of the <c>Sessions</c> section.</summary>
+public sealed class SessionsOptions
+{
+    public const string Section = "Sessions";
+
+    /// <summary>
+    /// <c>Sessions:Store</c>: <c>Auto</c> (Firestore when anything about Firestore is configured, else in memory),
+    /// <c>InMemory</c> or <c>Firestore</c>.
+    /// </summary>
+    [RegularExpression("^(?i:auto|inmemory|firestore)$", ErrorMessage = "Sessions:Store must be Auto, InMemory or Firestore.")]
+    public string Store { get; set; } = "Auto";
+}
+
+public static class SessionsServiceCollectionExtensions
+{
+    /// <summary>The use cases. The store is chosen by the host (see Program.cs).</summary>
+    public static IHostApplicationBuilder AddSessions(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SessionsOptions>()
+            .BindConfiguration(SessionsOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SessionService>();
+        return builder;
+    }
+
+    /// <summary>The non-durable store, with a start-up warning that says so.</summary>
+    public static IHostApplicationBuilder AddInMemorySessionStore(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ISessionStore, InMemorySessionStore>();
+        return builder;
+    }
+}
