@@ -26,6 +26,9 @@ public static class ElevenLabsServiceCollectionExtensions
                 http.BaseAddress = new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/");
                 http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns time-outs
             })
+            // The factory's trace logging redacts header values in the message but not in its structured
+            // state, where the key would reach any structured sink: this client logs for itself instead.
+            .RemoveAllLoggers()
             .AddHttpMessageHandler<ApiKeyHandler>()
             .AddStandardResilienceHandler()
             .Configure((resilience, sp) => Configure(resilience, sp.GetRequiredService<IOptions<ElevenLabsOptions>>().Value));

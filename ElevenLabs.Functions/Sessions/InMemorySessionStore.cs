@@ -58,5 +58,14 @@ public sealed class InMemorySessionStore : ISessionStore
         }
     }
 
+    /// <summary>Every stored session, for tests and diagnostics.</summary>
+    internal IReadOnlyList<Session> Snapshot()
+    {
+        lock (_gate)
+        {
+            return [.. _sessions.Values.Select(entry => entry.Session)];
+        }
+    }
+
     private static string Format(long version) => version.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,0 +1,79 @@
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace ElevenLabs.Functions.Tests.Support;
+
+/// <summary>
+/// ElevenLabs on loopback (WireMock.Net), answering <c>GET /v1/convai/conversation/get-signed-url</c>
+/// as the real API does: a signed URL for the right <c>xi-api-key</c>, a 401 in ElevenLabs' error shape for any other.
+/// </summary>
+public sealed class ElevenLabsStandIn : IDisposable
+{
+    public const string SignedUrlPath = "/v1/convai/conversation/get-signed-url";
+
+    public ElevenLabsStandIn()
+    {
+        Server = WireMockServer.Start();
+        ApiKey = "sk_test_" + Guid.NewGuid().ToString("N");
+        Token = "tok" + Guid.NewGuid().ToString("N");
+        Reset();
+    }
+
+    public WireMockServer Server { get; }
+    public string Url => Server.Url!;
+
+    /// <summary>The key the stand-in accepts (made per test run).</summary>
+    public string ApiKey { get; set; }
+
+    /// <summary>The secret part of every signed URL it hands out.</summary>
+    public string Token { get; }
+
+    public string ElevenLabsConversationId { get; } = "conv_el_" + Guid.NewGuid().ToString("N")[..12];
+
+    public string SignedUrl => $"wss://api.elevenlabs.io/v1/convai/conversation?agent_id=agent&conversation_id={ElevenLabsConversationId}&token={Token}";
+
+    /// <summary>Back to the normal behaviour: valid key gets a signed URL, anything else a 401.</summary>
+    public void Reset()
+    {
+        Server.Reset();
+        Server.Given(Request.Create().WithPath(SignedUrlPath).UsingGet())
+            .AtPriority(100)
+            .RespondWith(Response.Create().WithStatusCode(401).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"detail":{"status":"invalid_api_key","message":"Invalid API key"}}"""));
+        Server.Given(Request.Create().WithPath(SignedUrlPath).UsingGet().WithHeader(headers => headers.TryGetValue("xi-api-key", out var values) && values.Contains(ApiKey)))
+            .AtPriority(50)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody(_ => $$"""{"signed_url":"{{SignedUrl}}"}"""));
+    }
+
+    /// <summary>Every signed-URL request answers with this, whatever the key.</summary>
+    public void Fails(int status, string body, TimeSpan? delay = null, string? retryAfter = null)
+    {
+        var response = Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body);
+        if (retryAfter is not null)
+        {
+            response = response.WithHeader("Retry-After", retryAfter);
+        }
+
+        if (delay is { } d)
+        {
+            response = response.WithDelay(d);
+        }
+
+        Server.Given(Request.Create().WithPath(SignedUrlPath).UsingGet()).AtPriority(1).RespondWith(response);
+    }
+
+    /// <summary>The first request fails with <paramref name="status"/>; later ones succeed as usual.</summary>
+    public void FailsOnce(int status)
+    {
+        Server.Given(Request.Create().WithPath(SignedUrlPath).UsingGet()).InScenario("once").WillSetStateTo("failed")
+            .AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(status).WithBody("""{"detail":"boom"}"""));
+    }
+
+    public IReadOnlyList<WireMock.Logging.ILogEntry> SignedUrlRequests =>
+        [.. Server.LogEntries.Where(e => e.RequestMessage.Path == SignedUrlPath)];
+
+    public void Dispose() => Server.Stop();
+}
