@@ -1,0 +1,83 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using ElevenLabs.Functions.Api;
+using ElevenLabs.Functions.Tests.Support;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ElevenLabs.Functions.Tests.Api;
+
+/// <summary>The Azure Functions entry point, called as the worker calls it: a real HttpRequest, an IActionResult back.</summary>
+[TestFixture]
+public sealed class ConversationFunctionTests
+{
+    private ElevenLabsStandIn _elevenLabs = null!;
+    private AppHost _app = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _elevenLabs = new ElevenLabsStandIn();
+        _app = await AppHost.StartAsync(Settings.For(_elevenLabs));
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        await _app.DisposeAsync();
+        _elevenLabs.Dispose();
+    }
+
+    private async Task<(int Status, JsonObject Body, HttpResponse Response)> InvokeAsync(string method, string? body = null)
+    {
+        var function = ActivatorUtilities.CreateInstance<ConversationFunction>(_app.Services);
+        var context = new DefaultHttpContext { RequestServices = _app.Services };
+        context.Request.Method = method;
+        context.Request.Path = "/elevenlabs-conversation";
+        if (body is not null)
+        {
+            context.Request.ContentType = "application/json";
+            context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
+        }
+
+        var output = new MemoryStream();
+        context.Response.Body = output;
+
+        var result = await function.RunAsync(context.Request, CancellationToken.None);
+        await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
+
+        var text = Encoding.UTF8.GetString(output.ToArray());
+        return (context.Response.StatusCode, text.Length == 0 ? [] : JsonNode.Parse(text)!.AsObject(), context.Response);
+    }
+
+    [Test]
+    public async Task GetReturnsHealth()
+    {
+        var (status, body, response) = await InvokeAsync("GET");
+
+        Assert.That(status, Is.EqualTo(200));
+        Assert.That(body["status"]!.GetValue<string>(), Is.EqualTo("healthy"));
+        Assert.That(response.ContentType, Does.StartWith("application/json"));
+    }
+
+    [Test]
+    public async Task CreateSessionThroughTheFunctionReturnsTheSignedUrl()
+    {
+        var (status, body, _) = await InvokeAsync("POST", """{"action":"create_session","userId":"user123","metadata":{"source":"ai-interview-client"}}""");
+
+        Assert.That(status, Is.EqualTo(200), body.ToJsonString());
+        Assert.That(body["signedUrl"]!.GetValue<string>(), Is.EqualTo(_elevenLabs.SignedUrl));
+        Assert.That(body["conversationId"]!.GetValue<string>(), Does.StartWith("conv_"));
+    }
+
+    [Test]
+    public async Task BadBodyThroughTheFunctionIsTheSameEnvelope()
+    {
+        var (status, body, _) = await InvokeAsync("POST", "[]");
+
+        Assert.That(status, Is.EqualTo(400));
+        ContractTests.AssertError(body, "invalid_json");
+    }
+}

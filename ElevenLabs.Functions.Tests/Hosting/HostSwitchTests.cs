@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using ElevenLabs.Functions.Tests.Support;
+
+namespace ElevenLabs.Functions.Tests.Hosting;
+
+/// <summary>
+/// The one switch that could break Azure unnoticed: started with the arguments the Functions host gives a
+/// worker, the app must dial the host's gRPC endpoint and not serve HTTP itself; started alone, it must serve HTTP.
+/// </summary>
+[TestFixture]
+public sealed class HostSwitchTests
+{
+    private static readonly byte[] Http2Preface = Encoding.ASCII.GetBytes("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+
+    [Test]
+    public async Task StartedByTheFunctionsHostTheWorkerDialsTheHostAndServesNoHttpOfItsOwn()
+    {
+        using var host = new TcpListener(IPAddress.Loopback, 0);
+        host.Start();
+        var hostPort = ((IPEndPoint)host.LocalEndpoint).Port;
+        var selfHostPort = AppOutput.FreePort();
+        var workerId = Guid.NewGuid().ToString();
+        var requestId = Guid.NewGuid().ToString();
+        // The arguments the host passes (worker.config.json and the host's DefaultWorkerProcessFactory).
+        string[] args =
+        [
+            "--host", "127.0.0.1", "--port", hostPort.ToString(), "--workerId", workerId, "--requestId", requestId,
+            "--grpcMaxMessageLength", "2147483647",
+            "--functions-uri", $"http://127.0.0.1:{hostPort}/", "--functions-worker-id", workerId,
+            "--functions-request-id", requestId, "--functions-grpc-max-message-length", "2147483647",
+        ];
+
+        using var worker = AppOutput.Start(args, new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{selfHostPort}",
+            ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
+        });
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var connection = await host.AcceptTcpClientAsync(timeout.Token);
+        var preface = new byte[Http2Preface.Length];
+        await connection.GetStream().ReadExactlyAsync(preface, timeout.Token);
+
+        Assert.That(preface, Is.EqualTo(Http2Preface), "the worker speaks gRPC (HTTP/2) to the host");
+        Assert.That(worker.Process.HasExited, Is.False, worker.Output);
+        Assert.That(await AcceptsConnectionsAsync(selfHostPort), Is.False, "the self-hosted Kestrel must not start under the Functions host");
+        Assert.That(await AcceptsConnectionsAsync(7071), Is.False, "nor on the default self-host port");
+    }
+
+    [Test]
+    public async Task StartedAloneTheAppServesTheRouteOverHttp()
+    {
+        var port = AppOutput.FreePort();
+        using var app = AppOutput.Start(["--urls", $"http://127.0.0.1:{port}"]);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        var response = await RetryUntilUpAsync(() => client.GetAsync("/elevenlabs-conversation"), app);
+
+        Assert.That((int)response.StatusCode, Is.EqualTo(200), app.Output);
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("\"status\":\"healthy\""));
+    }
+
+    [Test]
+    public async Task StartedAloneItHonoursAspNetCoreUrls()
+    {
+        var port = AppOutput.FreePort();
+        using var app = AppOutput.Start([], new Dictionary<string, string> { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" });
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        var response = await RetryUntilUpAsync(() => client.GetAsync("/elevenlabs-conversation"), app);
+
+        Assert.That((int)response.StatusCode, Is.EqualTo(200), app.Output);
+    }
+
+    private static async Task<HttpResponseMessage> RetryUntilUpAsync(Func<Task<HttpResponseMessage>> call, AppProcess app)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline && !app.Process.HasExited)
+            {
+                await Task.Delay(200);
+            }
+        }
+    }
+
+    private static async Task<bool> AcceptsConnectionsAsync(int port)
+    {
+        using var probe = new TcpClient();
+        try
+        {
+            await probe.ConnectAsync(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
