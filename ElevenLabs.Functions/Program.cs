@@ -1,5 +1,6 @@
 using ElevenLabs.Functions.Api;
 using ElevenLabs.Functions.ElevenLabs;
+using ElevenLabs.Functions.Firestore;
 using ElevenLabs.Functions.Hosting;
 using ElevenLabs.Functions.Secrets;
 using ElevenLabs.Functions.Sessions;
@@ -37,8 +38,8 @@ public static partial class Program
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.UseDefaultUrl();
+        configure?.Invoke(builder); // before the app's registrations, which read configuration
         AddConversationApp(builder);
-        configure?.Invoke(builder);
         var app = builder.Build();
         app.MapConversationEndpoint();
         return app;
@@ -49,8 +50,25 @@ public static partial class Program
         builder.AddSecrets();
         builder.AddElevenLabs();
         builder.AddSessions();
-        builder.AddInMemorySessionStore();
+        AddSessionStore(builder);
         builder.AddConversationApi();
         builder.Services.AddHostedService<StartupReport>();
+    }
+
+    /// <summary><c>Sessions:Store</c>: Firestore, InMemory, or Auto (Firestore when anything about it is configured).</summary>
+    private static void AddSessionStore(IHostApplicationBuilder builder)
+    {
+        var store = builder.Configuration[$"{SessionsOptions.Section}:Store"];
+        var firestore = string.Equals(store, "Firestore", StringComparison.OrdinalIgnoreCase)
+            || ((string.IsNullOrWhiteSpace(store) || string.Equals(store, "Auto", StringComparison.OrdinalIgnoreCase))
+                && FirestoreServiceCollectionExtensions.IsConfigured(builder.Configuration));
+        if (firestore)
+        {
+            builder.AddFirestoreSessionStore();
+        }
+        else
+        {
+            builder.AddInMemorySessionStore();
+        }
     }
 }

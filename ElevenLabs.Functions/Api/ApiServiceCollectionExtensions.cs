@@ -10,7 +10,7 @@ public static class ApiServiceCollectionExtensions
     {
         builder.Services.AddOptions<CorsOptions>().BindConfiguration(CorsOptions.Section);
         builder.Services.AddSingleton<CorsPolicy>();
-        builder.Services.AddSingleton<ConversationEndpoint>();
+        builder.Services.AddTransient<ConversationEndpoint>();
         return builder;
     }
 }

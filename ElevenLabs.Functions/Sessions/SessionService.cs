@@ -28,7 +28,7 @@ public sealed partial class SessionService(
     public async Task<SessionWithUrl> CreateAsync(NewSession request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var now = time.GetUtcNow();
+        var now = Now();
         var session = new Session
         {
             ConversationId = ConversationId.NewId(),
@@ -80,7 +80,7 @@ public sealed partial class SessionService(
         }
 
         var signed = await elevenLabs.GetSignedUrlAsync(session.AgentId, cancellationToken);
-        var now = time.GetUtcNow();
+        var now = Now();
         if (signed.ConversationId is not null)
         {
             await RecordElevenLabsIdAsync(conversationId, signed.ConversationId, now);
@@ -104,7 +104,7 @@ public sealed partial class SessionService(
                 return stored.Session;
             }
 
-            var now = time.GetUtcNow();
+            var now = Now();
             var changes = new SessionChanges { Status = SessionStatus.Ended, EndedAt = now, UpdatedAt = now };
             try
             {
@@ -119,9 +119,16 @@ public sealed partial class SessionService(
         }
     }
 
+    /// <summary>The clock, to the microsecond: what Firestore keeps, so a re-read equals what was written.</summary>
+    private DateTimeOffset Now()
+    {
+        var now = time.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % 10));
+    }
+
     private async Task MarkFailedAsync(Session session, string failureCode)
     {
-        var changes = new SessionChanges { Status = SessionStatus.Failed, FailureCode = failureCode, UpdatedAt = time.GetUtcNow() };
+        var changes = new SessionChanges { Status = SessionStatus.Failed, FailureCode = failureCode, UpdatedAt = Now() };
         try
         {
             await store.UpdateAsync(session.ConversationId, changes, expectedVersion: null, CancellationToken.None);

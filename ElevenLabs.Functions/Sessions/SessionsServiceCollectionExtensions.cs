@@ -28,7 +28,7 @@ public static class SessionsServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<SessionService>();
+        builder.Services.AddTransient<SessionService>(); // holds typed HttpClients: not a singleton
         return builder;
     }
 

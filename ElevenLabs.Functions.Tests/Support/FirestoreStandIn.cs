@@ -1,0 +1,333 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ElevenLabs.Functions.Tests.Support;
+
+/// <summary>
+/// Firestore's REST API v1 on loopback, for the calls the store makes, following Google's documented semantics:
+/// create with <c>documentId</c> (409 ALREADY_EXISTS), get (404 NOT_FOUND), patch with <c>updateMask.fieldPaths</c>
+/// and <c>currentDocument.exists</c>/<c>updateTime</c> preconditions, error bodies <c>{"error":{code,message,status}}</c>,
+/// strict value encoding. It checks a bearer token on every call, and serves Google's OAuth token endpoint at
+/// <c>/token</c> (the signed-JWT grant) for service-account keys it is told to trust.
+/// </summary>
+public sealed class FirestoreStandIn : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Lock _gate = new();
+    private readonly ConcurrentDictionary<string, string> _tokens = new();
+    private readonly ConcurrentQueue<(int Code, string Status)> _faults = new();
+    private long _clock;
+
+    private FirestoreStandIn(WebApplication app)
+    {
+        _app = app;
+    }
+
+    public Uri Url { get; private set; } = null!;
+    public string HostAndPort => $"{Url.Host}:{Url.Port}";
+    public string TokenUri => new Uri(Url, "/token").ToString();
+
+    /// <summary>Documents by full name (<c>projects/p/databases/d/documents/c/id</c>): fields and updateTime.</summary>
+    public ConcurrentDictionary<string, (JsonObject Fields, string CreateTime, string UpdateTime)> Documents { get; } = new();
+
+    /// <summary>Every request as received: method, raw target (undecoded) and Authorization header.</summary>
+    public ConcurrentQueue<(string Method, string RawTarget, string? Authorization)> Requests { get; } = new();
+
+    public int TokenRequests => _tokenRequests;
+    private int _tokenRequests;
+
+    /// <summary>The public key and e-mail of a service account whose signed JWTs /token accepts.</summary>
+    public (RSA Key, string Email)? TrustedAccount { get; set; }
+
+    /// <summary>Also accept <c>Bearer owner</c>, as the emulator does.</summary>
+    public bool AcceptEmulatorOwner { get; set; }
+
+    public static async Task<FirestoreStandIn> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var standIn = new FirestoreStandIn(builder.Build());
+        standIn._app.Run(standIn.HandleAsync);
+        await standIn._app.StartAsync();
+        var address = standIn._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        standIn.Url = new Uri(address);
+        return standIn;
+    }
+
+    /// <summary>The next <paramref name="count"/> document calls fail with this canonical status.</summary>
+    public void Fail(string status, int code, int count = 1)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            _faults.Enqueue((code, status));
+        }
+    }
+
+    public void ClearFaults() => _faults.Clear();
+
+    public JsonObject? Document(string projectId, string collection, string id) =>
+        Documents.TryGetValue($"projects/{projectId}/databases/(default)/documents/{collection}/{id}", out var doc) ? doc.Fields : null;
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var raw = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
+        Requests.Enqueue((context.Request.Method, raw, context.Request.Headers.Authorization.ToString()));
+        if (context.Request.Path == "/token")
+        {
+            await TokenAsync(context);
+            return;
+        }
+
+        var bearer = context.Request.Headers.Authorization.ToString();
+        if (!bearer.StartsWith("Bearer ", StringComparison.Ordinal)
+            || !(_tokens.ContainsKey(bearer[7..]) || (AcceptEmulatorOwner && bearer == "Bearer owner")))
+        {
+            await ErrorAsync(context, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials.");
+            return;
+        }
+
+        if (_faults.TryDequeue(out var fault))
+        {
+            await ErrorAsync(context, fault.Code, fault.Status, "Injected failure.");
+            return;
+        }
+
+        // /v1/projects/{p}/databases/{d}/documents/{collection}[/{id}]: decoded segments, no more, no fewer.
+        var segments = context.Request.Path.Value!.Split('/', StringSplitOptions.None);
+        if (segments.Length is < 8 or > 9 || segments[1] != "v1" || segments[2] != "projects" || segments[4] != "databases" || segments[6] != "documents")
+        {
+            await ErrorAsync(context, 400, "INVALID_ARGUMENT", $"Invalid resource path {raw}.");
+            return;
+        }
+
+        var collection = string.Join('/', segments[2..8]);
+        var request = (context.Request.Method, segments.Length);
+        await (request switch
+        {
+            ("POST", 8) => CreateAsync(context, collection),
+            ("GET", 9) => GetAsync(context, collection + "/" + segments[8]),
+            ("PATCH", 9) => PatchAsync(context, collection + "/" + segments[8]),
+            _ => ErrorAsync(context, 400, "INVALID_ARGUMENT", $"{context.Request.Method} is not served on {raw}."),
+        });
+    }
+
+    private async Task CreateAsync(HttpContext context, string collection)
+    {
+        var id = context.Request.Query["documentId"].ToString();
+        var fields = await FieldsAsync(context);
+        if (fields is null)
+        {
+            return;
+        }
+
+        var name = collection + "/" + (id.Length > 0 ? id : Guid.NewGuid().ToString("N"));
+        bool created;
+        lock (_gate)
+        {
+            created = !Documents.ContainsKey(name);
+            if (created)
+            {
+                var now = Tick();
+                Documents[name] = (fields, now, now);
+            }
+        }
+
+        await (created ? DocumentAsync(context, name) : ErrorAsync(context, 409, "ALREADY_EXISTS", $"Document already exists: {name}"));
+    }
+
+    private async Task GetAsync(HttpContext context, string name)
+    {
+        if (!Documents.ContainsKey(name))
+        {
+            await ErrorAsync(context, 404, "NOT_FOUND", $"Document \"{name}\" not found.");
+            return;
+        }
+
+        await DocumentAsync(context, name);
+    }
+
+    private async Task PatchAsync(HttpContext context, string name)
+    {
+        var fields = await FieldsAsync(context);
+        if (fields is null)
+        {
+            return;
+        }
+
+        var query = context.Request.Query;
+        var mask = query["updateMask.fieldPaths"].Select(p => p!).ToList();
+        var refusal = Patch(name, fields, mask, query);
+        await (refusal is { } r ? ErrorAsync(context, r.Code, r.Status, r.Message) : DocumentAsync(context, name));
+    }
+
+    private (int Code, string Status, string Message)? Patch(string name, JsonObject fields, List<string> mask, IQueryCollection query)
+    {
+        lock (_gate)
+        {
+            var exists = Documents.TryGetValue(name, out var current);
+            if (query["currentDocument.exists"] == "true" && !exists)
+            {
+                return (404, "NOT_FOUND", $"No document to update: {name}");
+            }
+
+            if (query["currentDocument.exists"] == "false" && exists)
+            {
+                return (409, "ALREADY_EXISTS", $"Document already exists: {name}");
+            }
+
+            if (query.TryGetValue("currentDocument.updateTime", out var expected) && (!exists || expected != current.UpdateTime))
+            {
+                return (400, "FAILED_PRECONDITION", "The document was modified since the given update time.");
+            }
+
+            JsonObject updated;
+            if (mask.Count == 0)
+            {
+                updated = fields;
+            }
+            else
+            {
+                updated = exists ? current.Fields.DeepClone().AsObject() : [];
+                foreach (var path in mask)
+                {
+                    updated.Remove(path);
+                    if (fields[path] is { } value)
+                    {
+                        updated[path] = value.DeepClone();
+                    }
+                }
+            }
+
+            var now = Tick();
+            Documents[name] = (updated, exists ? current.CreateTime : now, now);
+            return null;
+        }
+    }
+
+
+    private async Task<JsonObject?> FieldsAsync(HttpContext context)
+    {
+        JsonNode? body;
+        try
+        {
+            body = await JsonNode.ParseAsync(context.Request.Body);
+        }
+        catch (JsonException)
+        {
+            await ErrorAsync(context, 400, "INVALID_ARGUMENT", "Invalid JSON payload received.");
+            return null;
+        }
+
+        var fields = body?["fields"] as JsonObject ?? [];
+        foreach (var (name, value) in fields)
+        {
+            if (Invalid(value) is { } problem)
+            {
+                await ErrorAsync(context, 400, "INVALID_ARGUMENT", $"Invalid value at 'document.fields[{name}]': {problem}");
+                return null;
+            }
+        }
+
+        return fields.DeepClone().AsObject();
+    }
+
+    /// <summary>What Google would refuse in a Value: not exactly one type, an integerValue that is not an int64 string, a bad timestamp.</summary>
+    private static string? Invalid(JsonNode? value)
+    {
+        if (value is not JsonObject typed || typed.Count != 1)
+        {
+            return "a Value must have exactly one type";
+        }
+
+        var (type, inner) = typed.First();
+        return type switch
+        {
+            "stringValue" => inner?.GetValueKind() == JsonValueKind.String ? null : "stringValue must be a string",
+            "booleanValue" => inner?.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? null : "booleanValue must be a boolean",
+            "nullValue" => inner is null ? null : "nullValue must be null",
+            "integerValue" => inner?.GetValueKind() == JsonValueKind.String && long.TryParse(inner.GetValue<string>(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)
+                ? null : "integerValue must be an int64 in a string",
+            "doubleValue" => inner?.GetValueKind() == JsonValueKind.Number ? null : "doubleValue must be a number",
+            "timestampValue" => inner?.GetValueKind() == JsonValueKind.String && inner.GetValue<string>().EndsWith('Z')
+                && DateTimeOffset.TryParse(inner.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
+                ? null : "timestampValue must be RFC 3339 UTC",
+            "mapValue" => inner is JsonObject map && (map["fields"] is null || map["fields"] is JsonObject)
+                ? (map["fields"] as JsonObject ?? []).Select(f => Invalid(f.Value)).FirstOrDefault(p => p is not null) : "mapValue must hold fields",
+            "arrayValue" => inner is JsonObject array && (array["values"] is null || array["values"] is JsonArray)
+                ? (array["values"] as JsonArray ?? []).Select(Invalid).FirstOrDefault(p => p is not null) : "arrayValue must hold values",
+            _ => $"unknown value type {type}",
+        };
+    }
+
+    private Task DocumentAsync(HttpContext context, string name)
+    {
+        var (fields, createTime, updateTime) = Documents[name];
+        var document = new JsonObject
+        {
+            ["name"] = name,
+            ["fields"] = fields.DeepClone(),
+            ["createTime"] = createTime,
+            ["updateTime"] = updateTime,
+        };
+        return Results.Text(document.ToJsonString(), "application/json").ExecuteAsync(context);
+    }
+
+    private static Task ErrorAsync(HttpContext context, int code, string status, string message) =>
+        Results.Text(new JsonObject { ["error"] = new JsonObject { ["code"] = code, ["message"] = message, ["status"] = status } }.ToJsonString(),
+            "application/json", statusCode: code).ExecuteAsync(context);
+
+    /// <summary>A strictly increasing update time, microseconds and nanoseconds as Google writes them.</summary>
+    private string Tick()
+    {
+        var micros = Interlocked.Increment(ref _clock);
+        var time = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddTicks(micros * 10);
+        return time.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "123Z";
+    }
+
+    /// <summary>Google's OAuth token endpoint for the JWT-bearer grant: checks the RS256 signature, issuer, audience (Google's token audience) and scope.</summary>
+    private async Task TokenAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _tokenRequests);
+        var form = await context.Request.ReadFormAsync();
+        var parts = form["assertion"].ToString().Split('.');
+        if (form["grant_type"] != "urn:ietf:params:oauth:grant-type:jwt-bearer" || parts.Length != 3 || TrustedAccount is not { } account
+            || !account.Key.VerifyData(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), Base64Url(parts[2]), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
+        {
+            await Results.Json(new { error = "invalid_grant", error_description = "Invalid JWT Signature." }, statusCode: 400).ExecuteAsync(context);
+            return;
+        }
+
+        var claims = JsonNode.Parse(Base64Url(parts[1]))!;
+        if (claims["iss"]?.GetValue<string>() != account.Email || claims["aud"]?.GetValue<string>() != "https://oauth2.googleapis.com/token"
+            || claims["scope"]?.GetValue<string>().Split(' ').Contains("https://www.googleapis.com/auth/datastore") != true)
+        {
+            await Results.Json(new { error = "invalid_scope", error_description = "Bad claims." }, statusCode: 400).ExecuteAsync(context);
+            return;
+        }
+
+        var token = "ya29.standin-" + Guid.NewGuid().ToString("N");
+        _tokens[token] = account.Email;
+        await Results.Json(new { access_token = token, expires_in = 3600, token_type = "Bearer" }).ExecuteAsync(context);
+    }
+
+    private static byte[] Base64Url(string value) => System.Buffers.Text.Base64Url.DecodeFromChars(value);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,77 @@
+using ElevenLabs.Functions.Sessions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace ElevenLabs.Functions.Firestore;
+
+public static class FirestoreServiceCollectionExtensions
+{
+    public const string EmulatorHostVariable = "FIRESTORE_EMULATOR_HOST";
+    public const string CredentialsFileVariable = "GOOGLE_APPLICATION_CREDENTIALS";
+
+    /// <summary>True when a project id, a key or an emulator host is configured.</summary>
+    public static bool IsConfigured(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[$"{FirestoreOptions.Section}:ProjectId"])
+        || !string.IsNullOrWhiteSpace(configuration[$"{FirestoreOptions.Section}:CredentialsJson"])
+        || !string.IsNullOrWhiteSpace(configuration[CredentialsFileVariable])
+        || !string.IsNullOrWhiteSpace(configuration[EmulatorHostVariable]);
+
+    /// <summary>The Firestore session store: auth handler inside a retry of Firestore's transient statuses.</summary>
+    public static IHostApplicationBuilder AddFirestoreSessionStore(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<FirestoreOptions>()
+            .BindConfiguration(FirestoreOptions.Section)
+            .Configure<IConfiguration>((o, configuration) =>
+            {
+                o.EmulatorHost ??= configuration[EmulatorHostVariable];
+                o.CredentialsFile ??= configuration[CredentialsFileVariable];
+            })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<FirestoreOptions>, FirestoreOptionsValidator>();
+        builder.Services.AddSingleton<FirestoreConnection>();
+        builder.Services.AddTransient<FirestoreAuthHandler>();
+        var client = builder.Services.AddHttpClient<ISessionStore, FirestoreSessionStore>(http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers(); // the factory's trace log would carry the bearer token in its structured state
+        client.AddResilienceHandler("firestore", (pipeline, context) =>
+            {
+                var options = context.ServiceProvider.GetRequiredService<IOptions<FirestoreOptions>>().Value;
+                pipeline.AddTimeout(options.Timeout * (options.MaxRetries + 1) + options.RetryBaseDelay * Math.Pow(2, options.MaxRetries + 1));
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = options.MaxRetries,
+                    Delay = options.RetryBaseDelay,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    ShouldRetryAfterHeader = false,
+                    ShouldHandle = ShouldRetryAsync,
+                });
+                pipeline.AddTimeout(options.Timeout);
+            });
+        client.AddHttpMessageHandler<FirestoreAuthHandler>(); // inside the retry: each attempt gets a current token
+        return builder;
+    }
+
+    /// <summary>Retries connection failures, time-outs and the statuses Google documents as retryable, read from the body.</summary>
+    private static async ValueTask<bool> ShouldRetryAsync(RetryPredicateArguments<HttpResponseMessage> args)
+    {
+        if (args.Outcome.Exception is HttpRequestException or TimeoutRejectedException)
+        {
+            return true;
+        }
+
+        if (args.Outcome.Result is not { IsSuccessStatusCode: false } response)
+        {
+            return false;
+        }
+
+        var error = await FirestoreErrors.ReadAsync(response, args.Context.CancellationToken);
+        return FirestoreErrors.Transient.Contains(error.Status!);
+    }
+}

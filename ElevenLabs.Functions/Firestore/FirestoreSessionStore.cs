@@ -1,0 +1,146 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using ElevenLabs.Functions.Sessions;
+using Google.Apis.Auth.OAuth2.Responses;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly.Timeout;
+
+namespace ElevenLabs.Functions.Firestore;
+
+/// <summary>
+/// Sessions as documents of one collection, over the Firestore REST API v1. Creates never overwrite
+/// (<c>documentId</c> create), updates never create and touch only the named fields
+/// (<c>updateMask</c> + <c>currentDocument</c> precondition). Errors branch on <c>error.status</c>.
+/// </summary>
+public sealed partial class FirestoreSessionStore(
+    HttpClient http,
+    FirestoreConnection connection,
+    IOptions<FirestoreOptions> options,
+    ILogger<FirestoreSessionStore> logger) : ISessionStore
+{
+    private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
+    private readonly string _collection = options.Value.Collection;
+
+    public string Name => $"Firestore (collection {_collection})";
+
+    public async Task<string> CreateAsync(Session session, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        FirestorePaths.Document(_collection, session.ConversationId); // validates the id before any URL exists
+        var root = await connection.DocumentsRootAsync(cancellationToken);
+        var url = new Uri(root, $"{FirestorePaths.Segment(_collection)}?documentId={Uri.EscapeDataString(session.ConversationId)}");
+        using var response = await SendAsync(HttpMethod.Post, url, SessionDocument.Write(session), cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return await UpdateTimeAsync(response, cancellationToken);
+        }
+
+        var error = await FirestoreErrors.ReadAsync(response, cancellationToken);
+        throw error.Status == "ALREADY_EXISTS"
+            ? new SessionConflictException(session.ConversationId, $"Session '{session.ConversationId}' already exists.")
+            : Failure(error, "create");
+    }
+
+    public async Task<StoredSession?> GetAsync(string conversationId, CancellationToken cancellationToken = default)
+    {
+        var url = new Uri(await connection.DocumentsRootAsync(cancellationToken), FirestorePaths.Document(_collection, conversationId));
+        using var response = await SendAsync(HttpMethod.Get, url, null, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+            return SessionDocument.Read(document.RootElement);
+        }
+
+        var error = await FirestoreErrors.ReadAsync(response, cancellationToken);
+        return error.Status == "NOT_FOUND" ? null : throw Failure(error, "read");
+    }
+
+    public async Task<string> UpdateAsync(string conversationId, SessionChanges changes, string? expectedVersion = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var document = FirestorePaths.Document(_collection, conversationId);
+        var (body, paths) = SessionDocument.WriteChanges(changes);
+        var query = string.Join('&', paths.Select(p => "updateMask.fieldPaths=" + Uri.EscapeDataString(p)));
+        query += expectedVersion is null
+            ? "&currentDocument.exists=true"
+            : "&currentDocument.updateTime=" + Uri.EscapeDataString(expectedVersion);
+        var url = new Uri(await connection.DocumentsRootAsync(cancellationToken), document + "?" + query);
+        using var response = await SendAsync(HttpMethod.Patch, url, body, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return await UpdateTimeAsync(response, cancellationToken);
+        }
+
+        var error = await FirestoreErrors.ReadAsync(response, cancellationToken);
+        throw error.Status switch
+        {
+            "NOT_FOUND" => new SessionNotFoundException(conversationId),
+            "FAILED_PRECONDITION" when expectedVersion is not null =>
+                new SessionConflictException(conversationId, $"Session '{conversationId}' changed since it was read."),
+            _ => Failure(error, "update"),
+        };
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri url, byte[]? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body) { Headers = { ContentType = Json } };
+        }
+
+        try
+        {
+            return await http.SendAsync(request, cancellationToken);
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            throw new SessionStoreException(SessionStoreFailure.Unavailable, "Firestore did not answer in time.", ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new SessionStoreException(SessionStoreFailure.Unavailable, $"Firestore could not be reached: {ex.HttpRequestError}.", ex);
+        }
+        catch (TokenResponseException ex)
+        {
+            LogTokenRefused(logger, connection.ServiceAccountEmail ?? "(unknown)", ex.Error?.Error ?? "unknown");
+            var failure = ex.Error?.Error is "invalid_grant" or "unauthorized_client" or "invalid_client"
+                ? SessionStoreFailure.PermissionDenied
+                : SessionStoreFailure.Unavailable;
+            throw new SessionStoreException(failure, "Google refused a token for the Firestore service account.", ex);
+        }
+    }
+
+    private SessionStoreException Failure(FirestoreError error, string operation)
+    {
+        if (FirestoreErrors.Transient.Contains(error.Status!))
+        {
+            return new SessionStoreException(SessionStoreFailure.Unavailable, $"Firestore {operation} failed with {error.Status} after retries.");
+        }
+
+        if (error.Status is "PERMISSION_DENIED" or "UNAUTHENTICATED")
+        {
+            LogPermission(logger, error.Status, operation, connection.ServiceAccountEmail ?? "(emulator or unknown)");
+            return new SessionStoreException(SessionStoreFailure.PermissionDenied, $"Firestore {operation} was refused: {error.Status}.");
+        }
+
+        return new SessionStoreException(SessionStoreFailure.Failed, $"Firestore {operation} failed: {error.Status} {error.Message}");
+    }
+
+    private static async Task<string> UpdateTimeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+        return document.RootElement.TryGetProperty("updateTime", out var updateTime) && updateTime.GetString() is { } value
+            ? value
+            : throw new SessionStoreException(SessionStoreFailure.Failed, "Firestore answered without the document's updateTime.");
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Firestore {Operation} refused with {Status}: give service account {ServiceAccount} the role roles/datastore.user (Cloud Datastore User) on the Firestore project")]
+    private static partial void LogPermission(ILogger logger, string status, string operation, string serviceAccount);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Google's token endpoint refused service account {ServiceAccount} ({OAuthError}): check that its key is current and the account is enabled")]
+    private static partial void LogTokenRefused(ILogger logger, string serviceAccount, string oAuthError);
+}
