@@ -1,0 +1,149 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ElevenLabs.Functions.Tests.Support;
+
+namespace ElevenLabs.Functions.Tests.Firestore;
+
+/// <summary>The self-hosted app over HTTP with Firestore (the stand-in) behind it: the seed's document, field for field.</summary>
+[TestFixture]
+public sealed class FirestoreEndToEndTests
+{
+    private FirestoreRig _rig = null!;
+    private AppHost _app = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _rig = await FirestoreRig.StartAsync();
+        _app = await AppHost.StartAsync(_rig.Settings());
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        await _app.DisposeAsync();
+        await _rig.DisposeAsync();
+    }
+
+    [SetUp]
+    public void ClearFaults() => _rig.Firestore.ClearFaults();
+
+    private JsonObject Document(string id) => _rig.Firestore.Document("replit-4f946", "conversation-sessions", id)
+        ?? throw new AssertionException($"no document {id}");
+
+    private static string TypeOf(JsonNode? value) => value!.AsObject().Single().Key;
+
+    [Test]
+    public async Task CreateReissueAndEndProduceTheSeedsDocument()
+    {
+        var (status, created, _) = await _app.PostAsync(new
+        {
+            action = "create_session",
+            userId = "user123",
+            candidateId = "candidate456",
+            jobId = "job789",
+            metadata = new { jobTitle = "Software Engineer", source = "ai-interview-client" },
+        });
+        Assert.That(status, Is.EqualTo(200), created.ToJsonString());
+        var id = created["conversationId"]!.GetValue<string>();
+
+        var doc = Document(id);
+        Assert.That(doc["conversationId"]!["stringValue"]!.GetValue<string>(), Is.EqualTo(id));
+        Assert.That(doc["agentId"]!["stringValue"]!.GetValue<string>(), Is.EqualTo("EVQJtCNSo0L6uHQnImQu"));
+        Assert.That(doc["userId"]!["stringValue"]!.GetValue<string>(), Is.EqualTo("user123"));
+        Assert.That(doc["candidateId"]!["stringValue"]!.GetValue<string>(), Is.EqualTo("candidate456"));
+        Assert.That(doc["jobId"]!["stringValue"]!.GetValue<string>(), Is.EqualTo("job789"));
+        Assert.That(doc["status"]!["stringValue"]!.GetValue<string>(), Is.EqualTo("active"));
+        var metadata = doc["metadata"]!["mapValue"]!["fields"]!;
+        Assert.That(metadata["jobTitle"]!["stringValue"]!.GetValue<string>(), Is.EqualTo("Software Engineer"));
+        Assert.That(metadata["source"]!["stringValue"]!.GetValue<string>(), Is.EqualTo("ai-interview-client"));
+        Assert.That(TypeOf(doc["createdAt"]), Is.EqualTo("timestampValue"));
+        Assert.That(TypeOf(doc["updatedAt"]), Is.EqualTo("timestampValue"));
+        Assert.That(doc["createdAt"]!["timestampValue"]!.GetValue<string>(), Does.Match(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$"));
+        Assert.That(doc["elevenLabsConversationId"]!["stringValue"]!.GetValue<string>(), Is.EqualTo(_rig.ElevenLabs.ElevenLabsConversationId));
+
+        var (urlStatus, reissued, _) = await _app.PostAsync(new { action = "get_signed_url", conversationId = id });
+        Assert.That(urlStatus, Is.EqualTo(200), reissued.ToJsonString());
+        Assert.That(reissued["signedUrl"]!.GetValue<string>(), Is.EqualTo(_rig.ElevenLabs.SignedUrl));
+
+        var (endStatus, ended, _) = await _app.PostAsync(new { action = "end_session", conversationId = id });
+        Assert.That(endStatus, Is.EqualTo(200), ended.ToJsonString());
+        doc = Document(id);
+        Assert.That(doc["status"]!["stringValue"]!.GetValue<string>(), Is.EqualTo("ended"));
+        Assert.That(TypeOf(doc["endedAt"]), Is.EqualTo("timestampValue"));
+        Assert.That(doc["updatedAt"]!["timestampValue"]!.GetValue<string>(), Is.EqualTo(doc["endedAt"]!["timestampValue"]!.GetValue<string>()));
+        Assert.That(doc["createdAt"]!.ToJsonString(), Is.EqualTo(Document(id)["createdAt"]!.ToJsonString()));
+        Assert.That(DateTimeOffset.Parse(ended["data"]!["endedAt"]!.GetValue<string>()),
+            Is.EqualTo(DateTimeOffset.Parse(doc["endedAt"]!["timestampValue"]!.GetValue<string>())));
+        Assert.That(doc.Select(f => f.Key), Is.EquivalentTo(new[]
+        {
+            "conversationId", "agentId", "userId", "candidateId", "jobId", "metadata", "status", "createdAt", "updatedAt",
+            "endedAt", "elevenLabsConversationId",
+        }));
+    }
+
+    [Test]
+    public async Task AFailedWriteIsAnErrorNeverASuccess()
+    {
+        _rig.Firestore.Fail("PERMISSION_DENIED", 403);
+
+        var (status, body, _) = await _app.PostAsync(new { action = "create_session", userId = "u" });
+
+        Assert.That(status, Is.EqualTo(500));
+        Api.ContractTests.AssertError(body, "store_error");
+        Assert.That(body["error"]!.GetValue<string>(), Is.EqualTo("Failed to create conversation session"));
+        Assert.That(body.ContainsKey("signedUrl"), Is.False, "the URL is dropped when the session was not stored");
+    }
+
+    [Test]
+    public async Task ElevenLabsFailingMarksTheStoredSessionFailed()
+    {
+        _rig.ElevenLabs.Fails(401, """{"detail":{"status":"invalid_api_key","message":"Invalid API key"}}""");
+        var before = _rig.Firestore.Documents.Keys.ToHashSet();
+        try
+        {
+            var (status, _, _) = await _app.PostAsync(new { action = "create_session", userId = "u" });
+
+            Assert.That(status, Is.EqualTo(502));
+            var written = _rig.Firestore.Documents.Where(d => !before.Contains(d.Key)).Select(d => d.Value.Fields).ToList();
+            Assert.That(written.Select(d => d["status"]!["stringValue"]!.GetValue<string>()), Has.All.EqualTo("failed"));
+            Assert.That(written.Select(d => d["failureCode"]!["stringValue"]!.GetValue<string>()), Has.All.EqualTo("elevenlabs_unauthorized"));
+        }
+        finally
+        {
+            _rig.ElevenLabs.Reset();
+        }
+    }
+
+    [Test]
+    public async Task TwoHundredParallelCreatesMakeTwoHundredDocuments()
+    {
+        var before = _rig.Firestore.Documents.Count;
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 200).Select(i =>
+            _app.PostAsync(new { action = "create_session", userId = $"user{i}" })));
+
+        Assert.That(answers.Select(a => a.Status), Has.All.EqualTo(200));
+        var ids = answers.Select(a => a.Body["conversationId"]!.GetValue<string>()).ToList();
+        Assert.That(ids, Is.Unique);
+        Assert.That(_rig.Firestore.Documents.Count - before, Is.EqualTo(200));
+        Assert.That(ids.Select(id => Document(id)["status"]!["stringValue"]!.GetValue<string>()), Has.All.EqualTo("active"));
+    }
+
+    [Test]
+    public async Task FiftyParallelEndsLeaveOneConsistentDocument()
+    {
+        var (_, created, _) = await _app.PostAsync(new { action = "create_session" });
+        var id = created["conversationId"]!.GetValue<string>();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ =>
+            _app.PostAsync(new { action = "end_session", conversationId = id })));
+
+        Assert.That(answers.Select(a => a.Status), Has.All.EqualTo(200), string.Join("\n", answers.Select(a => a.Body.ToJsonString())));
+        var doc = Document(id);
+        var endedAt = DateTimeOffset.Parse(doc["endedAt"]!["timestampValue"]!.GetValue<string>());
+        Assert.That(answers.Select(a => DateTimeOffset.Parse(a.Body["data"]!["endedAt"]!.GetValue<string>())), Has.All.EqualTo(endedAt),
+            "every caller is told the one endedAt that is stored");
+        Assert.That(doc["status"]!["stringValue"]!.GetValue<string>(), Is.EqualTo("ended"));
+    }
+}

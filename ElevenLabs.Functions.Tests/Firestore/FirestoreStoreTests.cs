@@ -1,0 +1,137 @@
+using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ElevenLabs.Functions.Tests.Firestore;
+
+/// <summary>The Firestore store's errors, retries, id checks and service-account auth, against the REST stand-in.</summary>
+[TestFixture]
+public sealed class FirestoreStoreTests
+{
+    private FirestoreRig _rig = null!;
+    private AppHost _app = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _rig = await FirestoreRig.StartAsync();
+        _app = await AppHost.StartAsync(_rig.Settings(("Firestore:MaxRetries", "3")));
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        await _app.DisposeAsync();
+        await _rig.DisposeAsync();
+    }
+
+    [SetUp]
+    public void ClearFaults() => _rig.Firestore.ClearFaults();
+
+    private ISessionStore Store => _app.Services.GetRequiredService<ISessionStore>();
+
+    private int DocumentRequests => _rig.Firestore.Requests.Count(r => r.RawTarget.StartsWith("/v1/", StringComparison.Ordinal));
+
+    [TestCase("UNAVAILABLE", 503)]
+    [TestCase("ABORTED", 409)]
+    [TestCase("DEADLINE_EXCEEDED", 504)]
+    [TestCase("RESOURCE_EXHAUSTED", 429)]
+    [TestCase("INTERNAL", 500)]
+    public async Task TransientStatusesAreRetried(string status, int code)
+    {
+        _rig.Firestore.Fail(status, code, count: 2);
+        var before = DocumentRequests;
+
+        var session = await Store.GetAsync("conv_nothing_here");
+
+        Assert.That(session, Is.Null);
+        Assert.That(DocumentRequests - before, Is.EqualTo(3), "two failures, then the answer");
+    }
+
+    [Test]
+    public async Task ABusyStoreIsServiceUnavailableAfterBoundedRetries()
+    {
+        _rig.Firestore.Fail("UNAVAILABLE", 503, count: 10);
+        var before = DocumentRequests;
+
+        var (status, body, response) = await _app.PostAsync(new { action = "end_session", conversationId = "conv_abc" });
+
+        Assert.That(status, Is.EqualTo(503));
+        Api.ContractTests.AssertError(body, "store_unavailable");
+        Assert.That(response.Headers.RetryAfter, Is.Not.Null);
+        Assert.That(DocumentRequests - before, Is.EqualTo(4), "one try and three retries");
+    }
+
+    [Test]
+    public async Task AlreadyExistsIsAConflictNotARetry()
+    {
+        var session = FirestoreStoreContractSessions.New();
+        await Store.CreateAsync(session);
+        var before = DocumentRequests;
+
+        Assert.ThrowsAsync<SessionConflictException>(() => Store.CreateAsync(session));
+        Assert.That(DocumentRequests - before, Is.EqualTo(1), "409 ALREADY_EXISTS is final, unlike 409 ABORTED");
+    }
+
+    [Test]
+    public async Task PermissionDeniedIsAServerErrorAndTellsTheOperatorWhichRoleToGrant()
+    {
+        _rig.Firestore.Fail("PERMISSION_DENIED", 403);
+
+        var (status, body, _) = await _app.PostAsync(new { action = "get_signed_url", conversationId = "conv_abc" });
+
+        Assert.That(status, Is.EqualTo(500));
+        Api.ContractTests.AssertError(body, "store_error");
+        var errors = _app.LogMessages(LogLevel.Error);
+        Assert.That(errors, Has.Some.Contains(_rig.Account.Email).And.Contains("roles/datastore.user"));
+        Assert.That(_app.LogText(), Does.Not.Contain(_rig.Account.PrivateKeyFragment));
+    }
+
+    [TestCase("..")]
+    [TestCase(".")]
+    [TestCase("a/b")]
+    [TestCase("%2F")]
+    [TestCase("__x__")]
+    [TestCase("x?updateMask.fieldPaths=status")]
+    [TestCase("x#y")]
+    [TestCase("")]
+    public void IdsOutsideTheRulesNeverReachTheServer(string id)
+    {
+        var before = _rig.Firestore.Requests.Count;
+
+        Assert.ThrowsAsync<ArgumentException>(() => Store.GetAsync(id));
+        Assert.ThrowsAsync<ArgumentException>(() => Store.UpdateAsync(id, new SessionChanges { UpdatedAt = DateTimeOffset.UnixEpoch, Status = "ended" }));
+        Assert.ThrowsAsync<ArgumentException>(() => Store.CreateAsync(FirestoreStoreContractSessions.New() with { ConversationId = id }));
+        Assert.That(_rig.Firestore.Requests.Count, Is.EqualTo(before));
+    }
+
+    [Test]
+    public async Task EveryCallCarriesTheServiceAccountsTokenAndOneTokenServesMany()
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            await Store.GetAsync(ConversationId.NewId());
+        }
+
+        var calls = _rig.Firestore.Requests.Where(r => r.RawTarget.StartsWith("/v1/", StringComparison.Ordinal)).ToList();
+        Assert.That(calls, Has.Count.GreaterThanOrEqualTo(10));
+        Assert.That(calls.Select(c => c.Authorization), Has.All.StartWith("Bearer ya29.standin-"));
+        Assert.That(_rig.Firestore.TokenRequests, Is.EqualTo(1), "Google.Apis.Auth caches the token");
+        Assert.That(calls.Select(c => c.RawTarget), Has.All.StartWith("/v1/projects/replit-4f946/databases/(default)/documents/conversation-sessions"),
+            "the project comes from the key, and nothing leaves the collection");
+    }
+}
+
+internal static class FirestoreStoreContractSessions
+{
+    public static Session New() => new()
+    {
+        ConversationId = ConversationId.NewId(),
+        AgentId = "EVQJtCNSo0L6uHQnImQu",
+        Metadata = System.Text.Json.JsonDocument.Parse("{}").RootElement.Clone(),
+        Status = SessionStatus.Active,
+        CreatedAt = DateTimeOffset.UnixEpoch,
+        UpdatedAt = DateTimeOffset.UnixEpoch,
+    };
+}
