@@ -8,21 +8,46 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 /// <summary>The composition root, for both hosts.</summary>
 public static partial class Program
 {
-    public static void Main(string[] args)
+    public static int Main(string[] args)
     {
-        if (WorkerHost.IsStartedByFunctionsHost(args))
+        try
         {
-            BuildWorker(args).Run();
+            if (WorkerHost.IsStartedByFunctionsHost(args))
+            {
+                BuildWorker(args).Run();
+            }
+            else
+            {
+                BuildSelfHost(args).Run();
+            }
+
+            return 0;
         }
-        else
+        catch (Exception ex) when (ConfigurationFailures(ex) is { Count: > 0 } failures)
         {
-            BuildSelfHost(args).Run();
+            // One line per wrong setting, each naming it.
+            Console.Error.WriteLine("The app cannot start: its configuration is wrong.");
+            foreach (var failure in failures)
+            {
+                Console.Error.WriteLine("  " + failure);
+            }
+
+            return 1;
         }
     }
+
+    /// <summary>Every options-validation message in <paramref name="exception"/> (one, or several aggregated at start).</summary>
+    public static IReadOnlyList<string> ConfigurationFailures(Exception exception) => exception switch
+    {
+        OptionsValidationException options => [.. options.Failures.Select(ConfigurationErrors.Plain).Distinct()],
+        AggregateException aggregate => [.. aggregate.InnerExceptions.SelectMany(ConfigurationFailures).Distinct()],
+        _ => [],
+    };
 
     /// <summary>Started by the Azure Functions host: an isolated worker with ASP.NET Core integration.</summary>
     public static IHost BuildWorker(string[] args)

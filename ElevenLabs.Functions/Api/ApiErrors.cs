@@ -35,6 +35,8 @@ public static class ApiErrors
             SessionNotActiveException { Status: SessionStatus.Ended } => Error(context, StatusCodes.Status409Conflict, "session_ended", "Conversation session has ended"),
             SessionNotActiveException inactive => Error(context, StatusCodes.Status409Conflict, "session_not_active", $"Conversation session is {inactive.Status}"),
             SecretNotConfiguredException => Error(context, StatusCodes.Status500InternalServerError, "api_key_not_configured", "ElevenLabs API key is not configured"),
+            SecretUnavailableException { Transient: false } => Error(context, StatusCodes.Status500InternalServerError, "secret_forbidden", failed,
+                "The app may not read its secrets; the log says what to fix."),
             SecretUnavailableException => WithRetryAfter(Error(context, StatusCodes.Status503ServiceUnavailable, "secret_unavailable", failed,
                 "The API key could not be read from the secret store; try again shortly."), DefaultRetryAfter),
             ElevenLabsException el => FromElevenLabs(context, failed, el),

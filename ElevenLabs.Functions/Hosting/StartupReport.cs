@@ -1,15 +1,19 @@
 using ElevenLabs.Functions.Secrets;
 using ElevenLabs.Functions.Sessions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace ElevenLabs.Functions.Hosting;
 
 /// <summary>Says at start where sessions and secrets come from, and warns when sessions are not durable.</summary>
-public sealed partial class StartupReport(ISessionStore store, ISecretSource secrets, ILogger<StartupReport> logger) : IHostedService
+public sealed partial class StartupReport(IServiceProvider services, ILogger<StartupReport> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        // Resolved here, not in the constructor, so that options validation reports every wrong setting first.
+        var store = services.GetRequiredService<ISessionStore>();
+        var secrets = services.GetRequiredService<ISecretSource>();
         if (store is InMemorySessionStore)
         {
             LogNotDurable(logger);

@@ -1,0 +1,58 @@
+using ElevenLabs.Functions.Tests.Support;
+
+namespace ElevenLabs.Functions.Tests.Hosting;
+
+/// <summary>Wrong settings stop the start, with one message per wrong setting that names it; a missing secret does not.</summary>
+[TestFixture]
+public sealed class StartupValidationTests
+{
+    [Test]
+    public async Task EveryWrongSettingIsNamedAndTheProcessStops()
+    {
+        using var app = AppOutput.Start(["--urls", $"http://127.0.0.1:{AppOutput.FreePort()}"], new Dictionary<string, string>
+        {
+            ["KeyVault__Uri"] = "not a url",
+            ["ElevenLabs__AgentId"] = "",
+            ["ElevenLabs__BaseUrl"] = "ftp://elevenlabs.example",
+            ["Sessions__Store"] = "Mongo",
+        });
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await app.Process.WaitForExitAsync(timeout.Token);
+
+        Assert.That(app.Process.ExitCode, Is.EqualTo(1), app.Output);
+        var output = app.Output;
+        Assert.That(output, Does.Contain("The app cannot start: its configuration is wrong."));
+        Assert.That(output, Does.Contain("  KeyVault:Uri must be an absolute https URL"));
+        Assert.That(output, Does.Contain("  ElevenLabs:AgentId must not be empty."));
+        Assert.That(output, Does.Contain("  ElevenLabs:BaseUrl must be an absolute http(s) URL."));
+        Assert.That(output, Does.Contain("  Sessions:Store must be Auto, InMemory or Firestore."));
+    }
+
+    [Test]
+    public async Task AVaultWithoutTheSecretIsNotAStartFailure()
+    {
+        await using var vault = await KeyVaultStandIn.StartAsync();
+        var port = AppOutput.FreePort();
+        using var app = AppOutput.Start(["--urls", $"http://127.0.0.1:{port}"], new Dictionary<string, string>
+        {
+            ["KeyVault__Uri"] = vault.Url.ToString(),
+        });
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        HttpResponseMessage? health = null;
+        for (var i = 0; i < 300 && health is null && !app.Process.HasExited; i++)
+        {
+            try
+            {
+                health = await client.GetAsync("/elevenlabs-conversation");
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        Assert.That(health?.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK), app.Output);
+    }
+}

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Options;
+
+namespace ElevenLabs.Functions.Secrets;
+
+/// <summary>Settings of the <c>KeyVault</c> section. Key Vault is on when <c>KeyVault:Uri</c> is set.</summary>
+public sealed class KeyVaultOptions
+{
+    public const string Section = "KeyVault";
+
+    /// <summary><c>KeyVault:Uri</c>, e.g. <c>https://kv-elevenlabs.vault.azure.net/</c>.</summary>
+    public string? Uri { get; set; }
+
+    /// <summary><c>KeyVault:ManagedIdentityClientId</c> (else <c>AZURE_CLIENT_ID</c>): a user-assigned identity; empty for system-assigned.</summary>
+    public string? ManagedIdentityClientId { get; set; }
+
+    /// <summary><c>KeyVault:ElevenLabsApiKeySecretName</c>. Secret names allow only 0-9a-zA-Z-.</summary>
+    public string ElevenLabsApiKeySecretName { get; set; } = "elevenlabs-api-key";
+
+    /// <summary><c>KeyVault:FirestoreCredentialsSecretName</c>: the service-account JSON (optional).</summary>
+    public string FirestoreCredentialsSecretName { get; set; } = "firestore-service-account";
+
+    /// <summary><c>KeyVault:CacheTtl</c>: how long a read value is used before it is read again.</summary>
+    public TimeSpan CacheTtl { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary><c>KeyVault:MaxStaleness</c>: how long past its TTL a value is still served while the vault fails.</summary>
+    public TimeSpan MaxStaleness { get; set; } = TimeSpan.FromHours(1);
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Uri);
+
+    public Uri VaultUri => new(Uri!);
+}
+
+/// <summary>One message per wrong setting, each naming it.</summary>
+public sealed class KeyVaultOptionsValidator : IValidateOptions<KeyVaultOptions>
+{
+    public ValidateOptionsResult Validate(string? name, KeyVaultOptions options)
+    {
+        var errors = new List<string>();
+        if (options.Enabled && (!System.Uri.TryCreate(options.Uri, UriKind.Absolute, out var uri) || uri.Scheme != System.Uri.UriSchemeHttps))
+        {
+            errors.Add($"KeyVault:Uri must be an absolute https URL such as https://my-vault.vault.azure.net/ (got '{options.Uri}').");
+        }
+
+        foreach (var (setting, value) in new[]
+                 {
+                     ("KeyVault:ElevenLabsApiKeySecretName", options.ElevenLabsApiKeySecretName),
+                     ("KeyVault:FirestoreCredentialsSecretName", options.FirestoreCredentialsSecretName),
+                 })
+        {
+            if (string.IsNullOrEmpty(value) || value.Length > 127 || !value.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+            {
+                errors.Add($"{setting} must be 1-127 characters of 0-9, a-z, A-Z and '-' (Key Vault's rule; got '{value}').");
+            }
+        }
+
+        if (options.CacheTtl <= TimeSpan.Zero)
+        {
+            errors.Add("KeyVault:CacheTtl must be positive.");
+        }
+
+        if (options.MaxStaleness < TimeSpan.Zero)
+        {
+            errors.Add("KeyVault:MaxStaleness must not be negative.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
