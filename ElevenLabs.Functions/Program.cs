@@ -4,6 +4,7 @@ using ElevenLabs.Functions.Firestore;
 using ElevenLabs.Functions.Hosting;
 using ElevenLabs.Functions.Secrets;
 using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,6 +56,7 @@ public static partial class Program
         var builder = FunctionsApplication.CreateBuilder(args);
         builder.ConfigureFunctionsWebApplication();
         AddConversationApp(builder);
+        builder.AddTelemetry(functionsWorker: true);
         return builder.Build();
     }
 
@@ -65,7 +67,9 @@ public static partial class Program
         builder.UseDefaultUrl();
         configure?.Invoke(builder); // before the app's registrations, which read configuration
         AddConversationApp(builder);
+        builder.AddTelemetry(functionsWorker: false);
         var app = builder.Build();
+        app.UseMiddleware<RequestTelemetryMiddleware>();
         app.MapConversationEndpoint();
         return app;
     }

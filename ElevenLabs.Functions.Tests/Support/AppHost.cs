@@ -29,13 +29,14 @@ public sealed class AppHost : IAsyncDisposable
     public HttpClient Client { get; }
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<AppHost> StartAsync(IDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null)
+    public static async Task<AppHost> StartAsync(IDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null,
+        LogLevel minimumLevel = LogLevel.Trace)
     {
         var app = Program.BuildSelfHost(["--urls", "http://127.0.0.1:0"], builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.ClearProviders();
-            builder.Logging.SetMinimumLevel(LogLevel.Trace);
+            builder.Logging.SetMinimumLevel(minimumLevel);
             builder.Logging.AddFakeLogging();
             configure?.Invoke(builder);
         });

@@ -21,8 +21,15 @@ public static class ApiErrors
         _ => "Request failed",
     };
 
-    public static ApiResult Error(HttpContext context, int status, string code, string error, string? detail = null) =>
-        ApiResult.Json(status, new ErrorResponse(false, error, code, detail, RequestId(context)), ApiJsonContext.Default.ErrorResponse);
+    public static ApiResult Error(HttpContext context, int status, string code, string error, string? detail = null)
+    {
+        var result = ApiResult.Json(status, new ErrorResponse(false, error, code, detail, RequestId(context)), ApiJsonContext.Default.ErrorResponse);
+        result.ErrorCode = code;
+        return result;
+    }
+
+    /// <summary>The machine code of an error answer.</summary>
+    public static string Code(ApiResult result) => result.ErrorCode ?? "unknown";
 
     /// <summary>Maps a failure to status, code and message. Upstream bodies and secrets never reach the client.</summary>
     public static ApiResult FromException(HttpContext context, string? action, Exception exception)

@@ -21,6 +21,9 @@ public sealed class ApiResult : IResult, IActionResult
 
     public int StatusCode { get; }
 
+    /// <summary>The envelope's <c>code</c>, for error answers.</summary>
+    public string? ErrorCode { get; internal set; }
+
     public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The UTF-8 JSON body (empty for 204).</summary>

@@ -1,7 +1,10 @@
 using System.Reflection;
+using ElevenLabs.Functions.ElevenLabs;
 using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ElevenLabs.Functions.Api;
 
@@ -9,6 +12,8 @@ namespace ElevenLabs.Functions.Api;
 public sealed partial class ConversationEndpoint(
     SessionService sessions,
     CorsPolicy cors,
+    ConversationTelemetry telemetry,
+    IOptionsMonitor<ElevenLabsOptions> elevenLabs,
     TimeProvider time,
     ILogger<ConversationEndpoint> logger)
 {
@@ -50,18 +55,24 @@ public sealed partial class ConversationEndpoint(
             return notAllowed;
         }
 
-        string? action = null;
+        ConversationRequest? parsed = null;
         try
         {
-            var parsed = await ConversationRequestParser.ReadAsync(request, cancellationToken);
-            action = parsed.Action;
-            using var scope = logger.BeginScope(new Dictionary<string, object?> { ["Action"] = action, ["ConversationId"] = parsed.ConversationId });
+            parsed = await ConversationRequestParser.ReadAsync(request, cancellationToken);
+            using var scope = logger.BeginScope(new Dictionary<string, object?>
+            {
+                [TelemetryNames.Properties.Action] = parsed.Action,
+                [TelemetryNames.Properties.ConversationId] = parsed.ConversationId,
+            });
+            LogHandling(logger, parsed.Action);
             return await RunAsync(parsed, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            var result = ApiErrors.FromException(request.HttpContext, action, ex);
-            LogFailure(result.StatusCode, action, ex);
+            var result = ApiErrors.FromException(request.HttpContext, parsed?.Action, ex);
+            LogFailure(result.StatusCode, parsed?.Action, ex);
+            var code = ApiErrors.Code(result);
+            telemetry.Failed(parsed?.Action ?? "(invalid)", parsed?.ConversationId, elevenLabs.CurrentValue.AgentId, code, result.StatusCode);
             return result;
         }
     }
@@ -72,16 +83,22 @@ public sealed partial class ConversationEndpoint(
         {
             case ConversationRequestParser.CreateSession:
                 var created = await sessions.CreateAsync(request.NewSession!, cancellationToken);
+                Track(TelemetryNames.Events.SessionCreated, request.Action, created.Session);
                 return UrlAnswer(created);
             case ConversationRequestParser.GetSignedUrl:
                 var issued = await sessions.IssueSignedUrlAsync(request.ConversationId!, cancellationToken);
+                Track(TelemetryNames.Events.SignedUrlIssued, request.Action, issued.Session);
                 return UrlAnswer(issued);
             default:
                 var ended = await sessions.EndAsync(request.ConversationId!, cancellationToken);
+                Track(TelemetryNames.Events.SessionEnded, request.Action, ended);
                 return ApiResult.Json(StatusCodes.Status200OK,
                     new SessionEndedResponse(true, ended.ConversationId, Data(ended)), ApiJsonContext.Default.SessionEndedResponse);
         }
     }
+
+    private void Track(string eventName, string action, Session session) =>
+        telemetry.Succeeded(eventName, action, session.ConversationId, session.AgentId);
 
     private static ApiResult UrlAnswer(SessionWithUrl answer) =>
         ApiResult.Json(StatusCodes.Status200OK,
@@ -102,6 +119,9 @@ public sealed partial class ConversationEndpoint(
             LogClientFailure(logger, action ?? "(none)", status, exception.Message);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Handling {Action}")]
+    private static partial void LogHandling(ILogger logger, string action);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Action {Action} failed with {StatusCode}")]
     private static partial void LogServerFailure(ILogger logger, Exception exception, string action, int statusCode);

@@ -1,12 +1,13 @@
 using System.Text.Json;
 using System.Web;
 using Microsoft.Extensions.Logging;
+using ElevenLabs.Functions.Telemetry;
 using Polly.Timeout;
 
 namespace ElevenLabs.Functions.ElevenLabs;
 
 /// <summary>The ElevenLabs API, as far as this app uses it. A typed client: resilience and the key come from its handlers.</summary>
-public sealed partial class ElevenLabsClient(HttpClient http, ILogger<ElevenLabsClient> logger)
+public sealed partial class ElevenLabsClient(HttpClient http, ConversationTelemetry telemetry, TimeProvider time, ILogger<ElevenLabsClient> logger)
 {
     /// <summary>A single-use signed URL for the agent, carrying ElevenLabs' conversation id.</summary>
     /// <exception cref="ElevenLabsException">ElevenLabs gave no signed URL.</exception>
@@ -14,7 +15,9 @@ public sealed partial class ElevenLabsClient(HttpClient http, ILogger<ElevenLabs
     {
         ArgumentException.ThrowIfNullOrEmpty(agentId);
         var path = $"v1/convai/conversation/get-signed-url?agent_id={Uri.EscapeDataString(agentId)}&include_conversation_id=true";
+        var started = time.GetTimestamp();
         using var response = await SendAsync(path, cancellationToken);
+        telemetry.SignedUrlLatency(time.GetElapsedTime(started));
         if (!response.IsSuccessStatusCode)
         {
             throw await ElevenLabsErrors.ReadAsync(response, cancellationToken);

@@ -1,0 +1,31 @@
+using Microsoft.ApplicationInsights;
+using Microsoft.ApplicationInsights.Metrics;
+using static ElevenLabs.Functions.Telemetry.TelemetryNames;
+
+namespace ElevenLabs.Functions.Telemetry;
+
+/// <summary>The custom events and metrics the dashboard counts. Never carries a key or a signed URL.</summary>
+public sealed class ConversationTelemetry(TelemetryClient client)
+{
+    private readonly Metric _signedUrlLatency = client.GetMetric(Metrics.ElevenLabsSignedUrlLatencyMs);
+
+    public void Succeeded(string eventName, string action, string conversationId, string agentId) =>
+        client.TrackEvent(eventName, new Dictionary<string, string>
+        {
+            [Properties.Action] = action,
+            [Properties.ConversationId] = conversationId,
+            [Properties.AgentId] = agentId,
+        });
+
+    public void Failed(string action, string? conversationId, string agentId, string failureCode, int statusCode) =>
+        client.TrackEvent(Events.SessionFailed, new Dictionary<string, string>
+        {
+            [Properties.Action] = action,
+            [Properties.ConversationId] = conversationId ?? "",
+            [Properties.AgentId] = agentId,
+            [Properties.FailureCode] = failureCode,
+            [Properties.StatusCode] = statusCode.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+    public void SignedUrlLatency(TimeSpan elapsed) => _signedUrlLatency.TrackValue(elapsed.TotalMilliseconds);
+}

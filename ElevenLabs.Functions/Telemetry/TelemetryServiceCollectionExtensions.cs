@@ -1,0 +1,53 @@
+using Microsoft.ApplicationInsights.Extensibility;
+using Microsoft.ApplicationInsights.WorkerService;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ElevenLabs.Functions.Telemetry;
+
+public static class TelemetryServiceCollectionExtensions
+{
+    private const string ApplicationInsightsLoggerProvider =
+        "Microsoft.Extensions.Logging.ApplicationInsights.ApplicationInsightsLoggerProvider";
+
+    /// <summary>
+    /// Application Insights for either host (connection string from <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c>;
+    /// without one nothing is sent and nothing fails), Information logs included, credentials redacted.
+    /// </summary>
+    public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder, bool functionsWorker)
+    {
+        builder.Services.AddApplicationInsightsTelemetryWorkerService(new ApplicationInsightsServiceOptions
+        {
+            ConnectionString = builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"],
+            // Sessions are few (0 to 10 instances of interviews): keep every event so the workbook counts are exact.
+            EnableAdaptiveSampling = false,
+        });
+        if (functionsWorker)
+        {
+            builder.Services.ConfigureFunctionsApplicationInsights();
+        }
+
+        builder.Services.AddSingleton<ITelemetryInitializer, RedactingTelemetryInitializer>();
+        builder.Services.AddSingleton<ConversationTelemetry>();
+
+        // The SDK adds a rule that drops everything below Warning; without removing it, Information logs vanish.
+        builder.Services.Configure<LoggerFilterOptions>(options =>
+        {
+            var rule = options.Rules.FirstOrDefault(r => r.ProviderName == ApplicationInsightsLoggerProvider);
+            if (rule is not null)
+            {
+                options.Rules.Remove(rule);
+            }
+        });
+
+        // The seed's debug mode: DEBUG=true lowers the app's own log level to Debug.
+        if (string.Equals(builder.Configuration["DEBUG"], "true", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Logging.AddFilter("ElevenLabs.Functions", LogLevel.Debug);
+        }
+
+        return builder;
+    }
+}
