@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using ElevenLabs.Functions.Tests.Support;
+
+namespace ElevenLabs.Functions.Tests.Infra;
+
+/// <summary>infra/ builds and lints clean with the Bicep CLI, its scripts pass shellcheck, and the template sets what the app reads.</summary>
+[TestFixture]
+public sealed class InfraTests
+{
+    private static readonly string InfraDirectory = Path.Combine(AppOutput.RepositoryRoot, "infra");
+
+    private static string Bicep => typeof(InfraTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "BicepPath").Value!;
+
+    private static IEnumerable<string> BicepFiles() =>
+        Directory.EnumerateFiles(Path.Combine(AppOutput.RepositoryRoot, "infra"), "*.bicep", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(AppOutput.RepositoryRoot, f));
+
+    private static (int Exit, string Output, string Errors) Run(string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppOutput.RepositoryRoot };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return (process.ExitCode, output.Result, errors.Result);
+    }
+
+    [TestCaseSource(nameof(BicepFiles))]
+    public void BicepBuildsWithoutWarnings(string file)
+    {
+        var (exit, _, errors) = Run(Bicep, "build", file, "--stdout");
+
+        Assert.That(exit, Is.Zero, errors);
+        Assert.That(errors.Trim(), Is.Empty, "bicep build printed warnings");
+    }
+
+    [TestCaseSource(nameof(BicepFiles))]
+    public void BicepLintsWithoutWarnings(string file)
+    {
+        var (exit, output, errors) = Run(Bicep, "lint", file);
+
+        Assert.That(exit, Is.Zero, output + errors);
+        Assert.That((output + errors).Trim(), Is.Empty, "bicep lint printed diagnostics");
+    }
+
+    [Test]
+    public void ScriptsPassShellcheck()
+    {
+        if (!File.Exists("/usr/bin/shellcheck"))
+        {
+            Assert.Fail("shellcheck is missing: install the Debian package 'shellcheck' (.ci/run does).");
+        }
+
+        var scripts = Directory.EnumerateFiles(InfraDirectory, "*.sh").Append(Path.Combine(AppOutput.RepositoryRoot, ".ci", "run")).ToArray();
+        var (exit, output, errors) = Run("/usr/bin/shellcheck", scripts);
+
+        Assert.That(scripts, Has.Length.GreaterThanOrEqualTo(3));
+        Assert.That(exit, Is.Zero, output + errors);
+    }
+
+    private static readonly Lazy<string> Compiled = new(() =>
+    {
+        var (exit, output, errors) = Run(Bicep, "build", "infra/main.bicep", "--stdout");
+        Assert.That(exit, Is.Zero, errors);
+        return output;
+    });
+
+    /// <summary>infra/main.bicep compiled to ARM JSON (once per run).</summary>
+    private static JsonNode Template() => JsonNode.Parse(Compiled.Value)!;
+
+    /// <summary>Every resource in the compiled template, modules' nested templates included.</summary>
+    private static IEnumerable<JsonObject> Resources(JsonNode template) =>
+        Descendants(template).OfType<JsonObject>().Where(o => o["type"] is JsonValue && o["properties"] is JsonObject && o["apiVersion"] is JsonValue);
+
+    private static IEnumerable<JsonNode> Descendants(JsonNode? node)
+    {
+        if (node is null)
+        {
+            yield break;
+        }
+
+        yield return node;
+        var children = node switch
+        {
+            JsonObject o => o.Select(p => p.Value),
+            JsonArray a => a.AsEnumerable(),
+            _ => [],
+        };
+        foreach (var child in children.SelectMany(Descendants))
+        {
+            yield return child;
+        }
+    }
+
+    [Test]
+    public void TheFunctionAppIsFlexConsumptionWithTheCloudFunctionsFigures()
+    {
+        var template = Template();
+        var site = Resources(template).Single(r => r["type"]!.GetValue<string>() == "Microsoft.Web/sites");
+        var properties = site["properties"]!;
+        var config = properties["functionAppConfig"]!;
+
+        Assert.That(config["runtime"]!["name"]!.GetValue<string>(), Is.EqualTo("dotnet-isolated"));
+        Assert.That(config["runtime"]!["version"]!.GetValue<string>(), Is.EqualTo("10.0"));
+        Assert.That(config["scaleAndConcurrency"]!["instanceMemoryMB"]!.GetValue<int>(), Is.EqualTo(512));
+        Assert.That(config["scaleAndConcurrency"]!["maximumInstanceCount"]!.GetValue<int>(), Is.EqualTo(10));
+        Assert.That(properties["httpsOnly"]!.GetValue<bool>(), Is.True);
+        Assert.That(properties["siteConfig"]!["minTlsVersion"]!.GetValue<string>(), Is.EqualTo("1.2"));
+        Assert.That(properties["siteConfig"]!["ftpsState"]!.GetValue<string>(), Is.EqualTo("Disabled"));
+        var plan = Resources(template).Single(r => r["type"]!.GetValue<string>() == "Microsoft.Web/serverfarms");
+        Assert.That(plan["sku"]!["name"]!.GetValue<string>(), Is.EqualTo("FC1"));
+    }
+
+    [Test]
+    public void TheAppSettingsAreTheOnesTheAppReads()
+    {
+        var site = Resources(Template()).Single(r => r["type"]!.GetValue<string>() == "Microsoft.Web/sites");
+        var names = site["properties"]!["siteConfig"]!["appSettings"]!.AsArray().Select(s => s!["name"]!.GetValue<string>()).ToList();
+
+        Assert.That(names, Is.SupersetOf(new[]
+        {
+            "KeyVault__Uri", "KeyVault__ManagedIdentityClientId", "Firestore__ProjectId", "ElevenLabs__AgentId", "Sessions__Store",
+            "APPLICATIONINSIGHTS_CONNECTION_STRING", "AzureWebJobsStorage__accountName", "AzureWebJobsStorage__credential",
+        }));
+        Assert.That(names, Has.None.Contains("ApiKey").And.None.EqualTo("AzureWebJobsStorage"), "no key and no connection string with a key");
+    }
+
+    [Test]
+    public void StorageIsReachedByIdentityAndTheVaultIsRbacWithPurgeProtection()
+    {
+        var resources = Resources(Template()).ToList();
+        var storage = resources.Single(r => r["type"]!.GetValue<string>() == "Microsoft.Storage/storageAccounts");
+        var vault = resources.Single(r => r["type"]!.GetValue<string>() == "Microsoft.KeyVault/vaults");
+
+        Assert.That(storage["properties"]!["allowSharedKeyAccess"]!.GetValue<bool>(), Is.False);
+        Assert.That(vault["properties"]!["enableRbacAuthorization"]!.GetValue<bool>(), Is.True);
+        Assert.That(vault["properties"]!["enablePurgeProtection"]!.GetValue<bool>(), Is.True);
+        Assert.That(vault["properties"]!["enableSoftDelete"]!.GetValue<bool>(), Is.True);
+        Assert.That(Template().ToJsonString(), Does.Contain("4633458b-17de-408a-b874-0445c86b69e6"), "Key Vault Secrets User for the app");
+    }
+
+    [Test]
+    public void NoSecretValueIsATemplateParameter()
+    {
+        var parameters = Template()["parameters"]!.AsObject().Select(p => p.Key).ToList();
+
+        Assert.That(parameters, Has.None.Match("(?i)key|secret|password|credential"));
+    }
+}

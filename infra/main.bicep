@@ -1,0 +1,116 @@
+// The ElevenLabs conversation function on Azure: Flex Consumption function app, its identity, host storage
+// reached by identity, Key Vault for the secrets, Log Analytics + Application Insights with a workbook and alerts.
+targetScope = 'resourceGroup'
+
+@description('Short base name for the resources (lowercase letters, digits, hyphens).')
+@minLength(3)
+@maxLength(12)
+param name string = 'elconv'
+
+@description('Azure region.')
+param location string = resourceGroup().location
+
+@description('azd environment name (tags only).')
+param environmentName string = ''
+
+@description('Where alerts are e-mailed.')
+param alertEmail string
+
+@description('Browser origins allowed to call the function, e.g. ["https://interview.example.com"].')
+param corsAllowedOrigins array = []
+
+@description('Google Cloud project holding the conversation-sessions collection.')
+param firestoreProjectId string = 'replit-4f946'
+
+@description('The ElevenLabs agent sessions talk to.')
+param elevenLabsAgentId string = 'EVQJtCNSo0L6uHQnImQu'
+
+@description('Object id of whoever deploys (az ad signed-in-user show --query id): may set the Key Vault secrets. Empty: nobody.')
+param deployerPrincipalId string = ''
+
+@allowed([
+  'User'
+  'ServicePrincipal'
+  'Group'
+])
+param deployerPrincipalType string = 'User'
+
+var suffix = uniqueString(subscription().id, resourceGroup().id, name)
+var tags = empty(environmentName) ? { app: 'elevenlabs-conversation' } : { app: 'elevenlabs-conversation', 'azd-env-name': environmentName }
+var functionAppName = 'func-${name}-${suffix}'
+var deploymentContainerName = 'app-package-${take(suffix, 8)}'
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  params: {
+    name: 'id-${name}-${suffix}'
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    name: '${name}-${suffix}'
+    location: location
+    tags: tags
+    alertEmail: alertEmail
+    appPrincipalId: identity.outputs.principalId
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: take('st${replace(name, '-', '')}${suffix}', 24)
+    location: location
+    tags: tags
+    appPrincipalId: identity.outputs.principalId
+    deploymentContainerName: deploymentContainerName
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    name: take('kv-${name}-${suffix}', 24)
+    location: location
+    tags: tags
+    appPrincipalId: identity.outputs.principalId
+    deployerPrincipalId: deployerPrincipalId
+    deployerPrincipalType: deployerPrincipalType
+  }
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  params: {
+    name: functionAppName
+    location: location
+    tags: tags
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    storageBlobEndpoint: storage.outputs.blobEndpoint
+    deploymentContainerName: deploymentContainerName
+    appInsightsConnectionString: monitoring.outputs.connectionString
+    keyVaultUri: keyVault.outputs.uri
+    firestoreProjectId: firestoreProjectId
+    elevenLabsAgentId: elevenLabsAgentId
+    corsAllowedOrigins: corsAllowedOrigins
+  }
+}
+
+@description('What the web app calls: the Cloud Function URL with only the host changed.')
+output functionUrl string = 'https://${functionApp.outputs.defaultHostName}/elevenlabs-conversation'
+output functionAppName string = functionApp.outputs.name
+output keyVaultName string = keyVault.outputs.name
+output keyVaultUri string = keyVault.outputs.uri
+output appInsightsName string = monitoring.outputs.appInsightsName
+output workbookId string = monitoring.outputs.workbookId
+
+// The same values under the names azd exports to hooks and `azd env get-values`.
+output AZURE_FUNCTION_URL string = 'https://${functionApp.outputs.defaultHostName}/elevenlabs-conversation'
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name

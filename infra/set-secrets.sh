@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Puts the ElevenLabs key and the Google service-account JSON into Key Vault, without echoing them.
+# Used by deploy.sh and by azd's postprovision hook. A secret whose value is unchanged is left alone,
+# so running it twice creates no new versions.
+#
+#   KEY_VAULT_NAME=<vault> infra/set-secrets.sh
+#
+# Values: ELEVENLABS_API_KEY or ELEVENLABS_API_KEY_FILE; FIRESTORE_CREDENTIALS_FILE (else
+# GOOGLE_APPLICATION_CREDENTIALS). Absent ones are prompted for when the vault does not hold them yet.
+set -euo pipefail
+
+vault=${KEY_VAULT_NAME:-${AZURE_KEY_VAULT_NAME:-}}
+if [ -z "$vault" ]; then
+  echo "set-secrets.sh: set KEY_VAULT_NAME" >&2
+  exit 1
+fi
+
+secret_exists() {
+  az keyvault secret show --vault-name "$vault" --name "$1" --query id --output tsv >/dev/null 2>&1
+}
+
+# set_secret NAME FILE: a new version only when the value differs; retried while RBAC propagates.
+set_secret() {
+  local name=$1 file=$2 current attempt
+  current=$(az keyvault secret show --vault-name "$vault" --name "$name" --query value --output tsv 2>/dev/null || true)
+  if [ -n "$current" ] && [ "$current" = "$(cat "$file")" ]; then
+    echo "Key Vault secret $name: unchanged"
+    return 0
+  fi
+  for attempt in 1 2 3 4 5 6; do
+    if az keyvault secret set --vault-name "$vault" --name "$name" --file "$file" --encoding utf-8 --output none 2>/dev/null; then
+      echo "Key Vault secret $name: set"
+      return 0
+    fi
+    echo "Key Vault secret $name: not writable yet (role assignment propagating), retry $attempt of 6 in 20 s"
+    sleep 20
+  done
+  echo "Key Vault secret $name could not be set: does your identity have Key Vault Secrets Officer on $vault?" >&2
+  return 1
+}
+
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+chmod 700 "$scratch"
+
+# The ElevenLabs key.
+key_file=""
+if [ -n "${ELEVENLABS_API_KEY:-}" ]; then
+  key_file="$scratch/elevenlabs"
+  printf '%s' "$ELEVENLABS_API_KEY" >"$key_file"
+elif [ -n "${ELEVENLABS_API_KEY_FILE:-}" ]; then
+  key_file="$scratch/elevenlabs"
+  tr -d '\r\n' <"$ELEVENLABS_API_KEY_FILE" >"$key_file"
+elif ! secret_exists elevenlabs-api-key; then
+  if [ -t 0 ]; then
+    read -rsp "ElevenLabs API key (not echoed): " typed
+    echo
+    key_file="$scratch/elevenlabs"
+    printf '%s' "$typed" >"$key_file"
+    unset typed
+  else
+    echo "No ElevenLabs key given and none in $vault: set ELEVENLABS_API_KEY or ELEVENLABS_API_KEY_FILE" >&2
+    exit 1
+  fi
+fi
+if [ -n "$key_file" ]; then
+  set_secret elevenlabs-api-key "$key_file"
+else
+  echo "Key Vault secret elevenlabs-api-key: kept"
+fi
+
+# The Google service-account key for Firestore.
+credentials=${FIRESTORE_CREDENTIALS_FILE:-${GOOGLE_APPLICATION_CREDENTIALS:-}}
+if [ -z "$credentials" ] && ! secret_exists firestore-service-account && [ -t 0 ]; then
+  read -rp "Path of the Google service-account JSON for Firestore (empty to skip): " credentials
+fi
+if [ -n "$credentials" ]; then
+  set_secret firestore-service-account "$credentials"
+elif secret_exists firestore-service-account; then
+  echo "Key Vault secret firestore-service-account: kept"
+else
+  echo "Warning: no Firestore service-account key in $vault: session writes will fail until one is set." >&2
+fi
