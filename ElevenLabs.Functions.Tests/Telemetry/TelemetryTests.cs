@@ -77,6 +77,12 @@ public sealed class TelemetryTests
         await using var _ = app;
 
         var (status, _, _) = await app.PostAsync(new { action = "create_session", userId = "u" });
+        // The request item is completed after the answer has gone out: wait for it (bounded), then flush.
+        for (var i = 0; i < 100 && !channel.Items.OfType<RequestTelemetry>().Any(); i++)
+        {
+            await Task.Delay(50);
+        }
+
         Flush(app);
 
         Assert.That(status, Is.EqualTo(200));
