@@ -40,7 +40,18 @@ public sealed class AppHost : IAsyncDisposable
             builder.Logging.AddFakeLogging();
             configure?.Invoke(builder);
         });
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            // An app that failed to start must still release what it subscribed to (Application Insights'
+            // process-wide HTTP diagnostics listener, most of all), or it swallows later apps' dependencies.
+            await app.DisposeAsync();
+            throw;
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new AppHost(app, new Uri(address));
     }
