@@ -4,24 +4,8 @@ namespace ElevenLabs.Functions.Tests.Api;
 
 /// <summary>Every malformed request gets a 400/413 in the envelope, with a message saying what is wrong, before any lookup.</summary>
 [TestFixture]
-public sealed class BadInputTests
+public sealed class BadInputTests : AppFixture
 {
-    private ElevenLabsStandIn _elevenLabs = null!;
-    private AppHost _app = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _elevenLabs = new ElevenLabsStandIn();
-        _app = await AppHost.StartAsync(Settings.For(_elevenLabs));
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _app.DisposeAsync();
-        _elevenLabs.Dispose();
-    }
 
     private static IEnumerable<TestCaseData> BadBodies()
     {
@@ -54,12 +38,12 @@ public sealed class BadInputTests
     [TestCaseSource(nameof(BadBodies))]
     public async Task BadBodyIsRefusedWithAClearMessage(string body, string code, string messagePart)
     {
-        var (status, answer, _) = await _app.PostRawAsync(body);
+        var (status, answer, _) = await App.PostRawAsync(body);
 
         Assert.That(status, Is.EqualTo(400), answer.ToJsonString());
         ContractTests.AssertError(answer, code);
         Assert.That(answer["error"]!.GetValue<string>(), Does.Contain(messagePart));
-        Assert.That(_elevenLabs.SignedUrlRequests, Is.Empty, "nothing is looked up for a bad request");
+        Assert.That(ElevenLabsApi.SignedUrlRequests, Is.Empty, "nothing is looked up for a bad request");
     }
 
     [Test]
@@ -67,7 +51,7 @@ public sealed class BadInputTests
     {
         var body = $$"""{"action":"create_session","padding":"{{new string('p', 65 * 1024)}}"}""";
 
-        var (status, answer, _) = await _app.PostRawAsync(body);
+        var (status, answer, _) = await App.PostRawAsync(body);
 
         Assert.That(status, Is.EqualTo(413));
         ContractTests.AssertError(answer, "payload_too_large");
@@ -82,7 +66,7 @@ public sealed class BadInputTests
         var request = new HttpRequestMessage(HttpMethod.Post, "/elevenlabs-conversation") { Content = content };
         request.Headers.TransferEncodingChunked = true;
 
-        var response = await _app.Client.SendAsync(request);
+        var response = await App.Client.SendAsync(request);
 
         Assert.That((int)response.StatusCode, Is.EqualTo(413));
         ContractTests.AssertError(await AppHost.ReadAsync(response), "payload_too_large");
@@ -91,11 +75,8 @@ public sealed class BadInputTests
     [Test]
     public async Task NullOptionalFieldsAreTreatedAsAbsent()
     {
-        var (status, answer, _) = await _app.PostRawAsync("""{"action":"create_session","userId":null,"metadata":null}""");
+        var (status, answer, _) = await App.PostRawAsync("""{"action":"create_session","userId":null,"metadata":null}""");
 
         Assert.That(status, Is.EqualTo(200), answer.ToJsonString());
     }
-
-    [TearDown]
-    public void Reset() => _elevenLabs.Reset();
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ElevenLabs.Functions.Sessions;
 using ElevenLabs.Functions.Tests.Support;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -10,36 +11,18 @@ namespace ElevenLabs.Functions.Tests.Api;
 
 /// <summary>The seed's contract over real HTTP: the self-hosted app on loopback, ElevenLabs a WireMock stand-in.</summary>
 [TestFixture]
-public sealed class ContractTests
+public sealed class ContractTests : AppFixture
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 25, 10, 30, 0, TimeSpan.Zero);
-    private ElevenLabsStandIn _elevenLabs = null!;
-    private AppHost _app = null!;
-    private FakeTimeProvider _time = null!;
+    private readonly FakeTimeProvider _time = new(Start);
 
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _elevenLabs = new ElevenLabsStandIn();
-        _time = new FakeTimeProvider(Start);
-        _app = await AppHost.StartAsync(Settings.For(_elevenLabs), b => b.Services.AddSingleton<TimeProvider>(_time));
-    }
+    protected override void Configure(WebApplicationBuilder builder) => builder.Services.AddSingleton<TimeProvider>(_time);
 
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _app.DisposeAsync();
-        _elevenLabs.Dispose();
-    }
-
-    [SetUp]
-    public void ResetStandIn() => _elevenLabs.Reset();
-
-    private InMemorySessionStore Store => (InMemorySessionStore)_app.Services.GetRequiredService<ISessionStore>();
+    private InMemorySessionStore Store => (InMemorySessionStore)App.Services.GetRequiredService<ISessionStore>();
 
     private async Task<JsonObject> CreateAsync()
     {
-        var (status, body, _) = await _app.PostAsync(new { action = "create_session", userId = "user123" });
+        var (status, body, _) = await App.PostAsync(new { action = "create_session", userId = "user123" });
         Assert.That(status, Is.EqualTo(200), body.ToJsonString());
         return body;
     }
@@ -47,7 +30,7 @@ public sealed class ContractTests
     [Test]
     public async Task GetAnswersHealthyWithoutCallingElevenLabs()
     {
-        var response = await _app.Client.GetAsync("/elevenlabs-conversation");
+        var response = await App.Client.GetAsync("/elevenlabs-conversation");
         var body = await AppHost.ReadAsync(response);
 
         Assert.That((int)response.StatusCode, Is.EqualTo(200));
@@ -56,13 +39,13 @@ public sealed class ContractTests
         Assert.That(body["service"]!.GetValue<string>(), Is.EqualTo("elevenlabs-conversation"));
         Assert.That(body["version"]!.GetValue<string>(), Is.Not.Empty);
         Assert.That(DateTimeOffset.Parse(body["timestamp"]!.GetValue<string>()), Is.EqualTo(_time.GetUtcNow()));
-        Assert.That(_elevenLabs.SignedUrlRequests, Is.Empty);
+        Assert.That(ElevenLabsApi.SignedUrlRequests, Is.Empty);
     }
 
     [Test]
     public async Task CreateSessionReturnsTheSignedUrlAndStoresAnActiveSession()
     {
-        var (status, body, _) = await _app.PostAsync(new
+        var (status, body, _) = await App.PostAsync(new
         {
             action = "create_session",
             userId = "user123",
@@ -75,14 +58,14 @@ public sealed class ContractTests
         var id = body["conversationId"]!.GetValue<string>();
         Assert.That(id, Does.Match("^conv_[A-Za-z0-9_-]{22,}$"));
         Assert.That(body["success"]!.GetValue<bool>(), Is.True);
-        Assert.That(body["signedUrl"]!.GetValue<string>(), Is.EqualTo(_elevenLabs.SignedUrl));
+        Assert.That(body["signedUrl"]!.GetValue<string>(), Is.EqualTo(ElevenLabsApi.SignedUrl));
         var data = body["data"]!.AsObject();
         Assert.That(data["conversationId"]!.GetValue<string>(), Is.EqualTo(id));
         Assert.That(data["agentId"]!.GetValue<string>(), Is.EqualTo("EVQJtCNSo0L6uHQnImQu"));
         Assert.That(data["status"]!.GetValue<string>(), Is.EqualTo("active"));
         Assert.That(data["createdAt"]!.GetValue<string>(), Does.EndWith("Z"));
 
-        var request = _elevenLabs.SignedUrlRequests.Single().RequestMessage;
+        var request = ElevenLabsApi.SignedUrlRequests.Single().RequestMessage;
         Assert.That(request.Query!["agent_id"].Single(), Is.EqualTo("EVQJtCNSo0L6uHQnImQu"));
         Assert.That(request.Query!["include_conversation_id"].Single(), Is.EqualTo("true"));
 
@@ -92,7 +75,7 @@ public sealed class ContractTests
         Assert.That(stored.CandidateId, Is.EqualTo("candidate456"));
         Assert.That(stored.JobId, Is.EqualTo("job789"));
         Assert.That(stored.Metadata.GetProperty("jobTitle").GetString(), Is.EqualTo("Software Engineer"));
-        Assert.That(stored.ElevenLabsConversationId, Is.EqualTo(_elevenLabs.ElevenLabsConversationId));
+        Assert.That(stored.ElevenLabsConversationId, Is.EqualTo(ElevenLabsApi.ElevenLabsConversationId));
         Assert.That(stored.CreatedAt, Is.EqualTo(_time.GetUtcNow()));
     }
 
@@ -102,7 +85,7 @@ public sealed class ContractTests
         var ids = new List<string>();
         for (var i = 0; i < 20; i++)
         {
-            var (_, body, _) = await _app.PostAsync(new { action = "create_session", conversationId = "conv_mine" });
+            var (_, body, _) = await App.PostAsync(new { action = "create_session", conversationId = "conv_mine" });
             ids.Add(body["conversationId"]!.GetValue<string>());
         }
 
@@ -117,32 +100,32 @@ public sealed class ContractTests
     {
         var id = (await CreateAsync())["conversationId"]!.GetValue<string>();
 
-        var (status, body, _) = await _app.PostAsync(new { action = "get_signed_url", conversationId = id });
+        var (status, body, _) = await App.PostAsync(new { action = "get_signed_url", conversationId = id });
 
         Assert.That(status, Is.EqualTo(200), body.ToJsonString());
         Assert.That(body["conversationId"]!.GetValue<string>(), Is.EqualTo(id));
-        Assert.That(body["signedUrl"]!.GetValue<string>(), Is.EqualTo(_elevenLabs.SignedUrl));
+        Assert.That(body["signedUrl"]!.GetValue<string>(), Is.EqualTo(ElevenLabsApi.SignedUrl));
         Assert.That(body["data"]!["status"]!.GetValue<string>(), Is.EqualTo("active"));
-        Assert.That(_elevenLabs.SignedUrlRequests, Has.Count.EqualTo(2));
+        Assert.That(ElevenLabsApi.SignedUrlRequests, Has.Count.EqualTo(2));
     }
 
     [Test]
     public async Task GetSignedUrlForAnUnknownSessionIsNotFound()
     {
-        var (status, body, _) = await _app.PostAsync(new { action = "get_signed_url", conversationId = "conv_unknown" });
+        var (status, body, _) = await App.PostAsync(new { action = "get_signed_url", conversationId = "conv_unknown" });
 
         Assert.That(status, Is.EqualTo(404));
         AssertError(body, "session_not_found");
-        Assert.That(_elevenLabs.SignedUrlRequests, Is.Empty);
+        Assert.That(ElevenLabsApi.SignedUrlRequests, Is.Empty);
     }
 
     [Test]
     public async Task GetSignedUrlForAnEndedSessionIsConflict()
     {
         var id = (await CreateAsync())["conversationId"]!.GetValue<string>();
-        await _app.PostAsync(new { action = "end_session", conversationId = id });
+        await App.PostAsync(new { action = "end_session", conversationId = id });
 
-        var (status, body, _) = await _app.PostAsync(new { action = "get_signed_url", conversationId = id });
+        var (status, body, _) = await App.PostAsync(new { action = "get_signed_url", conversationId = id });
 
         Assert.That(status, Is.EqualTo(409));
         AssertError(body, "session_ended");
@@ -156,9 +139,9 @@ public sealed class ContractTests
         _time.Advance(TimeSpan.FromMinutes(12));
         var firstEnd = _time.GetUtcNow();
 
-        var (status, body, _) = await _app.PostAsync(new { action = "end_session", conversationId = id });
+        var (status, body, _) = await App.PostAsync(new { action = "end_session", conversationId = id });
         _time.Advance(TimeSpan.FromMinutes(1));
-        var (againStatus, again, _) = await _app.PostAsync(new { action = "end_session", conversationId = id });
+        var (againStatus, again, _) = await App.PostAsync(new { action = "end_session", conversationId = id });
 
         Assert.That(status, Is.EqualTo(200), body.ToJsonString());
         Assert.That(body["data"]!["status"]!.GetValue<string>(), Is.EqualTo("ended"));
@@ -183,7 +166,7 @@ public sealed class ContractTests
                 _time.Advance(TimeSpan.FromSeconds(1));
             }
 
-            return await _app.PostAsync(new { action = "end_session", conversationId = id });
+            return await App.PostAsync(new { action = "end_session", conversationId = id });
         }));
 
         Assert.That(answers.Select(a => a.Status), Has.All.EqualTo(200));
@@ -195,7 +178,7 @@ public sealed class ContractTests
     [Test]
     public async Task EndingAnUnknownSessionIsNotFound()
     {
-        var (status, body, _) = await _app.PostAsync(new { action = "end_session", conversationId = "conv_nobody" });
+        var (status, body, _) = await App.PostAsync(new { action = "end_session", conversationId = "conv_nobody" });
 
         Assert.That(status, Is.EqualTo(404));
         AssertError(body, "session_not_found");
@@ -204,7 +187,7 @@ public sealed class ContractTests
     [Test]
     public async Task SessionsMadeByTheCloudFunctionCanStillBeLookedUp()
     {
-        var (status, body, _) = await _app.PostAsync(new { action = "end_session", conversationId = "conv_123456" });
+        var (status, body, _) = await App.PostAsync(new { action = "end_session", conversationId = "conv_123456" });
 
         Assert.That(status, Is.EqualTo(404), "a legacy-shaped id is looked up, not refused");
         AssertError(body, "session_not_found");
@@ -215,7 +198,7 @@ public sealed class ContractTests
     [TestCase("PATCH")]
     public async Task OtherMethodsAreNotAllowed(string method)
     {
-        var response = await _app.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), "/elevenlabs-conversation"));
+        var response = await App.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), "/elevenlabs-conversation"));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.MethodNotAllowed));
         Assert.That(response.Content.Headers.Allow, Is.EquivalentTo(new[] { "GET", "POST", "OPTIONS" }));
@@ -229,7 +212,7 @@ public sealed class ContractTests
         request.Headers.Add("Origin", "https://app.example.com");
         request.Headers.Add("Access-Control-Request-Method", "POST");
 
-        var response = await _app.Client.SendAsync(request);
+        var response = await App.Client.SendAsync(request);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
         Assert.That(response.Headers.Contains("Access-Control-Allow-Origin"), Is.False);

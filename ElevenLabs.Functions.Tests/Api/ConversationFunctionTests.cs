@@ -11,29 +11,13 @@ namespace ElevenLabs.Functions.Tests.Api;
 
 /// <summary>The Azure Functions entry point, called as the worker calls it: a real HttpRequest, an IActionResult back.</summary>
 [TestFixture]
-public sealed class ConversationFunctionTests
+public sealed class ConversationFunctionTests : AppFixture
 {
-    private ElevenLabsStandIn _elevenLabs = null!;
-    private AppHost _app = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _elevenLabs = new ElevenLabsStandIn();
-        _app = await AppHost.StartAsync(Settings.For(_elevenLabs));
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _app.DisposeAsync();
-        _elevenLabs.Dispose();
-    }
 
     private async Task<(int Status, JsonObject Body, HttpResponse Response)> InvokeAsync(string method, string? body = null)
     {
-        var function = ActivatorUtilities.CreateInstance<ConversationFunction>(_app.Services);
-        var context = new DefaultHttpContext { RequestServices = _app.Services };
+        var function = ActivatorUtilities.CreateInstance<ConversationFunction>(App.Services);
+        var context = new DefaultHttpContext { RequestServices = App.Services };
         context.Request.Method = method;
         context.Request.Path = "/elevenlabs-conversation";
         if (body is not null)
@@ -68,7 +52,7 @@ public sealed class ConversationFunctionTests
         var (status, body, _) = await InvokeAsync("POST", """{"action":"create_session","userId":"user123","metadata":{"source":"ai-interview-client"}}""");
 
         Assert.That(status, Is.EqualTo(200), body.ToJsonString());
-        Assert.That(body["signedUrl"]!.GetValue<string>(), Is.EqualTo(_elevenLabs.SignedUrl));
+        Assert.That(body["signedUrl"]!.GetValue<string>(), Is.EqualTo(ElevenLabsApi.SignedUrl));
         Assert.That(body["conversationId"]!.GetValue<string>(), Does.StartWith("conv_"));
     }
 

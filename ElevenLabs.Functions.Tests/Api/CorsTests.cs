@@ -5,26 +5,12 @@ namespace ElevenLabs.Functions.Tests.Api;
 
 /// <summary>With Cors:AllowedOrigins set, allowed origins get CORS headers on every answer and on preflight; others get none.</summary>
 [TestFixture]
-public sealed class CorsTests
+public sealed class CorsTests : AppFixture
 {
     private const string Allowed = "https://interview.example.com";
-    private ElevenLabsStandIn _elevenLabs = null!;
-    private AppHost _app = null!;
 
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _elevenLabs = new ElevenLabsStandIn();
-        _app = await AppHost.StartAsync(Settings.For(_elevenLabs, ("Cors:AllowedOrigins", $"http://localhost:3000, {Allowed}")));
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _app.DisposeAsync();
-        _elevenLabs.Dispose();
-    }
-
+    protected override IEnumerable<(string Key, string? Value)> ExtraSettings =>
+        [("Cors:AllowedOrigins", $"http://localhost:3000, {Allowed}")];
     private static HttpRequestMessage Preflight(string origin)
     {
         var request = new HttpRequestMessage(HttpMethod.Options, "/elevenlabs-conversation");
@@ -37,7 +23,7 @@ public sealed class CorsTests
     [Test]
     public async Task PreflightFromAnAllowedOriginIsAnswered()
     {
-        var response = await _app.Client.SendAsync(Preflight(Allowed));
+        var response = await App.Client.SendAsync(Preflight(Allowed));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
         Assert.That(response.Headers.GetValues("Access-Control-Allow-Origin").Single(), Is.EqualTo(Allowed));
@@ -49,7 +35,7 @@ public sealed class CorsTests
     [Test]
     public async Task PreflightFromAnotherOriginGetsNoCorsHeaders()
     {
-        var response = await _app.Client.SendAsync(Preflight("https://evil.example.com"));
+        var response = await App.Client.SendAsync(Preflight("https://evil.example.com"));
 
         Assert.That(response.Headers.Contains("Access-Control-Allow-Origin"), Is.False);
         Assert.That(response.Headers.Contains("Access-Control-Allow-Methods"), Is.False);
@@ -63,8 +49,8 @@ public sealed class CorsTests
         var get = new HttpRequestMessage(HttpMethod.Get, "/elevenlabs-conversation");
         get.Headers.Add("Origin", Allowed);
 
-        var error = await _app.Client.SendAsync(post);
-        var health = await _app.Client.SendAsync(get);
+        var error = await App.Client.SendAsync(post);
+        var health = await App.Client.SendAsync(get);
 
         Assert.That((int)error.StatusCode, Is.EqualTo(400));
         Assert.That(error.Headers.GetValues("Access-Control-Allow-Origin").Single(), Is.EqualTo(Allowed));
@@ -74,7 +60,7 @@ public sealed class CorsTests
     [Test]
     public async Task WildcardAllowsAnyOrigin()
     {
-        await using var app = await AppHost.StartAsync(Settings.For(_elevenLabs, ("Cors:AllowedOrigins", "*")));
+        await using var app = await AppHost.StartAsync(Settings.For(ElevenLabsApi, ("Cors:AllowedOrigins", "*")));
 
         var response = await app.Client.SendAsync(Preflight("https://anywhere.example.org"));
 

@@ -6,99 +6,76 @@ namespace ElevenLabs.Functions.Tests.Api;
 
 /// <summary>What the client sees when ElevenLabs fails, and that no session is left active by a failed create.</summary>
 [TestFixture]
-public sealed class ElevenLabsFailureTests
+public sealed class ElevenLabsFailureTests : AppFixture
 {
-    private ElevenLabsStandIn _elevenLabs = null!;
-    private AppHost _app = null!;
+    protected override IEnumerable<(string Key, string? Value)> ExtraSettings =>
+        [("ElevenLabs:Timeout", "00:00:00.500"), ("ElevenLabs:MaxRetries", "2")];
 
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _elevenLabs = new ElevenLabsStandIn();
-        _app = await AppHost.StartAsync(Settings.For(_elevenLabs, ("ElevenLabs:Timeout", "00:00:00.500"), ("ElevenLabs:MaxRetries", "2")));
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _app.DisposeAsync();
-        _elevenLabs.Dispose();
-    }
-
-    [SetUp]
-    public void Reset() => _elevenLabs.Reset();
-
-    private IReadOnlyList<Session> Sessions => ((InMemorySessionStore)_app.Services.GetRequiredService<ISessionStore>()).Snapshot();
+    private IReadOnlyList<Session> Sessions => ((InMemorySessionStore)App.Services.GetRequiredService<ISessionStore>()).Snapshot();
 
     private async Task<(int Status, System.Text.Json.Nodes.JsonObject Body, HttpResponseMessage Response)> CreateAsync() =>
-        await _app.PostAsync(new { action = "create_session", userId = "u1" });
+        await App.PostAsync(new { action = "create_session", userId = "u1" });
 
     [Test]
     public async Task WrongKeyIsABadGatewayAndNoSessionStaysActive()
     {
         var before = Sessions.Count;
-        _elevenLabs.ApiKey = "sk_other_" + Guid.NewGuid().ToString("N");
-        try
-        {
-            var (status, body, _) = await CreateAsync();
+        ElevenLabsApi.ApiKey = "sk_other_" + Guid.NewGuid().ToString("N"); // the configured key is revoked
 
-            Assert.That(status, Is.EqualTo(502));
-            ContractTests.AssertError(body, "elevenlabs_unauthorized");
-            Assert.That(body["error"]!.GetValue<string>(), Is.EqualTo("Failed to create conversation session"));
-            Assert.That(body.ToJsonString(), Does.Not.Contain("Invalid API key"), "the upstream body is never echoed");
-            Assert.That(_elevenLabs.SignedUrlRequests, Has.Count.EqualTo(1), "a 401 is not retried");
-            var written = Sessions.Skip(before).ToList();
-            Assert.That(written.Where(s => s.Status == SessionStatus.Active), Is.Empty);
-            Assert.That(written.Select(s => s.FailureCode), Has.All.EqualTo("elevenlabs_unauthorized"));
-        }
-        finally
-        {
-            _elevenLabs.ApiKey = Settings.For(_elevenLabs)["ElevenLabs:ApiKey"]!;
-        }
+        var (status, body, _) = await CreateAsync();
+
+        Assert.That(status, Is.EqualTo(502));
+        ContractTests.AssertError(body, "elevenlabs_unauthorized");
+        Assert.That(body["error"]!.GetValue<string>(), Is.EqualTo("Failed to create conversation session"));
+        Assert.That(body.ToJsonString(), Does.Not.Contain("Invalid API key"), "the upstream body is never echoed");
+        Assert.That(ElevenLabsApi.SignedUrlRequests, Has.Count.EqualTo(1), "a 401 is not retried");
+        var written = Sessions.Skip(before).ToList();
+        Assert.That(written.Where(s => s.Status == SessionStatus.Active), Is.Empty);
+        Assert.That(written.Select(s => s.FailureCode), Has.All.EqualTo("elevenlabs_unauthorized"));
     }
 
     [Test]
     public async Task RateLimitIsServiceUnavailableWithRetryAfter()
     {
-        _elevenLabs.Fails(429, """{"detail":{"status":"too_many_concurrent_requests","message":"Too many concurrent requests"}}""", retryAfter: "7");
+        ElevenLabsApi.Fails(429, """{"detail":{"status":"too_many_concurrent_requests","message":"Too many concurrent requests"}}""", retryAfter: "7");
 
         var (status, body, response) = await CreateAsync();
 
         Assert.That(status, Is.EqualTo(503));
         ContractTests.AssertError(body, "elevenlabs_busy");
         Assert.That(response.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(7)));
-        Assert.That(_elevenLabs.SignedUrlRequests, Has.Count.EqualTo(3), "429 is retried twice");
+        Assert.That(ElevenLabsApi.SignedUrlRequests, Has.Count.EqualTo(3), "429 is retried twice");
         Assert.That(Sessions.Where(s => s.Status == SessionStatus.Active && s.UserId == "u1" && s.FailureCode is null && s.ElevenLabsConversationId is null), Is.Empty);
     }
 
     [Test]
     public async Task ServerErrorIsRetriedThenABadGateway()
     {
-        _elevenLabs.Fails(500, """{"detail":"Internal Server Error"}""");
+        ElevenLabsApi.Fails(500, """{"detail":"Internal Server Error"}""");
 
         var (status, body, _) = await CreateAsync();
 
         Assert.That(status, Is.EqualTo(502));
         ContractTests.AssertError(body, "elevenlabs_error");
-        Assert.That(_elevenLabs.SignedUrlRequests, Has.Count.EqualTo(3));
+        Assert.That(ElevenLabsApi.SignedUrlRequests, Has.Count.EqualTo(3));
     }
 
     [Test]
     public async Task OneServerErrorIsRetriedAway()
     {
-        _elevenLabs.FailsOnce(503);
+        ElevenLabsApi.FailsOnce(503);
 
         var (status, body, _) = await CreateAsync();
 
         Assert.That(status, Is.EqualTo(200), body.ToJsonString());
-        Assert.That(body["signedUrl"]!.GetValue<string>(), Is.EqualTo(_elevenLabs.SignedUrl));
-        Assert.That(_elevenLabs.SignedUrlRequests, Has.Count.EqualTo(2));
+        Assert.That(body["signedUrl"]!.GetValue<string>(), Is.EqualTo(ElevenLabsApi.SignedUrl));
+        Assert.That(ElevenLabsApi.SignedUrlRequests, Has.Count.EqualTo(2));
     }
 
     [Test]
     public async Task TimeoutIsABadGateway()
     {
-        _elevenLabs.Fails(200, """{"signed_url":"wss://late"}""", delay: TimeSpan.FromSeconds(3));
+        ElevenLabsApi.Fails(200, """{"signed_url":"wss://late"}""", delay: TimeSpan.FromSeconds(3));
 
         var (status, body, _) = await CreateAsync();
 
@@ -109,20 +86,20 @@ public sealed class ElevenLabsFailureTests
     [Test]
     public async Task ValidationErrorIsABadGatewayWithoutTheUpstreamText()
     {
-        _elevenLabs.Fails(422, """{"detail":[{"loc":["query","agent_id"],"msg":"secret upstream text","type":"value_error"}]}""");
+        ElevenLabsApi.Fails(422, """{"detail":[{"loc":["query","agent_id"],"msg":"secret upstream text","type":"value_error"}]}""");
 
         var (status, body, _) = await CreateAsync();
 
         Assert.That(status, Is.EqualTo(502));
         ContractTests.AssertError(body, "elevenlabs_rejected");
         Assert.That(body.ToJsonString(), Does.Not.Contain("secret upstream text"));
-        Assert.That(_elevenLabs.SignedUrlRequests, Has.Count.EqualTo(1));
+        Assert.That(ElevenLabsApi.SignedUrlRequests, Has.Count.EqualTo(1));
     }
 
     [Test]
     public async Task AnswerWithoutSignedUrlIsABadGateway()
     {
-        _elevenLabs.Fails(200, """{"unexpected":true}""");
+        ElevenLabsApi.Fails(200, """{"unexpected":true}""");
 
         var (status, body, _) = await CreateAsync();
 
@@ -134,15 +111,15 @@ public sealed class ElevenLabsFailureTests
     public async Task NeitherTheKeyNorTheSignedUrlTokenAppearsInLogs()
     {
         var (_, created, _) = await CreateAsync();
-        await _app.PostAsync(new { action = "get_signed_url", conversationId = created["conversationId"]!.GetValue<string>() });
-        _elevenLabs.Fails(401, """{"detail":{"status":"invalid_api_key","message":"Invalid API key"}}""");
+        await App.PostAsync(new { action = "get_signed_url", conversationId = created["conversationId"]!.GetValue<string>() });
+        ElevenLabsApi.Fails(401, """{"detail":{"status":"invalid_api_key","message":"Invalid API key"}}""");
         await CreateAsync();
 
-        var logs = _app.LogText();
+        var logs = App.LogText();
 
         Assert.That(logs, Does.Contain("issued signed URL wss://api.elevenlabs.io/v1/convai/conversation?[redacted]"), "the capture sees the ElevenLabs calls at all");
-        Assert.That(logs, Does.Contain(_elevenLabs.ElevenLabsConversationId));
-        Assert.That(logs, Does.Not.Contain(_elevenLabs.ApiKey));
-        Assert.That(logs, Does.Not.Contain(_elevenLabs.Token));
+        Assert.That(logs, Does.Contain(ElevenLabsApi.ElevenLabsConversationId));
+        Assert.That(logs, Does.Not.Contain(ElevenLabsApi.ApiKey));
+        Assert.That(logs, Does.Not.Contain(ElevenLabsApi.Token));
     }
 }

@@ -6,29 +6,10 @@ namespace ElevenLabs.Functions.Tests.Firestore;
 
 /// <summary>The self-hosted app over HTTP with Firestore (the stand-in) behind it: the seed's document, field for field.</summary>
 [TestFixture]
-public sealed class FirestoreEndToEndTests
+public sealed class FirestoreEndToEndTests : FirestoreAppFixture
 {
-    private FirestoreRig _rig = null!;
-    private AppHost _app = null!;
 
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _rig = await FirestoreRig.StartAsync();
-        _app = await AppHost.StartAsync(_rig.Settings());
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _app.DisposeAsync();
-        await _rig.DisposeAsync();
-    }
-
-    [SetUp]
-    public void ClearFaults() => _rig.Firestore.ClearFaults();
-
-    private JsonObject Document(string id) => _rig.Firestore.Document("replit-4f946", "conversation-sessions", id)
+    private JsonObject Document(string id) => Rig.Firestore.Document("replit-4f946", "conversation-sessions", id)
         ?? throw new AssertionException($"no document {id}");
 
     private static string TypeOf(JsonNode? value) => value!.AsObject().Single().Key;
@@ -36,7 +17,7 @@ public sealed class FirestoreEndToEndTests
     [Test]
     public async Task CreateReissueAndEndProduceTheSeedsDocument()
     {
-        var (status, created, _) = await _app.PostAsync(new
+        var (status, created, _) = await App.PostAsync(new
         {
             action = "create_session",
             userId = "user123",
@@ -60,13 +41,13 @@ public sealed class FirestoreEndToEndTests
         Assert.That(TypeOf(doc["createdAt"]), Is.EqualTo("timestampValue"));
         Assert.That(TypeOf(doc["updatedAt"]), Is.EqualTo("timestampValue"));
         Assert.That(doc["createdAt"]!["timestampValue"]!.GetValue<string>(), Does.Match(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$"));
-        Assert.That(doc["elevenLabsConversationId"]!["stringValue"]!.GetValue<string>(), Is.EqualTo(_rig.ElevenLabs.ElevenLabsConversationId));
+        Assert.That(doc["elevenLabsConversationId"]!["stringValue"]!.GetValue<string>(), Is.EqualTo(Rig.ElevenLabs.ElevenLabsConversationId));
 
-        var (urlStatus, reissued, _) = await _app.PostAsync(new { action = "get_signed_url", conversationId = id });
+        var (urlStatus, reissued, _) = await App.PostAsync(new { action = "get_signed_url", conversationId = id });
         Assert.That(urlStatus, Is.EqualTo(200), reissued.ToJsonString());
-        Assert.That(reissued["signedUrl"]!.GetValue<string>(), Is.EqualTo(_rig.ElevenLabs.SignedUrl));
+        Assert.That(reissued["signedUrl"]!.GetValue<string>(), Is.EqualTo(Rig.ElevenLabs.SignedUrl));
 
-        var (endStatus, ended, _) = await _app.PostAsync(new { action = "end_session", conversationId = id });
+        var (endStatus, ended, _) = await App.PostAsync(new { action = "end_session", conversationId = id });
         Assert.That(endStatus, Is.EqualTo(200), ended.ToJsonString());
         doc = Document(id);
         Assert.That(doc["status"]!["stringValue"]!.GetValue<string>(), Is.EqualTo("ended"));
@@ -85,9 +66,9 @@ public sealed class FirestoreEndToEndTests
     [Test]
     public async Task AFailedWriteIsAnErrorNeverASuccess()
     {
-        _rig.Firestore.Fail("PERMISSION_DENIED", 403);
+        Rig.Firestore.Fail("PERMISSION_DENIED", 403);
 
-        var (status, body, _) = await _app.PostAsync(new { action = "create_session", userId = "u" });
+        var (status, body, _) = await App.PostAsync(new { action = "create_session", userId = "u" });
 
         Assert.That(status, Is.EqualTo(500));
         Api.ContractTests.AssertError(body, "store_error");
@@ -98,46 +79,46 @@ public sealed class FirestoreEndToEndTests
     [Test]
     public async Task ElevenLabsFailingMarksTheStoredSessionFailed()
     {
-        _rig.ElevenLabs.Fails(401, """{"detail":{"status":"invalid_api_key","message":"Invalid API key"}}""");
-        var before = _rig.Firestore.Documents.Keys.ToHashSet();
+        Rig.ElevenLabs.Fails(401, """{"detail":{"status":"invalid_api_key","message":"Invalid API key"}}""");
+        var before = Rig.Firestore.Documents.Keys.ToHashSet();
         try
         {
-            var (status, _, _) = await _app.PostAsync(new { action = "create_session", userId = "u" });
+            var (status, _, _) = await App.PostAsync(new { action = "create_session", userId = "u" });
 
             Assert.That(status, Is.EqualTo(502));
-            var written = _rig.Firestore.Documents.Where(d => !before.Contains(d.Key)).Select(d => d.Value.Fields).ToList();
+            var written = Rig.Firestore.Documents.Where(d => !before.Contains(d.Key)).Select(d => d.Value.Fields).ToList();
             Assert.That(written.Select(d => d["status"]!["stringValue"]!.GetValue<string>()), Has.All.EqualTo("failed"));
             Assert.That(written.Select(d => d["failureCode"]!["stringValue"]!.GetValue<string>()), Has.All.EqualTo("elevenlabs_unauthorized"));
         }
         finally
         {
-            _rig.ElevenLabs.Reset();
+            Rig.ElevenLabs.Reset();
         }
     }
 
     [Test]
     public async Task TwoHundredParallelCreatesMakeTwoHundredDocuments()
     {
-        var before = _rig.Firestore.Documents.Count;
+        var before = Rig.Firestore.Documents.Count;
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 200).Select(i =>
-            _app.PostAsync(new { action = "create_session", userId = $"user{i}" })));
+            App.PostAsync(new { action = "create_session", userId = $"user{i}" })));
 
         Assert.That(answers.Select(a => a.Status), Has.All.EqualTo(200));
         var ids = answers.Select(a => a.Body["conversationId"]!.GetValue<string>()).ToList();
         Assert.That(ids, Is.Unique);
-        Assert.That(_rig.Firestore.Documents.Count - before, Is.EqualTo(200));
+        Assert.That(Rig.Firestore.Documents.Count - before, Is.EqualTo(200));
         Assert.That(ids.Select(id => Document(id)["status"]!["stringValue"]!.GetValue<string>()), Has.All.EqualTo("active"));
     }
 
     [Test]
     public async Task FiftyParallelEndsLeaveOneConsistentDocument()
     {
-        var (_, created, _) = await _app.PostAsync(new { action = "create_session" });
+        var (_, created, _) = await App.PostAsync(new { action = "create_session" });
         var id = created["conversationId"]!.GetValue<string>();
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ =>
-            _app.PostAsync(new { action = "end_session", conversationId = id })));
+            App.PostAsync(new { action = "end_session", conversationId = id })));
 
         Assert.That(answers.Select(a => a.Status), Has.All.EqualTo(200), string.Join("\n", answers.Select(a => a.Body.ToJsonString())));
         var doc = Document(id);

@@ -7,31 +7,13 @@ namespace ElevenLabs.Functions.Tests.Firestore;
 
 /// <summary>The Firestore store's errors, retries, id checks and service-account auth, against the REST stand-in.</summary>
 [TestFixture]
-public sealed class FirestoreStoreTests
+public sealed class FirestoreStoreTests : FirestoreAppFixture
 {
-    private FirestoreRig _rig = null!;
-    private AppHost _app = null!;
 
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _rig = await FirestoreRig.StartAsync();
-        _app = await AppHost.StartAsync(_rig.Settings(("Firestore:MaxRetries", "3")));
-    }
+    protected override IEnumerable<(string Key, string? Value)> ExtraSettings => [("Firestore:MaxRetries", "3")];
+    private ISessionStore Store => App.Services.GetRequiredService<ISessionStore>();
 
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _app.DisposeAsync();
-        await _rig.DisposeAsync();
-    }
-
-    [SetUp]
-    public void ClearFaults() => _rig.Firestore.ClearFaults();
-
-    private ISessionStore Store => _app.Services.GetRequiredService<ISessionStore>();
-
-    private int DocumentRequests => _rig.Firestore.Requests.Count(r => r.RawTarget.StartsWith("/v1/", StringComparison.Ordinal));
+    private int DocumentRequests => Rig.Firestore.Requests.Count(r => r.RawTarget.StartsWith("/v1/", StringComparison.Ordinal));
 
     [TestCase("UNAVAILABLE", 503)]
     [TestCase("ABORTED", 409)]
@@ -40,7 +22,7 @@ public sealed class FirestoreStoreTests
     [TestCase("INTERNAL", 500)]
     public async Task TransientStatusesAreRetried(string status, int code)
     {
-        _rig.Firestore.Fail(status, code, count: 2);
+        Rig.Firestore.Fail(status, code, count: 2);
         var before = DocumentRequests;
 
         var session = await Store.GetAsync("conv_nothing_here");
@@ -52,10 +34,10 @@ public sealed class FirestoreStoreTests
     [Test]
     public async Task ABusyStoreIsServiceUnavailableAfterBoundedRetries()
     {
-        _rig.Firestore.Fail("UNAVAILABLE", 503, count: 10);
+        Rig.Firestore.Fail("UNAVAILABLE", 503, count: 10);
         var before = DocumentRequests;
 
-        var (status, body, response) = await _app.PostAsync(new { action = "end_session", conversationId = "conv_abc" });
+        var (status, body, response) = await App.PostAsync(new { action = "end_session", conversationId = "conv_abc" });
 
         Assert.That(status, Is.EqualTo(503));
         Api.ContractTests.AssertError(body, "store_unavailable");
@@ -77,15 +59,15 @@ public sealed class FirestoreStoreTests
     [Test]
     public async Task PermissionDeniedIsAServerErrorAndTellsTheOperatorWhichRoleToGrant()
     {
-        _rig.Firestore.Fail("PERMISSION_DENIED", 403);
+        Rig.Firestore.Fail("PERMISSION_DENIED", 403);
 
-        var (status, body, _) = await _app.PostAsync(new { action = "get_signed_url", conversationId = "conv_abc" });
+        var (status, body, _) = await App.PostAsync(new { action = "get_signed_url", conversationId = "conv_abc" });
 
         Assert.That(status, Is.EqualTo(500));
         Api.ContractTests.AssertError(body, "store_error");
-        var errors = _app.LogMessages(LogLevel.Error);
-        Assert.That(errors, Has.Some.Contains(_rig.Account.Email).And.Contains("roles/datastore.user"));
-        Assert.That(_app.LogText(), Does.Not.Contain(_rig.Account.PrivateKeyFragment));
+        var errors = App.LogMessages(LogLevel.Error);
+        Assert.That(errors, Has.Some.Contains(Rig.Account.Email).And.Contains("roles/datastore.user"));
+        Assert.That(App.LogText(), Does.Not.Contain(Rig.Account.PrivateKeyFragment));
     }
 
     [TestCase("..")]
@@ -98,12 +80,12 @@ public sealed class FirestoreStoreTests
     [TestCase("")]
     public void IdsOutsideTheRulesNeverReachTheServer(string id)
     {
-        var before = _rig.Firestore.Requests.Count;
+        var before = Rig.Firestore.Requests.Count;
 
         Assert.ThrowsAsync<ArgumentException>(() => Store.GetAsync(id));
         Assert.ThrowsAsync<ArgumentException>(() => Store.UpdateAsync(id, new SessionChanges { UpdatedAt = DateTimeOffset.UnixEpoch, Status = "ended" }));
         Assert.ThrowsAsync<ArgumentException>(() => Store.CreateAsync(FirestoreStoreContractSessions.New() with { ConversationId = id }));
-        Assert.That(_rig.Firestore.Requests.Count, Is.EqualTo(before));
+        Assert.That(Rig.Firestore.Requests.Count, Is.EqualTo(before));
     }
 
     [Test]
@@ -114,10 +96,10 @@ public sealed class FirestoreStoreTests
             await Store.GetAsync(ConversationId.NewId());
         }
 
-        var calls = _rig.Firestore.Requests.Where(r => r.RawTarget.StartsWith("/v1/", StringComparison.Ordinal)).ToList();
+        var calls = Rig.Firestore.Requests.Where(r => r.RawTarget.StartsWith("/v1/", StringComparison.Ordinal)).ToList();
         Assert.That(calls, Has.Count.GreaterThanOrEqualTo(10));
         Assert.That(calls.Select(c => c.Authorization), Has.All.StartWith("Bearer ya29.standin-"));
-        Assert.That(_rig.Firestore.TokenRequests, Is.EqualTo(1), "Google.Apis.Auth caches the token");
+        Assert.That(Rig.Firestore.TokenRequests, Is.EqualTo(1), "Google.Apis.Auth caches the token");
         Assert.That(calls.Select(c => c.RawTarget), Has.All.StartWith("/v1/projects/replit-4f946/databases/(default)/documents/conversation-sessions"),
             "the project comes from the key, and nothing leaves the collection");
     }

@@ -15,7 +15,7 @@ public sealed class ElevenLabsStandIn : IDisposable
     public ElevenLabsStandIn()
     {
         Server = WireMockServer.Start();
-        ApiKey = "sk_test_" + Guid.NewGuid().ToString("N");
+        OriginalApiKey = "sk_test_" + Guid.NewGuid().ToString("N");
         Token = "tok" + Guid.NewGuid().ToString("N");
         Reset();
     }
@@ -23,8 +23,11 @@ public sealed class ElevenLabsStandIn : IDisposable
     public WireMockServer Server { get; }
     public string Url => Server.Url!;
 
-    /// <summary>The key the stand-in accepts (made per test run).</summary>
-    public string ApiKey { get; set; }
+    /// <summary>The key the stand-in was made with (per test run): what the app is configured with.</summary>
+    public string OriginalApiKey { get; }
+
+    /// <summary>The key the stand-in accepts now (a test changes it to revoke or rotate the key).</summary>
+    public string ApiKey { get; set; } = "";
 
     /// <summary>The secret part of every signed URL it hands out.</summary>
     public string Token { get; }
@@ -33,9 +36,10 @@ public sealed class ElevenLabsStandIn : IDisposable
 
     public string SignedUrl => $"wss://api.elevenlabs.io/v1/convai/conversation?agent_id=agent&conversation_id={ElevenLabsConversationId}&token={Token}";
 
-    /// <summary>Back to the normal behaviour: valid key gets a signed URL, anything else a 401.</summary>
+    /// <summary>Back to the normal behaviour: the original key gets a signed URL, anything else a 401.</summary>
     public void Reset()
     {
+        ApiKey = OriginalApiKey;
         Server.Reset();
         Server.Given(Request.Create().WithPath(SignedUrlPath).UsingGet())
             .AtPriority(100)

@@ -9,7 +9,7 @@ public static class Settings
         var settings = new Dictionary<string, string?>
         {
             ["ElevenLabs:BaseUrl"] = elevenLabs.Url,
-            ["ElevenLabs:ApiKey"] = elevenLabs.ApiKey,
+            ["ElevenLabs:ApiKey"] = elevenLabs.OriginalApiKey,
             ["ElevenLabs:RetryBaseDelay"] = "00:00:00.050",
             ["Sessions:Store"] = "InMemory",
         };
