@@ -20,7 +20,7 @@ public sealed partial class ElevenLabsClient(HttpClient http, ConversationTeleme
         telemetry.SignedUrlLatency(time.GetElapsedTime(started));
         if (!response.IsSuccessStatusCode)
         {
-            throw await ElevenLabsErrors.ReadAsync(response, cancellationToken);
+            throw await ElevenLabsErrors.ReadAsync(response, time.GetUtcNow(), cancellationToken);
         }
 
         var body = await ReadSignedUrlAsync(response, cancellationToken);

@@ -8,7 +8,7 @@ internal static class ElevenLabsErrors
 {
     private const int MaxErrorBodyBytes = 16 * 1024;
 
-    public static async Task<ElevenLabsException> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    public static async Task<ElevenLabsException> ReadAsync(HttpResponseMessage response, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var (status, message) = await ReadDetailAsync(response, cancellationToken);
         var code = response.StatusCode;
@@ -20,10 +20,10 @@ internal static class ElevenLabsErrors
             _ => ElevenLabsFailure.Rejected,
         };
         var text = $"ElevenLabs answered {(int)code}" + (status is null ? "" : $" ({status})") + (message is null ? "." : $": {message}");
-        return new ElevenLabsException(failure, text, code, status, RetryAfter(response));
+        return new ElevenLabsException(failure, text, code, status, RetryAfter(response, now));
     }
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    private static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)
     {
         var header = response.Headers.RetryAfter;
         if (header?.Delta is { } delta)
@@ -31,7 +31,7 @@ internal static class ElevenLabsErrors
             return delta;
         }
 
-        return header?.Date is { } date ? date - DateTimeOffset.UtcNow : null;
+        return header?.Date is { } date ? date - now : null;
     }
 
     private static async Task<(string? Status, string? Message)> ReadDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
