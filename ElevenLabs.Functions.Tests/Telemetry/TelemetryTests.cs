@@ -101,6 +101,20 @@ public sealed class TelemetryTests
     }
 
     [Test]
+    public async Task LogLinesCarryTheActionAndConversationIdAsScopes()
+    {
+        var (app, channel) = await StartAppAsync();
+        await using var _ = app;
+
+        await app.PostAsync(new { action = "end_session", conversationId = "conv_scope_check" });
+        Flush(app);
+
+        var refused = channel.Items.OfType<TraceTelemetry>().Single(t => t.Message.StartsWith("Action end_session refused with 404", StringComparison.Ordinal));
+        Assert.That(refused.Properties["Action"], Is.EqualTo("end_session"));
+        Assert.That(refused.Properties["ConversationId"], Is.EqualTo("conv_scope_check"));
+    }
+
+    [Test]
     public async Task DebugTrueLowersTheAppsLogLevel()
     {
         var (quiet, quietChannel) = await StartAppAsync();

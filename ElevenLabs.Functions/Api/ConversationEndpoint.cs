@@ -55,26 +55,40 @@ public sealed partial class ConversationEndpoint(
             return notAllowed;
         }
 
-        ConversationRequest? parsed = null;
+        ConversationRequest parsed;
         try
         {
             parsed = await ConversationRequestParser.ReadAsync(request, cancellationToken);
-            using var scope = logger.BeginScope(new Dictionary<string, object?>
-            {
-                [TelemetryNames.Properties.Action] = parsed.Action,
-                [TelemetryNames.Properties.ConversationId] = parsed.ConversationId,
-            });
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return Failure(request, null, ex);
+        }
+
+        // The scope covers the failure's log line too, so every line of the request carries its action and id.
+        using var scope = logger.BeginScope(new Dictionary<string, object?>
+        {
+            [TelemetryNames.Properties.Action] = parsed.Action,
+            [TelemetryNames.Properties.ConversationId] = parsed.ConversationId,
+        });
+        try
+        {
             LogHandling(logger, parsed.Action);
             return await RunAsync(parsed, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            var result = ApiErrors.FromException(request.HttpContext, parsed?.Action, ex);
-            LogFailure(result.StatusCode, parsed?.Action, ex);
-            var code = ApiErrors.Code(result);
-            telemetry.Failed(parsed?.Action ?? "(invalid)", parsed?.ConversationId, elevenLabs.CurrentValue.AgentId, code, result.StatusCode);
-            return result;
+            return Failure(request, parsed, ex);
         }
+    }
+
+    /// <summary>The envelope for a failure, its log line, and its <c>SessionFailed</c> event.</summary>
+    private ApiResult Failure(HttpRequest request, ConversationRequest? parsed, Exception exception)
+    {
+        var result = ApiErrors.FromException(request.HttpContext, parsed?.Action, exception);
+        LogFailure(result.StatusCode, parsed?.Action, exception);
+        telemetry.Failed(parsed?.Action ?? "(invalid)", parsed?.ConversationId, elevenLabs.CurrentValue.AgentId, ApiErrors.Code(result), result.StatusCode);
+        return result;
     }
 
     private async Task<ApiResult> RunAsync(ConversationRequest request, CancellationToken cancellationToken)
