@@ -58,13 +58,13 @@ public static class ApiErrors
     private static ApiResult FromElevenLabs(HttpContext context, string failed, ElevenLabsException exception) => exception.Failure switch
     {
         ElevenLabsFailure.RateLimited => WithRetryAfter(
-            Error(context, StatusCodes.Status503ServiceUnavailable, "elevenlabs_busy", failed, "ElevenLabs is busy; try again shortly."),
+            Error(context, StatusCodes.Status503ServiceUnavailable, exception.Code, failed, "ElevenLabs is busy; try again shortly."),
             exception.RetryAfter is { } after && after > TimeSpan.Zero ? after : DefaultRetryAfter),
-        ElevenLabsFailure.Unauthorized => Error(context, StatusCodes.Status502BadGateway, "elevenlabs_unauthorized", failed, "ElevenLabs rejected the API key."),
-        ElevenLabsFailure.Timeout => Error(context, StatusCodes.Status502BadGateway, "elevenlabs_timeout", failed, "ElevenLabs did not answer in time."),
-        ElevenLabsFailure.Unreachable => Error(context, StatusCodes.Status502BadGateway, "elevenlabs_unreachable", failed, "ElevenLabs could not be reached."),
-        ElevenLabsFailure.Rejected => Error(context, StatusCodes.Status502BadGateway, "elevenlabs_rejected", failed, "ElevenLabs refused the request."),
-        _ => Error(context, StatusCodes.Status502BadGateway, "elevenlabs_error", failed, "ElevenLabs failed to issue a signed URL."),
+        ElevenLabsFailure.Unauthorized => Error(context, StatusCodes.Status502BadGateway, exception.Code, failed, "ElevenLabs rejected the API key."),
+        ElevenLabsFailure.Timeout => Error(context, StatusCodes.Status502BadGateway, exception.Code, failed, "ElevenLabs did not answer in time."),
+        ElevenLabsFailure.Unreachable => Error(context, StatusCodes.Status502BadGateway, exception.Code, failed, "ElevenLabs could not be reached."),
+        ElevenLabsFailure.Rejected => Error(context, StatusCodes.Status502BadGateway, exception.Code, failed, "ElevenLabs refused the request."),
+        _ => Error(context, StatusCodes.Status502BadGateway, exception.Code, failed, "ElevenLabs failed to issue a signed URL."),
     };
 
     private static ApiResult WithRetryAfter(ApiResult result, TimeSpan after)

@@ -41,4 +41,15 @@ public sealed class ElevenLabsException(
     /// <summary>ElevenLabs' machine status, such as <c>too_many_concurrent_requests</c>.</summary>
     public string? UpstreamStatus { get; } = upstreamStatus;
     public TimeSpan? RetryAfter { get; } = retryAfter;
+
+    /// <summary>The machine code for this failure: the error envelope's <c>code</c> and a failed session's <c>failureCode</c>.</summary>
+    public string Code => Failure switch
+    {
+        ElevenLabsFailure.Unauthorized => "elevenlabs_unauthorized",
+        ElevenLabsFailure.RateLimited => "elevenlabs_busy",
+        ElevenLabsFailure.Rejected => "elevenlabs_rejected",
+        ElevenLabsFailure.Timeout => "elevenlabs_timeout",
+        ElevenLabsFailure.Unreachable => "elevenlabs_unreachable",
+        _ => "elevenlabs_error",
+    };
 }

@@ -156,7 +156,7 @@ public sealed partial class SessionService(
     /// <summary>The failure code stored on a failed session and reported in telemetry.</summary>
     public static string FailureCode(Exception exception) => exception switch
     {
-        ElevenLabsException el => "elevenlabs_" + el.Failure.ToString().ToLowerInvariant(),
+        ElevenLabsException el => el.Code,
         Secrets.SecretNotConfiguredException => "api_key_not_configured",
         Secrets.SecretUnavailableException => "secret_unavailable",
         _ => "internal_error",
