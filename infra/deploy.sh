@@ -88,7 +88,11 @@ url=$(output functionUrl)
 KEY_VAULT_NAME=$vault "$here/set-secrets.sh"
 
 echo "Publishing the app to $app"
-(cd "$root/ElevenLabs.Functions" && func azure functionapp publish "$app" --dotnet-isolated)
+package=$(mktemp -d)
+dotnet publish "$root/ElevenLabs.Functions" --configuration Release --output "$package" --nologo
+# The publish output holds host.json, functions.metadata and worker.config.json: Core Tools deploys it as is.
+(cd "$package" && func azure functionapp publish "$app" --dotnet-isolated --no-build)
+rm -rf "$package"
 
 echo "Calling the health endpoint"
 for attempt in $(seq 1 30); do
