@@ -73,6 +73,32 @@ public sealed class HostSwitchTests
         Assert.That((int)response.StatusCode, Is.EqualTo(200), app.Output);
     }
 
+    [Test]
+    public async Task TheReadmeRunCommandStartsTheSelfHostedApp()
+    {
+        // `dotnet run --project ElevenLabs.Functions`, as the README says (without rebuilding what the tests built).
+        var port = AppOutput.FreePort();
+        var configuration = typeof(AppOutput).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
+            .Cast<System.Reflection.AssemblyConfigurationAttribute>().Single().Configuration;
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppOutput.RepositoryRoot,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { "run", "--project", "ElevenLabs.Functions", "--no-build", "-c", configuration, "--", "--urls", $"http://127.0.0.1:{port}" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var app = new AppProcess(System.Diagnostics.Process.Start(info)!);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        var response = await RetryUntilUpAsync(() => client.GetAsync("/elevenlabs-conversation"), app);
+
+        Assert.That((int)response.StatusCode, Is.EqualTo(200), app.Output);
+    }
+
     private static async Task<HttpResponseMessage> RetryUntilUpAsync(Func<Task<HttpResponseMessage>> call, AppProcess app)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
