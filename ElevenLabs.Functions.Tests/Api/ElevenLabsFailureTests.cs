@@ -37,7 +37,7 @@ public sealed class ElevenLabsFailureTests : AppFixture
     [Test]
     public async Task RateLimitIsServiceUnavailableWithRetryAfter()
     {
-        ElevenLabsApi.Fails(429, """{"detail":{"status":"too_many_concurrent_requests","message":"Too many concurrent requests"}}""", retryAfter: "7");
+        ElevenLabsApi.Answers(429, """{"detail":{"status":"too_many_concurrent_requests","message":"Too many concurrent requests"}}""", retryAfter: "7");
 
         var (status, body, response) = await CreateAsync();
 
@@ -51,7 +51,7 @@ public sealed class ElevenLabsFailureTests : AppFixture
     [Test]
     public async Task ServerErrorIsRetriedThenABadGateway()
     {
-        ElevenLabsApi.Fails(500, """{"detail":"Internal Server Error"}""");
+        ElevenLabsApi.Answers(500, """{"detail":"Internal Server Error"}""");
 
         var (status, body, _) = await CreateAsync();
 
@@ -75,7 +75,7 @@ public sealed class ElevenLabsFailureTests : AppFixture
     [Test]
     public async Task TimeoutIsABadGateway()
     {
-        ElevenLabsApi.Fails(200, """{"signed_url":"wss://late"}""", delay: TimeSpan.FromSeconds(3));
+        ElevenLabsApi.Answers(200, """{"signed_url":"wss://late"}""", delay: TimeSpan.FromSeconds(3));
 
         var (status, body, _) = await CreateAsync();
 
@@ -86,7 +86,7 @@ public sealed class ElevenLabsFailureTests : AppFixture
     [Test]
     public async Task ValidationErrorIsABadGatewayWithoutTheUpstreamText()
     {
-        ElevenLabsApi.Fails(422, """{"detail":[{"loc":["query","agent_id"],"msg":"secret upstream text","type":"value_error"}]}""");
+        ElevenLabsApi.Answers(422, """{"detail":[{"loc":["query","agent_id"],"msg":"secret upstream text","type":"value_error"}]}""");
 
         var (status, body, _) = await CreateAsync();
 
@@ -99,7 +99,7 @@ public sealed class ElevenLabsFailureTests : AppFixture
     [Test]
     public async Task AnswerWithoutSignedUrlIsABadGateway()
     {
-        ElevenLabsApi.Fails(200, """{"unexpected":true}""");
+        ElevenLabsApi.Answers(200, """{"unexpected":true}""");
 
         var (status, body, _) = await CreateAsync();
 
@@ -112,7 +112,7 @@ public sealed class ElevenLabsFailureTests : AppFixture
     {
         var (_, created, _) = await CreateAsync();
         await App.PostAsync(new { action = "get_signed_url", conversationId = created["conversationId"]!.GetValue<string>() });
-        ElevenLabsApi.Fails(401, """{"detail":{"status":"invalid_api_key","message":"Invalid API key"}}""");
+        ElevenLabsApi.Answers(401, """{"detail":{"status":"invalid_api_key","message":"Invalid API key"}}""");
         await CreateAsync();
 
         var logs = App.LogText();

@@ -79,7 +79,7 @@ public sealed class FirestoreEndToEndTests : FirestoreAppFixture
     [Test]
     public async Task ElevenLabsFailingMarksTheStoredSessionFailed()
     {
-        Rig.ElevenLabs.Fails(401, """{"detail":{"status":"invalid_api_key","message":"Invalid API key"}}""");
+        Rig.ElevenLabs.Answers(401, """{"detail":{"status":"invalid_api_key","message":"Invalid API key"}}""");
         var before = Rig.Firestore.Documents.Keys.ToHashSet();
         try
         {

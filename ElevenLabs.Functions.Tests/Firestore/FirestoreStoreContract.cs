@@ -17,7 +17,7 @@ public abstract class FirestoreStoreContract
 
     private ISessionStore Store => App.Services.GetRequiredService<ISessionStore>();
 
-    protected static Session NewSession(string metadataJson = """{"jobTitle":"Software Engineer","source":"ai-interview-client"}""") => new()
+    internal static Session NewSession(string metadataJson = """{"jobTitle":"Software Engineer","source":"ai-interview-client"}""") => new()
     {
         ConversationId = ConversationId.NewId(),
         AgentId = "EVQJtCNSo0L6uHQnImQu",

@@ -48,7 +48,7 @@ public sealed class FirestoreStoreTests : FirestoreAppFixture
     [Test]
     public async Task AlreadyExistsIsAConflictNotARetry()
     {
-        var session = FirestoreStoreContractSessions.New();
+        var session = FirestoreStoreContract.NewSession();
         await Store.CreateAsync(session);
         var before = DocumentRequests;
 
@@ -84,7 +84,7 @@ public sealed class FirestoreStoreTests : FirestoreAppFixture
 
         Assert.ThrowsAsync<ArgumentException>(() => Store.GetAsync(id));
         Assert.ThrowsAsync<ArgumentException>(() => Store.UpdateAsync(id, new SessionChanges { UpdatedAt = DateTimeOffset.UnixEpoch, Status = "ended" }));
-        Assert.ThrowsAsync<ArgumentException>(() => Store.CreateAsync(FirestoreStoreContractSessions.New() with { ConversationId = id }));
+        Assert.ThrowsAsync<ArgumentException>(() => Store.CreateAsync(FirestoreStoreContract.NewSession() with { ConversationId = id }));
         Assert.That(Rig.Firestore.Requests.Count, Is.EqualTo(before));
     }
 
@@ -103,17 +103,4 @@ public sealed class FirestoreStoreTests : FirestoreAppFixture
         Assert.That(calls.Select(c => c.RawTarget), Has.All.StartWith("/v1/projects/replit-4f946/databases/(default)/documents/conversation-sessions"),
             "the project comes from the key, and nothing leaves the collection");
     }
-}
-
-internal static class FirestoreStoreContractSessions
-{
-    public static Session New() => new()
-    {
-        ConversationId = ConversationId.NewId(),
-        AgentId = "EVQJtCNSo0L6uHQnImQu",
-        Metadata = System.Text.Json.JsonDocument.Parse("{}").RootElement.Clone(),
-        Status = SessionStatus.Active,
-        CreatedAt = DateTimeOffset.UnixEpoch,
-        UpdatedAt = DateTimeOffset.UnixEpoch,
-    };
 }

@@ -51,8 +51,8 @@ public sealed class ElevenLabsStandIn : IDisposable
                 .WithBody(_ => $$"""{"signed_url":"{{SignedUrl}}"}"""));
     }
 
-    /// <summary>Every signed-URL request answers with this, whatever the key.</summary>
-    public void Fails(int status, string body, TimeSpan? delay = null, string? retryAfter = null)
+    /// <summary>Every signed-URL request gets this answer (an error, a slow or an odd one), whatever the key.</summary>
+    public void Answers(int status, string body, TimeSpan? delay = null, string? retryAfter = null)
     {
         var response = Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body);
         if (retryAfter is not null)

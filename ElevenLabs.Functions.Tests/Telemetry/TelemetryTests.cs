@@ -58,7 +58,7 @@ public sealed class TelemetryTests
     {
         var (app, channel) = await StartAppAsync();
         await using var _ = app;
-        _elevenLabs.Fails(429, """{"detail":{"status":"system_busy","message":"busy"}}""", retryAfter: "3");
+        _elevenLabs.Answers(429, """{"detail":{"status":"system_busy","message":"busy"}}""", retryAfter: "3");
 
         await app.PostAsync(new { action = "create_session" });
         Flush(app);
