@@ -64,6 +64,55 @@ public sealed class FirestoreEndToEndTests : FirestoreAppFixture
     }
 
     [Test]
+    public async Task SessionsTheCloudFunctionWroteKeepWorking()
+    {
+        // The seed's document, as the Cloud Function stored it.
+        var seed = JsonNode.Parse("""
+            {
+              "conversationId": {"stringValue": "conv_123456"},
+              "agentId": {"stringValue": "EVQJtCNSo0L6uHQnImQu"},
+              "userId": {"stringValue": "user123"},
+              "candidateId": {"stringValue": "candidate456"},
+              "jobId": {"stringValue": "job789"},
+              "metadata": {"mapValue": {"fields": {"jobTitle": {"stringValue": "Software Engineer"}, "source": {"stringValue": "ai-interview-client"}}}},
+              "status": {"stringValue": "active"},
+              "createdAt": {"timestampValue": "2024-01-15T10:30:00Z"},
+              "updatedAt": {"timestampValue": "2024-01-15T10:30:00Z"}
+            }
+            """)!.AsObject();
+        Rig.Firestore.Put("replit-4f946", "conversation-sessions", "conv_123456", seed);
+
+        var (urlStatus, url, _) = await App.PostAsync(new { action = "get_signed_url", conversationId = "conv_123456" });
+        var (endStatus, ended, _) = await App.PostAsync(new { action = "end_session", conversationId = "conv_123456" });
+
+        Assert.That(urlStatus, Is.EqualTo(200), url.ToJsonString());
+        Assert.That(url["data"]!["createdAt"]!.GetValue<string>(), Does.StartWith("2024-01-15T10:30:00"));
+        Assert.That(endStatus, Is.EqualTo(200), ended.ToJsonString());
+        var doc = Document("conv_123456");
+        Assert.That(doc["status"]!["stringValue"]!.GetValue<string>(), Is.EqualTo("ended"));
+        foreach (var kept in new[] { "userId", "candidateId", "jobId", "metadata", "createdAt", "agentId" })
+        {
+            Assert.That(doc[kept]!.ToJsonString(), Is.EqualTo(seed[kept]!.ToJsonString()), kept + " is untouched");
+        }
+    }
+
+    [Test]
+    public async Task ASparseOlderDocumentIsReadLeniently()
+    {
+        Rig.Firestore.Put("replit-4f946", "conversation-sessions", "conv_sparse", new JsonObject
+        {
+            ["userId"] = new JsonObject { ["stringValue"] = "user9" },
+            ["createdAt"] = new JsonObject { ["stringValue"] = "2024-02-01T08:00:00Z" },
+        });
+
+        var (status, body, _) = await App.PostAsync(new { action = "get_signed_url", conversationId = "conv_sparse" });
+
+        Assert.That(status, Is.EqualTo(200), body.ToJsonString());
+        Assert.That(body["data"]!["agentId"]!.GetValue<string>(), Is.EqualTo("EVQJtCNSo0L6uHQnImQu"), "the configured agent");
+        Assert.That(Rig.ElevenLabs.SignedUrlRequests.Last().RequestMessage.Query!["agent_id"].Single(), Is.EqualTo("EVQJtCNSo0L6uHQnImQu"));
+    }
+
+    [Test]
     public async Task AFailedWriteIsAnErrorNeverASuccess()
     {
         Rig.Firestore.Fail("PERMISSION_DENIED", 403);

@@ -78,6 +78,13 @@ public sealed class FirestoreStandIn : IAsyncDisposable
 
     public void ClearFaults() => _faults.Clear();
 
+    /// <summary>Stores a document as another writer (the Cloud Function) left it.</summary>
+    public void Put(string projectId, string collection, string id, JsonObject fields)
+    {
+        var now = Tick();
+        Documents[$"projects/{projectId}/databases/(default)/documents/{collection}/{id}"] = (fields, now, now);
+    }
+
     public JsonObject? Document(string projectId, string collection, string id) =>
         Documents.TryGetValue($"projects/{projectId}/databases/(default)/documents/{collection}/{id}", out var doc) ? doc.Fields : null;
 

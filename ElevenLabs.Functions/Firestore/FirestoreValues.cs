@@ -131,8 +131,17 @@ public static class FirestoreValues
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>Parses Firestore's RFC 3339 (up to nanoseconds; digits past the 7th are dropped).</summary>
-    public static DateTimeOffset ParseTimestamp(string value)
+    public static DateTimeOffset ParseTimestamp(string value) =>
+        TryParseTimestamp(value, out var parsed) ? parsed : throw new FormatException($"'{value}' is not an RFC 3339 timestamp.");
+
+    public static bool TryParseTimestamp(string? value, out DateTimeOffset parsed)
     {
+        parsed = default;
+        if (value is null)
+        {
+            return false;
+        }
+
         var dot = value.IndexOf('.', StringComparison.Ordinal);
         if (dot > 0)
         {
@@ -148,6 +157,6 @@ public static class FirestoreValues
             }
         }
 
-        return DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out parsed);
     }
 }

@@ -72,26 +72,37 @@ public static class SessionDocument
         return (body, paths);
     }
 
-    /// <summary>Reads a Firestore document (<c>{"name","fields","createTime","updateTime"}</c>).</summary>
+    /// <summary>
+    /// Reads a Firestore document (<c>{"name","fields","createTime","updateTime"}</c>). Lenient with documents
+    /// older writers left: a missing id comes from the document name, missing times from the document's own
+    /// create/update times, a missing status is <c>active</c>, a missing agent is empty (the use cases then use
+    /// the configured one).
+    /// </summary>
     public static StoredSession Read(JsonElement document)
     {
-        var fields = document.GetProperty("fields");
+        var fields = document.TryGetProperty("fields", out var f) ? f : default;
+        var updateTime = document.GetProperty("updateTime").GetString()!;
+        var createTime = document.TryGetProperty("createTime", out var c) ? c.GetString()! : updateTime;
+        var name = document.TryGetProperty("name", out var n) ? n.GetString() ?? "" : "";
+        var createdAt = Timestamp(fields, "createdAt") ?? FirestoreValues.ParseTimestamp(createTime);
         var session = new Session
         {
-            ConversationId = RequiredString(fields, "conversationId"),
-            AgentId = RequiredString(fields, "agentId"),
+            ConversationId = String(fields, "conversationId") ?? name[(name.LastIndexOf('/') + 1)..],
+            AgentId = String(fields, "agentId") ?? "",
             UserId = String(fields, "userId"),
             CandidateId = String(fields, "candidateId"),
             JobId = String(fields, "jobId"),
-            Metadata = fields.TryGetProperty("metadata", out var metadata) ? FirestoreValues.ToJson(metadata) : JsonDocument.Parse("{}").RootElement.Clone(),
-            Status = RequiredString(fields, "status"),
-            CreatedAt = Timestamp(fields, "createdAt") ?? throw Missing("createdAt"),
-            UpdatedAt = Timestamp(fields, "updatedAt") ?? throw Missing("updatedAt"),
+            Metadata = fields.ValueKind == JsonValueKind.Object && fields.TryGetProperty("metadata", out var metadata)
+                ? FirestoreValues.ToJson(metadata)
+                : JsonDocument.Parse("{}").RootElement.Clone(),
+            Status = String(fields, "status") ?? SessionStatus.Active,
+            CreatedAt = createdAt,
+            UpdatedAt = Timestamp(fields, "updatedAt") ?? createdAt,
             EndedAt = Timestamp(fields, "endedAt"),
             ElevenLabsConversationId = String(fields, "elevenLabsConversationId"),
             FailureCode = String(fields, "failureCode"),
         };
-        return new StoredSession(session, document.GetProperty("updateTime").GetString()!);
+        return new StoredSession(session, updateTime);
     }
 
     private static byte[] WriteFields(Action<Utf8JsonWriter> write)
@@ -132,17 +143,15 @@ public static class SessionDocument
     }
 
     private static string? String(JsonElement fields, string name) =>
-        fields.TryGetProperty(name, out var value) && value.TryGetProperty("stringValue", out var text) ? text.GetString() : null;
-
-    private static string RequiredString(JsonElement fields, string name) => String(fields, name) ?? throw Missing(name);
-
-    /// <summary>A timestamp; a string holding one (as older writers stored it) is read too.</summary>
-    private static DateTimeOffset? Timestamp(JsonElement fields, string name) =>
-        fields.TryGetProperty(name, out var value)
-        && (value.TryGetProperty("timestampValue", out var text) || value.TryGetProperty("stringValue", out text))
-            ? FirestoreValues.ParseTimestamp(text.GetString()!)
+        fields.ValueKind == JsonValueKind.Object && fields.TryGetProperty(name, out var value) && value.TryGetProperty("stringValue", out var text)
+            ? text.GetString()
             : null;
 
-    private static SessionStoreException Missing(string field) =>
-        new(SessionStoreFailure.Failed, $"The stored session document has no valid '{field}' field.");
+    /// <summary>A timestamp; a string holding one (as older writers stored it) is read too; anything else is absent.</summary>
+    private static DateTimeOffset? Timestamp(JsonElement fields, string name) =>
+        fields.ValueKind == JsonValueKind.Object && fields.TryGetProperty(name, out var value)
+        && (value.TryGetProperty("timestampValue", out var text) || value.TryGetProperty("stringValue", out text))
+        && FirestoreValues.TryParseTimestamp(text.GetString(), out var parsed)
+            ? parsed
+            : null;
 }

@@ -79,7 +79,10 @@ public sealed partial class SessionService(
             throw new SessionNotActiveException(conversationId, session.Status);
         }
 
-        var signed = await elevenLabs.GetSignedUrlAsync(session.AgentId, cancellationToken);
+        // A session an older writer left without an agent talks to the configured one.
+        var agentId = string.IsNullOrEmpty(session.AgentId) ? options.CurrentValue.AgentId : session.AgentId;
+        session = session with { AgentId = agentId };
+        var signed = await elevenLabs.GetSignedUrlAsync(agentId, cancellationToken);
         var now = Now();
         if (signed.ConversationId is not null)
         {
