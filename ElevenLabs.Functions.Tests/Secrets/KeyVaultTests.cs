@@ -151,6 +151,24 @@ public sealed class KeyVaultTests
     }
 
     [Test]
+    public async Task DuringAnOutageTheVaultIsAskedAgainOnlyAfterAFewSeconds()
+    {
+        _vault.Behaviour = VaultBehaviour.Forbidden;
+        await using var app = await StartAppAsync();
+
+        await CreateAsync(app);
+        var afterFirst = _vault.ReadsOf(KeyName);
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => CreateAsync(app)));
+        var duringWindow = _vault.ReadsOf(KeyName);
+        _time.Advance(TimeSpan.FromSeconds(6));
+        _vault.Behaviour = VaultBehaviour.Normal;
+        var (status, _, _) = await CreateAsync(app);
+
+        Assert.That(duringWindow, Is.EqualTo(afterFirst), "20 requests in the window reuse the failed read");
+        Assert.That(status, Is.EqualTo(200), "after the window the vault is read again, and now answers");
+    }
+
+    [Test]
     public async Task AThrottledVaultIsServiceUnavailable()
     {
         _vault.Behaviour = VaultBehaviour.Throttled;

@@ -99,8 +99,11 @@ public static class FirestoreValues
                 case "integerValue":
                     writer.WriteNumberValue(long.Parse(typed.Value.GetString()!, CultureInfo.InvariantCulture));
                     return;
+                case "doubleValue" when typed.Value.ValueKind == JsonValueKind.Number:
+                    writer.WriteNumberValue(typed.Value.GetDouble());
+                    return;
                 case "doubleValue":
-                    writer.WriteNumberValue(typed.Value.ValueKind == JsonValueKind.Number ? typed.Value.GetDouble() : double.NaN);
+                    writer.WriteNullValue(); // "NaN" or "Infinity": another writer's value that JSON cannot hold
                     return;
                 case "booleanValue":
                     writer.WriteBooleanValue(typed.Value.GetBoolean());

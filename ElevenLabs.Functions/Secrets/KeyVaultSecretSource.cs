@@ -17,6 +17,9 @@ public sealed partial class KeyVaultSecretSource(
     TimeProvider time,
     ILogger<KeyVaultSecretSource> logger) : ISecretSource
 {
+    /// <summary>How long a failed first read is the answer before the vault is tried again.</summary>
+    private static readonly TimeSpan FailureMemory = TimeSpan.FromSeconds(5);
+
     private readonly KeyVaultOptions _options = options.Value;
     private readonly Lock _gate = new();
     private readonly Dictionary<SecretKind, Entry> _entries = [];
@@ -34,6 +37,12 @@ public sealed partial class KeyVaultSecretSource(
             if (!refresh && entry.Value is { } cached && now < entry.RefreshAt)
             {
                 return cached.Value;
+            }
+
+            // A failed read answers for a few seconds, so an outage does not send every request to the vault.
+            if (entry.InFlight is { IsFaulted: true } && (refresh || now >= entry.FailedUntil))
+            {
+                entry.InFlight = null;
             }
 
             // One read in flight per secret: every concurrent caller awaits the same one.
@@ -64,10 +73,11 @@ public sealed partial class KeyVaultSecretSource(
             var forbidden = ex is RequestFailedException { Status: 403 };
             lock (_gate)
             {
-                entry.InFlight = null;
                 var now = time.GetUtcNow();
+                entry.FailedUntil = now + FailureMemory;
                 if (entry.Value is { } last && now < entry.GoodUntil + _options.MaxStaleness)
                 {
+                    entry.InFlight = null;
                     // Serve the last good value; try the vault again in a little while, not on every request.
                     entry.RefreshAt = now + TimeSpan.FromSeconds(Math.Min(30, _options.CacheTtl.TotalSeconds));
                     LogServingStale(logger, ex, client.VaultUri, name);
@@ -116,6 +126,7 @@ public sealed partial class KeyVaultSecretSource(
         public Read? Value { get; set; }
         public DateTimeOffset RefreshAt { get; set; }
         public DateTimeOffset GoodUntil { get; set; }
+        public DateTimeOffset FailedUntil { get; set; }
         public Task<Read>? InFlight { get; set; }
     }
 
