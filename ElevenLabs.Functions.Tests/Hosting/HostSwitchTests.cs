@@ -7,7 +7,8 @@ namespace ElevenLabs.Functions.Tests.Hosting;
 
 /// <summary>
 /// The one switch that could break Azure unnoticed: started with the arguments the Functions host gives a
-/// worker, the app must dial the host's gRPC endpoint and not serve HTTP itself; started alone, it must serve HTTP.
+/// worker, the app must dial the host's gRPC endpoint and not start its self-hosted Kestrel (the ASP.NET Core
+/// integration's own listener, which the host proxies to, is on loopback only); started alone, it must serve HTTP.
 /// </summary>
 [TestFixture]
 public sealed class HostSwitchTests
@@ -15,7 +16,7 @@ public sealed class HostSwitchTests
     private static readonly byte[] Http2Preface = Encoding.ASCII.GetBytes("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
 
     [Test]
-    public async Task StartedByTheFunctionsHostTheWorkerDialsTheHostAndServesNoHttpOfItsOwn()
+    public async Task StartedByTheFunctionsHostTheWorkerDialsTheHostAndListensOnlyOnLoopbackForIt()
     {
         using var host = new TcpListener(IPAddress.Loopback, 0);
         host.Start();
@@ -46,6 +47,18 @@ public sealed class HostSwitchTests
         Assert.That(preface, Is.EqualTo(Http2Preface), "the worker speaks gRPC (HTTP/2) to the host");
         Assert.That(worker.Process.HasExited, Is.False, worker.Output);
         Assert.That(await AcceptsConnectionsAsync(selfHostPort), Is.False, "the self-hosted Kestrel must not start under the Functions host");
+        // The ASP.NET Core integration listens on one random port that the host proxies HTTP to: loopback only.
+        // It opens once the worker's host has started, a moment after dialing: wait for it (bounded).
+        var listening = ListeningSockets(worker.Process.Id);
+        for (var i = 0; i < 60 && listening.Count == 0 && !worker.Process.HasExited; i++)
+        {
+            await Task.Delay(250);
+            listening = ListeningSockets(worker.Process.Id);
+        }
+
+        TestContext.Progress.WriteLine("Worker listens on: " + string.Join(", ", listening));
+        Assert.That(listening.Select(l => l.Loopback), Has.All.True, "nothing listens beyond loopback: " + string.Join(", ", listening));
+        Assert.That(listening.Select(l => l.Port), Has.None.EqualTo(selfHostPort).And.None.EqualTo(7071));
         if (defaultPortWasFree)
         {
             Assert.That(await AcceptsConnectionsAsync(7071), Is.False, "nor on the default self-host port");
@@ -117,6 +130,43 @@ public sealed class HostSwitchTests
                 await Task.Delay(200);
             }
         }
+    }
+
+    /// <summary>The TCP sockets a process listens on, from /proc (Linux): its socket inodes matched in /proc/net/tcp{,6}.</summary>
+    private static List<(int Port, bool Loopback)> ListeningSockets(int pid)
+    {
+        var inodes = Directory.GetFiles($"/proc/{pid}/fd")
+            .Select(fd =>
+            {
+                try
+                {
+                    return new FileInfo(fd).LinkTarget;
+                }
+                catch (IOException)
+                {
+                    return null;
+                }
+            })
+            .Where(target => target?.StartsWith("socket:[", StringComparison.Ordinal) == true)
+            .Select(target => target![8..^1])
+            .ToHashSet();
+        var sockets = new List<(int, bool)>();
+        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+        {
+            foreach (var line in File.ReadLines(table).Skip(1))
+            {
+                var columns = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (columns[3] != "0A" || !inodes.Contains(columns[9]))
+                {
+                    continue; // not LISTEN, or not this process's
+                }
+
+                var (address, port) = (columns[1].Split(':')[0], Convert.ToInt32(columns[1].Split(':')[1], 16));
+                sockets.Add((port, address is "0100007F" or "00000000000000000000000001000000"));
+            }
+        }
+
+        return sockets;
     }
 
     private static async Task<bool> AcceptsConnectionsAsync(int port)
