@@ -6,8 +6,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,8 +60,7 @@ public sealed class FirestoreStandIn : IAsyncDisposable
         var standIn = new FirestoreStandIn(builder.Build());
         standIn._app.Run(standIn.HandleAsync);
         await standIn._app.StartAsync();
-        var address = standIn._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        standIn.Url = new Uri(address);
+        standIn.Url = standIn._app.Address();
         return standIn;
     }
 

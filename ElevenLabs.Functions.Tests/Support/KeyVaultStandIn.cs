@@ -7,8 +7,6 @@ using Azure.Core.Pipeline;
 using Azure.Security.KeyVault.Secrets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -63,8 +61,7 @@ public sealed class KeyVaultStandIn : IAsyncDisposable
         var standIn = new KeyVaultStandIn(builder.Build(), certificate);
         standIn._app.MapGet("/secrets/{name}/{version?}", standIn.GetSecretAsync);
         await standIn._app.StartAsync();
-        var address = standIn._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        standIn.Url = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/");
+        standIn.Url = standIn._app.Address();
         return standIn;
     }
 
