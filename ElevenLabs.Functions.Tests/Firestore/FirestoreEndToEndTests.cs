@@ -64,6 +64,34 @@ public sealed class FirestoreEndToEndTests : FirestoreAppFixture
     }
 
     [Test]
+    public async Task TheSignedUrlAndTheWriteRunConcurrently()
+    {
+        // Each side waits for the other to have started: only a create that runs both at once can finish in time.
+        var writeStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var signingStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Rig.ElevenLabs.HoldsThenAnswers(() =>
+        {
+            signingStarted.TrySetResult();
+            return writeStarted.Task.Wait(TimeSpan.FromSeconds(5));
+        });
+        Rig.Firestore.BeforeCreate = async () =>
+        {
+            writeStarted.TrySetResult();
+            return await Task.WhenAny(signingStarted.Task, Task.Delay(TimeSpan.FromSeconds(5))) == signingStarted.Task;
+        };
+        try
+        {
+            var (status, body, _) = await App.PostAsync(new { action = "create_session" });
+
+            Assert.That(status, Is.EqualTo(200), "a create that runs one after the other is refused by the held side: " + body.ToJsonString());
+        }
+        finally
+        {
+            Rig.Firestore.BeforeCreate = null;
+        }
+    }
+
+    [Test]
     public async Task SessionsTheCloudFunctionWroteKeepWorking()
     {
         // The seed's document, as the Cloud Function stored it.

@@ -68,6 +68,26 @@ public sealed class ElevenLabsStandIn : IDisposable
         Server.Given(Request.Create().WithPath(SignedUrlPath).UsingGet()).AtPriority(1).RespondWith(response);
     }
 
+    /// <summary>Every signed-URL request first runs <paramref name="hold"/> (it may block): true gets a signed URL, false a 401.</summary>
+    public void HoldsThenAnswers(Func<bool> hold)
+    {
+        Server.Given(Request.Create().WithPath(SignedUrlPath).UsingGet()).AtPriority(1)
+            .RespondWith(Response.Create().WithCallback(_ =>
+            {
+                var allowed = hold();
+                return new WireMock.ResponseMessage
+                {
+                    StatusCode = allowed ? 200 : 401,
+                    Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new("application/json") },
+                    BodyData = new WireMock.Util.BodyData
+                    {
+                        BodyAsString = allowed ? $$"""{"signed_url":"{{SignedUrl}}"}""" : """{"detail":{"status":"held","message":"held too long"}}""",
+                        DetectedBodyType = WireMock.Types.BodyType.String,
+                    },
+                };
+            }));
+    }
+
     /// <summary>The first request fails with <paramref name="status"/>; later ones succeed as usual.</summary>
     public void FailsOnce(int status)
     {

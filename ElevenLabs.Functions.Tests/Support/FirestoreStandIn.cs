@@ -49,6 +49,9 @@ public sealed class FirestoreStandIn : IAsyncDisposable
     /// <summary>The public key and e-mail of a service account whose signed JWTs /token accepts.</summary>
     public (RSA Key, string Email)? TrustedAccount { get; set; }
 
+    /// <summary>Awaited before a create is processed: lets a test hold the write until something else happened; false refuses it.</summary>
+    public Func<Task<bool>>? BeforeCreate { get; set; }
+
     /// <summary>Also accept <c>Bearer owner</c>, as the emulator does.</summary>
     public bool AcceptEmulatorOwner { get; set; }
 
@@ -130,6 +133,12 @@ public sealed class FirestoreStandIn : IAsyncDisposable
 
     private async Task CreateAsync(HttpContext context, string collection)
     {
+        if (BeforeCreate is { } hold && !await hold())
+        {
+            await ErrorAsync(context, 403, "PERMISSION_DENIED", "Refused by the test's hold.");
+            return;
+        }
+
         var id = context.Request.Query["documentId"].ToString();
         var fields = await FieldsAsync(context);
         if (fields is null)
