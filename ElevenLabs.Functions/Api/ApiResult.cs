@@ -26,9 +26,6 @@ public sealed class ApiResult : IResult, IActionResult
 
     public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The UTF-8 JSON body (empty for 204).</summary>
-    public ReadOnlyMemory<byte> Body => _body;
-
     public static ApiResult Json<T>(int statusCode, T value, JsonTypeInfo<T> typeInfo) =>
         new(statusCode, JsonSerializer.SerializeToUtf8Bytes(value, typeInfo));
 
