@@ -92,6 +92,27 @@ public sealed class FirestoreEndToEndTests : FirestoreAppFixture
     }
 
     [Test]
+    public async Task ASessionEndedWhileItsUrlIsReissuedStaysAsTheEndLeftIt()
+    {
+        var (_, created, _) = await App.PostAsync(new { action = "create_session" });
+        var id = created["conversationId"]!.GetValue<string>();
+        // ElevenLabs answers the re-issue only after the session has been ended by another call.
+        Rig.ElevenLabs.HoldsThenAnswers(() =>
+        {
+            var (status, _, _) = App.PostAsync(new { action = "end_session", conversationId = id }).GetAwaiter().GetResult();
+            return status == 200;
+        });
+
+        var (reissued, body, _) = await App.PostAsync(new { action = "get_signed_url", conversationId = id });
+
+        Assert.That(reissued, Is.EqualTo(200), body.ToJsonString());
+        var doc = Document(id);
+        Assert.That(doc["status"]!["stringValue"]!.GetValue<string>(), Is.EqualTo("ended"));
+        Assert.That(doc["updatedAt"]!.ToJsonString(), Is.EqualTo(doc["endedAt"]!.ToJsonString()),
+            "the late re-issue did not write over the ended session");
+    }
+
+    [Test]
     public async Task SessionsTheCloudFunctionWroteKeepWorking()
     {
         // The seed's document, as the Cloud Function stored it.

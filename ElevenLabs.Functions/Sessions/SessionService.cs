@@ -60,7 +60,7 @@ public sealed partial class SessionService(
         if (signed.ConversationId is not null)
         {
             session = session with { ElevenLabsConversationId = signed.ConversationId };
-            await RecordElevenLabsIdAsync(session.ConversationId, signed.ConversationId, now);
+            await RecordElevenLabsIdAsync(session.ConversationId, signed.ConversationId, now, await writing);
         }
 
         LogCreated(logger, session.ConversationId, session.AgentId);
@@ -86,7 +86,7 @@ public sealed partial class SessionService(
         var now = Now();
         if (signed.ConversationId is not null)
         {
-            await RecordElevenLabsIdAsync(conversationId, signed.ConversationId, now);
+            await RecordElevenLabsIdAsync(conversationId, signed.ConversationId, now, stored.Version);
             session = session with { ElevenLabsConversationId = signed.ConversationId, UpdatedAt = now };
         }
 
@@ -142,14 +142,18 @@ public sealed partial class SessionService(
         }
     }
 
-    private async Task RecordElevenLabsIdAsync(string conversationId, string elevenLabsId, DateTimeOffset now)
+    /// <summary>
+    /// Notes ElevenLabs' id on the session, only if the session is still as read: a session ended meanwhile is
+    /// left as its ender wrote it.
+    /// </summary>
+    private async Task RecordElevenLabsIdAsync(string conversationId, string elevenLabsId, DateTimeOffset now, string version)
     {
         try
         {
             var changes = new SessionChanges { ElevenLabsConversationId = elevenLabsId, UpdatedAt = now };
-            await store.UpdateAsync(conversationId, changes, expectedVersion: null, CancellationToken.None);
+            await store.UpdateAsync(conversationId, changes, version, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is SessionStoreException or SessionNotFoundException)
+        catch (Exception ex) when (ex is SessionStoreException or SessionNotFoundException or SessionConflictException)
         {
             // The session and its URL are good; only the cross-reference is missing.
             LogRecordIdFailed(logger, ex, conversationId);
