@@ -11,8 +11,19 @@ public sealed class InfraTests
 {
     private static readonly string InfraDirectory = Path.Combine(AppOutput.RepositoryRoot, "infra");
 
-    private static string Bicep => typeof(InfraTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "BicepPath").Value!;
+    private static readonly Lazy<string> BicepPath = new(() =>
+    {
+        var path = typeof(InfraTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "BicepPath").Value!;
+        Assert.That(File.Exists(path), Is.True, $"the Bicep CLI is restored by the test project's PackageDownload: {path}");
+        if (!File.GetUnixFileMode(path).HasFlag(UnixFileMode.UserExecute))
+        {
+            File.SetUnixFileMode(path, File.GetUnixFileMode(path) | UnixFileMode.UserExecute); // a restore that dropped the bit
+        }
+
+        return path;
+    });
+
+    private static string Bicep => BicepPath.Value;
 
     private static IEnumerable<string> BicepFiles() =>
         Directory.EnumerateFiles(Path.Combine(AppOutput.RepositoryRoot, "infra"), "*.bicep", SearchOption.AllDirectories)
