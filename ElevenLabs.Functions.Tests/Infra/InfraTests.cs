@@ -15,7 +15,7 @@ public sealed class InfraTests
     {
         var path = typeof(InfraTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "BicepPath").Value!;
         Assert.That(File.Exists(path), Is.True, $"the Bicep CLI is restored by the test project's PackageDownload: {path}");
-        if (!File.GetUnixFileMode(path).HasFlag(UnixFileMode.UserExecute))
+        if (!OperatingSystem.IsWindows() && !File.GetUnixFileMode(path).HasFlag(UnixFileMode.UserExecute))
         {
             File.SetUnixFileMode(path, File.GetUnixFileMode(path) | UnixFileMode.UserExecute); // a restore that dropped the bit
         }
