@@ -1,4 +1,5 @@
 using Azure.Core;
+using ElevenLabs.Functions.Sessions;
 using ElevenLabs.Functions.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -190,6 +191,9 @@ public sealed class KeyVaultTests
 
         Assert.That(status, Is.EqualTo(500));
         Api.ContractTests.AssertError(body, "secret_forbidden");
+        var stored = ((InMemorySessionStore)app.Services.GetRequiredService<ISessionStore>()).Snapshot();
+        Assert.That(stored.Select(s => (s.Status, s.FailureCode)), Is.EqualTo(new[] { ("failed", (string?)"secret_forbidden") }),
+            "the failed session carries the code the client was given");
         Assert.That(app.LogMessages(LogLevel.Error), Has.Some.Contains("Key Vault Secrets User").And.Contains(KeyName));
     }
 

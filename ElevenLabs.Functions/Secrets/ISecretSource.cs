@@ -25,6 +25,9 @@ public interface ISecretSource
 public sealed class SecretNotConfiguredException(SecretKind kind, string message) : Exception(message)
 {
     public SecretKind Kind { get; } = kind;
+
+    /// <summary>The machine code: the error envelope's <c>code</c> and a failed session's <c>failureCode</c>.</summary>
+    public string Code => Kind == SecretKind.ElevenLabsApiKey ? "api_key_not_configured" : "secret_not_configured";
 }
 
 /// <summary>The secret store could not be read (unreachable, forbidden, missing). Never holds a value.</summary>
@@ -35,4 +38,7 @@ public sealed class SecretUnavailableException(SecretKind kind, string message, 
 
     /// <summary>True when trying again later may help (unreachable, throttled); false for a refusal (403).</summary>
     public bool Transient { get; } = transient;
+
+    /// <summary>The machine code: the error envelope's <c>code</c> and a failed session's <c>failureCode</c>.</summary>
+    public string Code => Transient ? "secret_unavailable" : "secret_forbidden";
 }

@@ -160,12 +160,12 @@ public sealed partial class SessionService(
         }
     }
 
-    /// <summary>The failure code stored on a failed session and reported in telemetry.</summary>
-    public static string FailureCode(Exception exception) => exception switch
+    /// <summary>The failure code stored on a failed session: the same code the error envelope carries.</summary>
+    private static string FailureCode(Exception exception) => exception switch
     {
         ElevenLabsException el => el.Code,
-        Secrets.SecretNotConfiguredException => "api_key_not_configured",
-        Secrets.SecretUnavailableException => "secret_unavailable",
+        Secrets.SecretNotConfiguredException missing => missing.Code,
+        Secrets.SecretUnavailableException unavailable => unavailable.Code,
         _ => "internal_error",
     };
 
