@@ -9,7 +9,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace ElevenLabs.Functions.Tests.Api;
 
-/// <summary>The seed's contract over real HTTP: the self-hosted app on loopback, ElevenLabs a WireMock stand-in.</summary>
+/// <summary>The Cloud Function's contract over real HTTP: the self-hosted app on loopback, ElevenLabs a WireMock stand-in.</summary>
 [TestFixture]
 public sealed class ContractTests : AppFixture
 {

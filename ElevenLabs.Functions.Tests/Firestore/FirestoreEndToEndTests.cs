@@ -4,7 +4,7 @@ using ElevenLabs.Functions.Tests.Support;
 
 namespace ElevenLabs.Functions.Tests.Firestore;
 
-/// <summary>The self-hosted app over HTTP with Firestore (the stand-in) behind it: the seed's document, field for field.</summary>
+/// <summary>The self-hosted app over HTTP with Firestore (the stand-in) behind it: the Cloud Function's document, field for field.</summary>
 [TestFixture]
 public sealed class FirestoreEndToEndTests : FirestoreAppFixture
 {
@@ -15,7 +15,7 @@ public sealed class FirestoreEndToEndTests : FirestoreAppFixture
     private static string TypeOf(JsonNode? value) => value!.AsObject().Single().Key;
 
     [Test]
-    public async Task CreateReissueAndEndProduceTheSeedsDocument()
+    public async Task CreateReissueAndEndProduceTheCloudFunctionsDocument()
     {
         var (status, created, _) = await App.PostAsync(new
         {
@@ -115,8 +115,8 @@ public sealed class FirestoreEndToEndTests : FirestoreAppFixture
     [Test]
     public async Task SessionsTheCloudFunctionWroteKeepWorking()
     {
-        // The seed's document, as the Cloud Function stored it.
-        var seed = JsonNode.Parse("""
+        // A document as the Cloud Function stored it.
+        var stored = JsonNode.Parse("""
             {
               "conversationId": {"stringValue": "conv_123456"},
               "agentId": {"stringValue": "EVQJtCNSo0L6uHQnImQu"},
@@ -129,7 +129,7 @@ public sealed class FirestoreEndToEndTests : FirestoreAppFixture
               "updatedAt": {"timestampValue": "2024-01-15T10:30:00Z"}
             }
             """)!.AsObject();
-        Rig.Firestore.Put("replit-4f946", "conversation-sessions", "conv_123456", seed);
+        Rig.Firestore.Put("replit-4f946", "conversation-sessions", "conv_123456", stored);
 
         var (urlStatus, url, _) = await App.PostAsync(new { action = "get_signed_url", conversationId = "conv_123456" });
         var (endStatus, ended, _) = await App.PostAsync(new { action = "end_session", conversationId = "conv_123456" });
@@ -141,7 +141,7 @@ public sealed class FirestoreEndToEndTests : FirestoreAppFixture
         Assert.That(doc["status"]!["stringValue"]!.GetValue<string>(), Is.EqualTo("ended"));
         foreach (var kept in new[] { "userId", "candidateId", "jobId", "metadata", "createdAt", "agentId" })
         {
-            Assert.That(doc[kept]!.ToJsonString(), Is.EqualTo(seed[kept]!.ToJsonString()), kept + " is untouched");
+            Assert.That(doc[kept]!.ToJsonString(), Is.EqualTo(stored[kept]!.ToJsonString()), kept + " is untouched");
         }
     }
 

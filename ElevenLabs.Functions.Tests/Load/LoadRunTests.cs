@@ -31,7 +31,7 @@ public sealed class LoadRunTests : FirestoreAppFixture
     }
 
     [Test]
-    public async Task TheAppAloneStaysWellUnderTheSeedsFiveHundredTwelveMegabytes()
+    public async Task TheAppAloneStaysWellUnderTheCloudFunctionsFiveHundredTwelveMegabytes()
     {
         var port = AppOutput.FreePort();
         var settings = Rig.Settings();

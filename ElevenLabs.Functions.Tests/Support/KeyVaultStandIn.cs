@@ -13,15 +13,6 @@ using Microsoft.Extensions.Logging;
 
 namespace ElevenLabs.Functions.Tests.Support;
 
-public enum VaultBehaviour
-{
-    Normal,
-    Forbidden,
-    Throttled,
-    Slow,
-    Down,
-}
-
 /// <summary>
 /// Azure Key Vault's secrets API over HTTPS on loopback (a certificate made at test time): <c>GET /secrets/{name}</c>
 /// with the challenge flow (401 + <c>WWW-Authenticate</c> without a token, then the bearer token), 403, 404,
@@ -137,20 +128,4 @@ public sealed class KeyVaultStandIn : IAsyncDisposable
         await _app.DisposeAsync();
         _certificate.Dispose();
     }
-}
-
-/// <summary>The token a managed identity would get, counted.</summary>
-public sealed class TestTokenCredential : TokenCredential
-{
-    public int Requests => _requests;
-    private int _requests;
-
-    public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
-    {
-        Interlocked.Increment(ref _requests);
-        return new AccessToken(KeyVaultStandIn.Token, DateTimeOffset.UtcNow.AddHours(1));
-    }
-
-    public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(GetToken(requestContext, cancellationToken));
 }

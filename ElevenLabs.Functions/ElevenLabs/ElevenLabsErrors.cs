@@ -41,7 +41,7 @@ internal static class ElevenLabsErrors
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
             var buffer = new byte[MaxErrorBodyBytes];
             var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
-            var body = JsonSerializer.Deserialize(buffer.AsSpan(0, read), ElevenLabsJsonContext.Default.ErrorResponse);
+            var body = JsonSerializer.Deserialize(buffer.AsSpan(0, read), ElevenLabsJsonContext.Default.ElevenLabsErrorBody);
             return body?.Detail.ValueKind switch
             {
                 JsonValueKind.Object => (String(body.Detail, "status"), String(body.Detail, "message")),

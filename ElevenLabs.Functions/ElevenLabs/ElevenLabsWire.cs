@@ -9,8 +9,8 @@ internal sealed record SignedUrlResponse(
     [property: JsonPropertyName("conversation_id")] string? ConversationId);
 
 /// <summary>ElevenLabs' error body: <c>detail</c> is an object, a string or a 422 list.</summary>
-internal sealed record ErrorResponse([property: JsonPropertyName("detail")] JsonElement Detail);
+internal sealed record ElevenLabsErrorBody([property: JsonPropertyName("detail")] JsonElement Detail);
 
 [JsonSerializable(typeof(SignedUrlResponse))]
-[JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(ElevenLabsErrorBody))]
 internal sealed partial class ElevenLabsJsonContext : JsonSerializerContext;

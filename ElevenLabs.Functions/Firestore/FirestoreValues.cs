@@ -10,7 +10,8 @@ namespace ElevenLabs.Functions.Firestore;
 /// </summary>
 public static class FirestoreValues
 {
-    public static void WriteJson(Utf8JsonWriter writer, JsonElement value)
+    /// <summary>Writes plain JSON as a Firestore value (<c>{"stringValue": ...}</c>, <c>{"mapValue": ...}</c>, ...).</summary>
+    public static void WriteFirestoreValue(Utf8JsonWriter writer, JsonElement value)
     {
         writer.WriteStartObject();
         switch (value.ValueKind)
@@ -21,7 +22,7 @@ public static class FirestoreValues
                 foreach (var property in value.EnumerateObject())
                 {
                     writer.WritePropertyName(property.Name);
-                    WriteJson(writer, property.Value);
+                    WriteFirestoreValue(writer, property.Value);
                 }
 
                 writer.WriteEndObject();
@@ -32,7 +33,7 @@ public static class FirestoreValues
                 writer.WriteStartArray("values");
                 foreach (var item in value.EnumerateArray())
                 {
-                    WriteJson(writer, item);
+                    WriteFirestoreValue(writer, item);
                 }
 
                 writer.WriteEndArray();
@@ -59,7 +60,7 @@ public static class FirestoreValues
     }
 
     /// <summary>Writes a Firestore value back as plain JSON.</summary>
-    public static void ReadJson(Utf8JsonWriter writer, JsonElement firestoreValue)
+    private static void WritePlainJson(Utf8JsonWriter writer, JsonElement firestoreValue)
     {
         foreach (var typed in firestoreValue.EnumerateObject())
         {
@@ -72,7 +73,7 @@ public static class FirestoreValues
                         foreach (var field in fields.EnumerateObject())
                         {
                             writer.WritePropertyName(field.Name);
-                            ReadJson(writer, field.Value);
+                            WritePlainJson(writer, field.Value);
                         }
                     }
 
@@ -84,7 +85,7 @@ public static class FirestoreValues
                     {
                         foreach (var item in values.EnumerateArray())
                         {
-                            ReadJson(writer, item);
+                            WritePlainJson(writer, item);
                         }
                     }
 
@@ -117,12 +118,13 @@ public static class FirestoreValues
         writer.WriteNullValue();
     }
 
+    /// <summary>A Firestore value as plain JSON: what <see cref="WriteFirestoreValue"/> wrote, read back.</summary>
     public static JsonElement ToJson(JsonElement firestoreValue)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            ReadJson(writer, firestoreValue);
+            WritePlainJson(writer, firestoreValue);
         }
 
         using var document = JsonDocument.Parse(buffer.ToArray());

@@ -15,7 +15,7 @@ public static class SessionDocument
         String(w, "candidateId", session.CandidateId);
         String(w, "jobId", session.JobId);
         w.WritePropertyName("metadata");
-        FirestoreValues.WriteJson(w, session.Metadata);
+        FirestoreValues.WriteFirestoreValue(w, session.Metadata);
         String(w, "status", session.Status);
         Timestamp(w, "createdAt", session.CreatedAt);
         Timestamp(w, "updatedAt", session.UpdatedAt);

@@ -1,12 +1,5 @@
 namespace ElevenLabs.Functions.Secrets;
 
-/// <summary>The secrets this app needs, by what they are for.</summary>
-public enum SecretKind
-{
-    ElevenLabsApiKey,
-    FirestoreCredentials,
-}
-
 /// <summary>Where secrets come from: configuration, or Key Vault.</summary>
 public interface ISecretSource
 {
@@ -19,26 +12,4 @@ public interface ISecretSource
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <exception cref="SecretUnavailableException">The source could not be read.</exception>
     ValueTask<string?> GetAsync(SecretKind kind, bool refresh = false, CancellationToken cancellationToken = default);
-}
-
-/// <summary>A secret is needed but nothing provides it. The message says which setting to fill.</summary>
-public sealed class SecretNotConfiguredException(SecretKind kind, string message) : Exception(message)
-{
-    public SecretKind Kind { get; } = kind;
-
-    /// <summary>The machine code: the error envelope's <c>code</c> and a failed session's <c>failureCode</c>.</summary>
-    public string Code => Kind == SecretKind.ElevenLabsApiKey ? "api_key_not_configured" : "secret_not_configured";
-}
-
-/// <summary>The secret store could not be read (unreachable, forbidden, missing). Never holds a value.</summary>
-public sealed class SecretUnavailableException(SecretKind kind, string message, bool transient = true, Exception? innerException = null)
-    : Exception(message, innerException)
-{
-    public SecretKind Kind { get; } = kind;
-
-    /// <summary>True when trying again later may help (unreachable, throttled); false for a refusal (403).</summary>
-    public bool Transient { get; } = transient;
-
-    /// <summary>The machine code: the error envelope's <c>code</c> and a failed session's <c>failureCode</c>.</summary>
-    public string Code => Transient ? "secret_unavailable" : "secret_forbidden";
 }

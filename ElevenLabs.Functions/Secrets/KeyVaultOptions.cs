@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace ElevenLabs.Functions.Secrets;
 
 /// <summary>Settings of the <c>KeyVault</c> section. Key Vault is on when <c>KeyVault:Uri</c> is set.</summary>
@@ -28,41 +26,4 @@ public sealed class KeyVaultOptions
     public bool Enabled => !string.IsNullOrWhiteSpace(Uri);
 
     public Uri VaultUri => new(Uri!);
-}
-
-/// <summary>One message per wrong setting, each naming it.</summary>
-public sealed class KeyVaultOptionsValidator : IValidateOptions<KeyVaultOptions>
-{
-    public ValidateOptionsResult Validate(string? name, KeyVaultOptions options)
-    {
-        var errors = new List<string>();
-        if (options.Enabled && (!System.Uri.TryCreate(options.Uri, UriKind.Absolute, out var uri) || uri.Scheme != System.Uri.UriSchemeHttps))
-        {
-            errors.Add($"KeyVault:Uri must be an absolute https URL such as https://my-vault.vault.azure.net/ (got '{options.Uri}').");
-        }
-
-        foreach (var (setting, value) in new[]
-                 {
-                     ("KeyVault:ElevenLabsApiKeySecretName", options.ElevenLabsApiKeySecretName),
-                     ("KeyVault:FirestoreCredentialsSecretName", options.FirestoreCredentialsSecretName),
-                 })
-        {
-            if (string.IsNullOrEmpty(value) || value.Length > 127 || !value.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
-            {
-                errors.Add($"{setting} must be 1-127 characters of 0-9, a-z, A-Z and '-' (Key Vault's rule; got '{value}').");
-            }
-        }
-
-        if (options.CacheTtl <= TimeSpan.Zero)
-        {
-            errors.Add("KeyVault:CacheTtl must be positive.");
-        }
-
-        if (options.MaxStaleness < TimeSpan.Zero)
-        {
-            errors.Add("KeyVault:MaxStaleness must not be negative.");
-        }
-
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
 }

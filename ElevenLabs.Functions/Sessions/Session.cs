@@ -2,14 +2,6 @@ using System.Text.Json;
 
 namespace ElevenLabs.Functions.Sessions;
 
-/// <summary>The status values a session document carries, as the Cloud Function wrote them.</summary>
-public static class SessionStatus
-{
-    public const string Active = "active";
-    public const string Ended = "ended";
-    public const string Failed = "failed";
-}
-
 /// <summary>One conversation session: the document stored under its <see cref="ConversationId"/>.</summary>
 public sealed record Session
 {
@@ -41,17 +33,4 @@ public sealed record Session
         ElevenLabsConversationId = changes.ElevenLabsConversationId ?? ElevenLabsConversationId,
         FailureCode = changes.FailureCode ?? FailureCode,
     };
-}
-
-/// <summary>A session as read from a store, with the store's version of it (for conditional updates).</summary>
-public sealed record StoredSession(Session Session, string Version);
-
-/// <summary>The fields an update writes; null fields are left as they are.</summary>
-public sealed record SessionChanges
-{
-    public required DateTimeOffset UpdatedAt { get; init; }
-    public string? Status { get; init; }
-    public DateTimeOffset? EndedAt { get; init; }
-    public string? ElevenLabsConversationId { get; init; }
-    public string? FailureCode { get; init; }
 }

@@ -1,15 +1,8 @@
-using System.Text.Json;
 using ElevenLabs.Functions.ElevenLabs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ElevenLabs.Functions.Sessions;
-
-/// <summary>What a client asks for when it starts a session.</summary>
-public sealed record NewSession(string? UserId, string? CandidateId, string? JobId, JsonElement Metadata);
-
-/// <summary>A session together with the signed URL the client connects with.</summary>
-public sealed record SessionWithUrl(Session Session, SignedUrl SignedUrl);
 
 /// <summary>The use cases: create a session, issue a fresh signed URL for it, end it.</summary>
 public sealed partial class SessionService(

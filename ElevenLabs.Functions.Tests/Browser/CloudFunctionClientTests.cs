@@ -7,11 +7,11 @@ using WireMock.Server;
 namespace ElevenLabs.Functions.Tests.Browser;
 
 /// <summary>
-/// The seed's browser client (its <c>createConversationSession</c>) in headless Chromium, served from one loopback
+/// The Cloud Function's browser client (its <c>createConversationSession</c>) in headless Chromium, served from one loopback
 /// origin and calling the app on another: only the base URL changed, CORS preflight included.
 /// </summary>
 [TestFixture]
-public sealed class SeedClientTests
+public sealed class CloudFunctionClientTests
 {
     private ElevenLabsStandIn _elevenLabs = null!;
     private WireMockServer _pages = null!;
@@ -19,7 +19,7 @@ public sealed class SeedClientTests
     private IPlaywright _playwright = null!;
     private IBrowser _browser = null!;
 
-    /// <summary>The seed's client code, as plain JavaScript, with the Cloud Function's URL swapped for ours.</summary>
+    /// <summary>The Cloud Function's client code, as plain JavaScript, with the Cloud Function's URL swapped for ours.</summary>
     private static string Page(Uri functionUrl) => $$"""
         <!doctype html>
         <html><head><title>AI interview</title></head><body>
@@ -77,7 +77,7 @@ public sealed class SeedClientTests
     }
 
     [Test]
-    public async Task TheSeedClientGetsASignedUrlFromAnotherOrigin()
+    public async Task TheCloudFunctionsClientGetsASignedUrlFromAnotherOrigin()
     {
         var page = await _browser.NewPageAsync();
         await page.GotoAsync(_pages.Url + "/interview");

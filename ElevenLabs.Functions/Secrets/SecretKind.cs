@@ -1,0 +1,8 @@
+namespace ElevenLabs.Functions.Secrets;
+
+/// <summary>The secrets this app needs, by what they are for.</summary>
+public enum SecretKind
+{
+    ElevenLabsApiKey,
+    FirestoreCredentials,
+}

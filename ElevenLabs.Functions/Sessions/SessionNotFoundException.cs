@@ -1,0 +1,8 @@
+namespace ElevenLabs.Functions.Sessions;
+
+/// <summary>No session has the requested id.</summary>
+public sealed class SessionNotFoundException(string conversationId)
+    : Exception($"Conversation session '{conversationId}' was not found.")
+{
+    public string ConversationId { get; } = conversationId;
+}
