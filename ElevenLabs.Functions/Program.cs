@@ -70,6 +70,7 @@ public static partial class Program
         builder.AddTelemetry(functionsWorker: false);
         var app = builder.Build();
         app.UseMiddleware<RequestTelemetryMiddleware>();
+        app.UseConversationCors();
         app.MapConversationEndpoint();
         return app;
     }

@@ -3,13 +3,11 @@ using System.Text.Json.Nodes;
 using ElevenLabs.Functions.Api;
 using ElevenLabs.Functions.Tests.Support;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ElevenLabs.Functions.Tests.Api;
 
-/// <summary>The Azure Functions entry point, called as the worker calls it: a real HttpRequest, an IActionResult back.</summary>
+/// <summary>The Azure Functions entry point, called as the worker calls it: a real HttpRequest, an IResult back.</summary>
 [TestFixture]
 public sealed class ConversationFunctionTests : AppFixture
 {
@@ -30,7 +28,7 @@ public sealed class ConversationFunctionTests : AppFixture
         context.Response.Body = output;
 
         var result = await function.RunAsync(context.Request, CancellationToken.None);
-        await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
+        await result.ExecuteAsync(context); // what the worker's ASP.NET Core integration does with an IResult
 
         var text = Encoding.UTF8.GetString(output.ToArray());
         return (context.Response.StatusCode, text.Length == 0 ? [] : JsonNode.Parse(text)!.AsObject(), context.Response);

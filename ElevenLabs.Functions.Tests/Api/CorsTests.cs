@@ -28,7 +28,8 @@ public sealed class CorsTests : AppFixture
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
         Assert.That(response.Headers.GetValues("Access-Control-Allow-Origin").Single(), Is.EqualTo(Allowed));
         Assert.That(response.Headers.GetValues("Access-Control-Allow-Methods").Single(), Does.Contain("POST"));
-        Assert.That(response.Headers.GetValues("Access-Control-Allow-Headers").Single(), Does.Contain("content-type"));
+        Assert.That(response.Headers.GetValues("Access-Control-Allow-Headers").Single(), Does.Contain("content-type").IgnoreCase);
+        Assert.That(response.Headers.GetValues("Access-Control-Allow-Headers").Single(), Does.Contain("authorization").IgnoreCase);
         Assert.That(response.Headers.Vary, Does.Contain("Origin"));
     }
 

@@ -64,32 +64,28 @@ public sealed class FirestoreEndToEndTests : FirestoreAppFixture
     }
 
     [Test]
-    public async Task TheSignedUrlAndTheWriteRunConcurrently()
+    public async Task CreatingASessionIsOneWriteMadeAfterElevenLabsAnswered()
     {
-        // Each side waits for the other to have started: only a create that runs both at once can finish in time.
-        var writeStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var signingStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await App.PostAsync(new { action = "create_session" }); // the token is fetched once, before counting
+        var before = DocumentRequests().Count;
+        var duringSigning = -1;
         Rig.ElevenLabs.HoldsThenAnswers(() =>
         {
-            signingStarted.TrySetResult();
-            return writeStarted.Task.Wait(TimeSpan.FromSeconds(5));
+            duringSigning = DocumentRequests().Count - before;
+            return true;
         });
-        Rig.Firestore.BeforeCreate = async () =>
-        {
-            writeStarted.TrySetResult();
-            return await Task.WhenAny(signingStarted.Task, Task.Delay(TimeSpan.FromSeconds(5))) == signingStarted.Task;
-        };
-        try
-        {
-            var (status, body, _) = await App.PostAsync(new { action = "create_session" });
 
-            Assert.That(status, Is.EqualTo(200), "a create that runs one after the other is refused by the held side: " + body.ToJsonString());
-        }
-        finally
-        {
-            Rig.Firestore.BeforeCreate = null;
-        }
+        var (status, body, _) = await App.PostAsync(new { action = "create_session" });
+
+        Assert.That(status, Is.EqualTo(200), body.ToJsonString());
+        Assert.That(duringSigning, Is.Zero, "nothing is written before ElevenLabs has answered");
+        Assert.That(DocumentRequests().Skip(before).Select(r => r.Method), Is.EqualTo(new[] { "POST" }), "one create, no update");
+        Assert.That(Document(body["conversationId"]!.GetValue<string>())["elevenLabsConversationId"]!["stringValue"]!.GetValue<string>(),
+            Is.EqualTo(Rig.ElevenLabs.ElevenLabsConversationId), "ElevenLabs' id is in the one write");
     }
+
+    private List<(string Method, string RawTarget, string? Authorization)> DocumentRequests() =>
+        [.. Rig.Firestore.Requests.Where(r => r.RawTarget.StartsWith("/v1/", StringComparison.Ordinal))];
 
     [Test]
     public async Task ASessionEndedWhileItsUrlIsReissuedStaysAsTheEndLeftIt()
@@ -175,7 +171,7 @@ public sealed class FirestoreEndToEndTests : FirestoreAppFixture
     }
 
     [Test]
-    public async Task ElevenLabsFailingMarksTheStoredSessionFailed()
+    public async Task ElevenLabsFailingWritesNothing()
     {
         Rig.ElevenLabs.Answers(401, """{"detail":{"status":"invalid_api_key","message":"Invalid API key"}}""");
         var before = Rig.Firestore.Documents.Keys.ToHashSet();
@@ -184,9 +180,7 @@ public sealed class FirestoreEndToEndTests : FirestoreAppFixture
             var (status, _, _) = await App.PostAsync(new { action = "create_session", userId = "u" });
 
             Assert.That(status, Is.EqualTo(502));
-            var written = Rig.Firestore.Documents.Where(d => !before.Contains(d.Key)).Select(d => d.Value.Fields).ToList();
-            Assert.That(written.Select(d => d["status"]!["stringValue"]!.GetValue<string>()), Has.All.EqualTo("failed"));
-            Assert.That(written.Select(d => d["failureCode"]!["stringValue"]!.GetValue<string>()), Has.All.EqualTo("elevenlabs_unauthorized"));
+            Assert.That(Rig.Firestore.Documents.Keys.Where(k => !before.Contains(k)), Is.Empty, "no session the client never got");
         }
         finally
         {

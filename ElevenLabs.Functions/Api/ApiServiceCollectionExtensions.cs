@@ -1,16 +1,40 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using AspNetCoreCorsOptions = Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions;
 
 namespace ElevenLabs.Functions.Api;
 
 public static class ApiServiceCollectionExtensions
 {
-    /// <summary>The HTTP contract: the endpoint both hosts call, and CORS.</summary>
+    /// <summary>The HTTP contract: the endpoint both hosts call, and (self-hosted) CORS from <c>Cors:AllowedOrigins</c>.</summary>
     public static IHostApplicationBuilder AddConversationApi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<CorsOptions>().BindConfiguration(CorsOptions.Section);
-        builder.Services.AddSingleton<CorsPolicy>();
+        builder.Services.AddCors();
+        builder.Services.AddOptions<AspNetCoreCorsOptions>().Configure<IOptions<CorsOptions>>((cors, settings) =>
+            cors.AddDefaultPolicy(policy =>
+            {
+                var origins = settings.Value.Origins;
+                if (origins.Contains("*"))
+                {
+                    policy.AllowAnyOrigin();
+                }
+                else
+                {
+                    policy.WithOrigins([.. origins]);
+                }
+
+                policy.WithMethods("GET", "POST", "OPTIONS")
+                    .WithHeaders("Content-Type", "Authorization")
+                    .WithExposedHeaders("Retry-After")
+                    .SetPreflightMaxAge(TimeSpan.FromMinutes(10));
+            }));
         builder.Services.AddTransient<ConversationEndpoint>();
         return builder;
     }
+
+    /// <summary>Self-hosted: ASP.NET Core's CORS middleware answers preflights and marks answers to allowed origins.</summary>
+    public static IApplicationBuilder UseConversationCors(this IApplicationBuilder app) => app.UseCors();
 }

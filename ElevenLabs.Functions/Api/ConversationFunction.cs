@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
 namespace ElevenLabs.Functions.Api;
@@ -8,8 +7,8 @@ namespace ElevenLabs.Functions.Api;
 public sealed class ConversationFunction(ConversationEndpoint endpoint)
 {
     [Function(ConversationEndpoint.Route)]
-    public async Task<IActionResult> RunAsync(
+    public Task<IResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "options", Route = ConversationEndpoint.Route)] HttpRequest request,
         CancellationToken cancellationToken) =>
-        await endpoint.HandleAsync(request, cancellationToken);
+        endpoint.HandleAsync(request, cancellationToken);
 }

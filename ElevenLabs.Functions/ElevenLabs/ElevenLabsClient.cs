@@ -26,7 +26,7 @@ public sealed partial class ElevenLabsClient(HttpClient http, ConversationTeleme
         var body = await ReadSignedUrlAsync(response, cancellationToken);
         if (body?.SignedUrl is not { } url || !IsWebSocketUrl(url))
         {
-            throw new ElevenLabsException(ElevenLabsFailure.InvalidResponse, "ElevenLabs answered without a usable signed_url.", response.StatusCode);
+            throw new ElevenLabsException(ElevenLabsFailure.InvalidResponse, "ElevenLabs answered without a usable signed_url.");
         }
 
         var signed = new SignedUrl(url, body.ConversationId ?? ConversationIdFromUrl(url));
@@ -77,6 +77,6 @@ public sealed partial class ElevenLabsClient(HttpClient http, ConversationTeleme
         return string.IsNullOrEmpty(id) ? null : id;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "ElevenLabs issued signed URL {SignedUrl} for ElevenLabs conversation {ElevenLabsConversationId}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "ElevenLabs issued signed URL {SignedUrl} for ElevenLabs conversation {ElevenLabsConversationId}")]
     private static partial void LogSignedUrl(ILogger logger, string signedUrl, string? elevenLabsConversationId);
 }

@@ -20,7 +20,7 @@ internal static class ElevenLabsErrors
             _ => ElevenLabsFailure.Rejected,
         };
         var text = $"ElevenLabs answered {(int)code}" + (status is null ? "" : $" ({status})") + (message is null ? "." : $": {message}");
-        return new ElevenLabsException(failure, text, code, status, RetryAfter(response, now));
+        return new ElevenLabsException(failure, text, RetryAfter(response, now));
     }
 
     private static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace ElevenLabs.Functions.ElevenLabs;
 
 public enum ElevenLabsFailure
@@ -26,30 +24,15 @@ public enum ElevenLabsFailure
     InvalidResponse,
 }
 
-/// <summary>ElevenLabs did not give a signed URL. Holds ElevenLabs' own status and message, never the key.</summary>
+/// <summary>ElevenLabs did not do what was asked. The message holds ElevenLabs' own status and message, never the key.</summary>
 public sealed class ElevenLabsException(
     ElevenLabsFailure failure,
     string message,
-    HttpStatusCode? statusCode = null,
-    string? upstreamStatus = null,
     TimeSpan? retryAfter = null,
     Exception? innerException = null) : Exception(message, innerException)
 {
     public ElevenLabsFailure Failure { get; } = failure;
-    public HttpStatusCode? StatusCode { get; } = statusCode;
 
-    /// <summary>ElevenLabs' machine status, such as <c>too_many_concurrent_requests</c>.</summary>
-    public string? UpstreamStatus { get; } = upstreamStatus;
+    /// <summary>How long ElevenLabs asked us to wait (its <c>Retry-After</c>), if it said.</summary>
     public TimeSpan? RetryAfter { get; } = retryAfter;
-
-    /// <summary>The machine code for this failure: the error envelope's <c>code</c> and a failed session's <c>failureCode</c>.</summary>
-    public string Code => Failure switch
-    {
-        ElevenLabsFailure.Unauthorized => "elevenlabs_unauthorized",
-        ElevenLabsFailure.RateLimited => "elevenlabs_busy",
-        ElevenLabsFailure.Rejected => "elevenlabs_rejected",
-        ElevenLabsFailure.Timeout => "elevenlabs_timeout",
-        ElevenLabsFailure.Unreachable => "elevenlabs_unreachable",
-        _ => "elevenlabs_error",
-    };
 }

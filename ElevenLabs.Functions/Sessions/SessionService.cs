@@ -15,17 +15,19 @@ public sealed partial class SessionService(
     private const int MaxEndAttempts = 8;
 
     /// <summary>
-    /// Asks ElevenLabs for a signed URL while the session is written. If ElevenLabs fails, a written
-    /// session is marked failed, so no session stays active without a URL.
+    /// Asks ElevenLabs for a signed URL, then writes the session with ElevenLabs' conversation id in it: one write.
+    /// If ElevenLabs fails, nothing is written.
     /// </summary>
     public async Task<SessionWithUrl> CreateAsync(NewSession request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var agentId = options.CurrentValue.AgentId;
+        var signed = await elevenLabs.GetSignedUrlAsync(agentId, cancellationToken);
         var now = Now();
         var session = new Session
         {
             ConversationId = ConversationId.NewId(),
-            AgentId = options.CurrentValue.AgentId,
+            AgentId = agentId,
             UserId = request.UserId,
             CandidateId = request.CandidateId,
             JobId = request.JobId,
@@ -33,29 +35,10 @@ public sealed partial class SessionService(
             Status = SessionStatus.Active,
             CreatedAt = now,
             UpdatedAt = now,
+            ElevenLabsConversationId = signed.ConversationId,
         };
 
-        var signing = elevenLabs.GetSignedUrlAsync(session.AgentId, cancellationToken);
-        var writing = store.CreateAsync(session, cancellationToken);
-        try
-        {
-            await Task.WhenAll(signing, writing);
-        }
-        catch when (writing.IsCompletedSuccessfully)
-        {
-            // ElevenLabs failed (or the caller gave up): the written session must not stay active.
-            var code = signing.Exception?.InnerException is { } failure ? FailureCode(failure) : "cancelled";
-            await MarkFailedAsync(session, code);
-            throw;
-        }
-
-        var signed = await signing;
-        if (signed.ConversationId is not null)
-        {
-            session = session with { ElevenLabsConversationId = signed.ConversationId };
-            await RecordElevenLabsIdAsync(session.ConversationId, signed.ConversationId, now, await writing);
-        }
-
+        await store.CreateAsync(session, cancellationToken);
         LogCreated(logger, session.ConversationId, session.AgentId);
         return new SessionWithUrl(session, signed);
     }
@@ -122,19 +105,6 @@ public sealed partial class SessionService(
         return now.AddTicks(-(now.Ticks % 10));
     }
 
-    private async Task MarkFailedAsync(Session session, string failureCode)
-    {
-        var changes = new SessionChanges { Status = SessionStatus.Failed, FailureCode = failureCode, UpdatedAt = Now() };
-        try
-        {
-            await store.UpdateAsync(session.ConversationId, changes, expectedVersion: null, CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is SessionStoreException or SessionNotFoundException)
-        {
-            LogMarkFailedFailed(logger, ex, session.ConversationId);
-        }
-    }
-
     /// <summary>
     /// Notes ElevenLabs' id on the session, only if the session is still as read: a session ended meanwhile is
     /// left as its ender wrote it.
@@ -153,23 +123,11 @@ public sealed partial class SessionService(
         }
     }
 
-    /// <summary>The failure code stored on a failed session: the same code the error envelope carries.</summary>
-    private static string FailureCode(Exception exception) => exception switch
-    {
-        ElevenLabsException el => el.Code,
-        Secrets.SecretNotConfiguredException missing => missing.Code,
-        Secrets.SecretUnavailableException unavailable => unavailable.Code,
-        _ => "internal_error",
-    };
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Created session {ConversationId} for agent {AgentId}")]
     private static partial void LogCreated(ILogger logger, string conversationId, string agentId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ended session {ConversationId}")]
     private static partial void LogEnded(ILogger logger, string conversationId);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Session {ConversationId} could not be marked failed after ElevenLabs failed; it may still read active")]
-    private static partial void LogMarkFailedFailed(ILogger logger, Exception exception, string conversationId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {ConversationId}: ElevenLabs' conversation id could not be recorded")]
     private static partial void LogRecordIdFailed(ILogger logger, Exception exception, string conversationId);

@@ -9,6 +9,9 @@ namespace ElevenLabs.Functions.Telemetry;
 
 public static class TelemetryServiceCollectionExtensions
 {
+    /// <summary>Categories that log every request or attempt at Information: ASP.NET Core's hosting and routing, Polly.</summary>
+    private static readonly string[] QuietCategories = ["Microsoft.AspNetCore", "Polly", "System.Net.Http.HttpClient"];
+
     private const string ApplicationInsightsLoggerProvider =
         "Microsoft.Extensions.Logging.ApplicationInsights.ApplicationInsightsLoggerProvider";
 
@@ -42,10 +45,20 @@ public static class TelemetryServiceCollectionExtensions
             }
         });
 
-        // The seed's debug mode: DEBUG=true lowers the app's own log level to Debug.
+        // The Cloud Function's debug mode: DEBUG=true lowers the app's own log level to Debug and brings back the
+        // framework's per-request and per-attempt lines. Without it, a successful request writes at most the use
+        // case's own line: request and dependency telemetry already say what the framework's lines said, and in
+        // Azure every line is a billed trace.
         if (string.Equals(builder.Configuration["DEBUG"], "true", StringComparison.OrdinalIgnoreCase))
         {
             builder.Logging.AddFilter("ElevenLabs.Functions", LogLevel.Debug);
+        }
+        else
+        {
+            foreach (var category in QuietCategories)
+            {
+                builder.Logging.AddFilter(category, LogLevel.Warning);
+            }
         }
 
         return builder;

@@ -5,32 +5,34 @@ using Microsoft.AspNetCore.Http;
 
 namespace ElevenLabs.Functions.Api;
 
-/// <summary>A parsed, validated POST body.</summary>
-public sealed record ConversationRequest(string Action, string? ConversationId, NewSession? NewSession);
-
-/// <summary>The request was not acceptable; mapped to the envelope with its status and code.</summary>
-public sealed class ApiRequestException(int statusCode, string code, string message) : Exception(message)
-{
-    public int StatusCode { get; } = statusCode;
-    public string Code { get; } = code;
-}
-
-/// <summary>Reads and checks a POST body against the contract's limits, with a message that says what is wrong.</summary>
+/// <summary>Reads a POST body into a <see cref="ConversationCommand"/>, checking the contract's limits with a message that says what is wrong.</summary>
 public static class ConversationRequestParser
 {
     public const int MaxBodyBytes = 64 * 1024;
     public const int MaxMetadataBytes = 16 * 1024;
     public const int MaxFieldLength = 256;
 
-    public const string CreateSession = "create_session";
-    public const string GetSignedUrl = "get_signed_url";
-    public const string EndSession = "end_session";
+    /// <summary>Every action, as clients name it.</summary>
+    public static readonly IReadOnlyList<string> Actions = [CreateSession.Name, GetSignedUrl.Name, EndSession.Name];
 
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+    private static readonly string ActionList = string.Join(", ", Actions.Take(Actions.Count - 1)) + " or " + Actions[^1];
 
-    public static async Task<ConversationRequest> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    public static async Task<ConversationCommand> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
         var body = await ReadBodyAsync(request, cancellationToken);
+        return Parse(body);
+    }
+
+    /// <summary>Parses a whole body (at most <see cref="MaxBodyBytes"/>).</summary>
+    public static ConversationCommand Parse(ReadOnlyMemory<byte> body)
+    {
+        if (body.IsEmpty)
+        {
+            throw Invalid("invalid_json", "The request body is empty: send a JSON object with an action.");
+        }
+
         JsonDocument document;
         try
         {
@@ -47,7 +49,7 @@ public static class ConversationRequestParser
         }
     }
 
-    private static ConversationRequest Parse(JsonElement root)
+    private static ConversationCommand Parse(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -55,13 +57,14 @@ public static class ConversationRequestParser
         }
 
         var action = OptionalString(root, "action")
-            ?? throw Invalid("missing_action", "Missing action: use create_session, get_signed_url or end_session.");
+            ?? throw Invalid("missing_action", $"Missing action: use {ActionList}.");
         return action switch
         {
-            CreateSession => new ConversationRequest(action, null, new NewSession(
+            CreateSession.Name => new CreateSession(new NewSession(
                 OptionalString(root, "userId"), OptionalString(root, "candidateId"), OptionalString(root, "jobId"), Metadata(root))),
-            GetSignedUrl or EndSession => new ConversationRequest(action, RequiredConversationId(root), null),
-            _ => throw Invalid("unknown_action", $"Unknown action '{Truncate(action)}': use create_session, get_signed_url or end_session."),
+            GetSignedUrl.Name => new GetSignedUrl(RequiredConversationId(root)),
+            EndSession.Name => new EndSession(RequiredConversationId(root)),
+            _ => throw Invalid("unknown_action", $"Unknown action '{Truncate(action)}': use {ActionList}."),
         };
     }
 
@@ -74,17 +77,7 @@ public static class ConversationRequestParser
 
         var buffer = new byte[MaxBodyBytes + 1];
         var read = await request.Body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
-        if (read > MaxBodyBytes)
-        {
-            throw TooLarge();
-        }
-
-        if (read == 0)
-        {
-            throw Invalid("invalid_json", "The request body is empty: send a JSON object with an action.");
-        }
-
-        return buffer.AsMemory(0, read);
+        return read > MaxBodyBytes ? throw TooLarge() : buffer.AsMemory(0, read);
     }
 
     private static string RequiredConversationId(JsonElement root)
@@ -136,8 +129,8 @@ public static class ConversationRequestParser
 
     private static string Truncate(string value) => value.Length <= 40 ? value : value[..40] + "…";
 
-    private static ApiRequestException Invalid(string code, string message) => new(StatusCodes.Status400BadRequest, code, message);
+    private static ApiRequestException Invalid(string code, string message) => new(new ApiError(StatusCodes.Status400BadRequest, code, message));
 
-    private static ApiRequestException TooLarge() =>
-        new(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"The request body must be at most {MaxBodyBytes / 1024} KiB.");
+    private static ApiRequestException TooLarge() => new(new ApiError(StatusCodes.Status413PayloadTooLarge, "payload_too_large",
+        $"The request body must be at most {MaxBodyBytes / 1024} KiB."));
 }
