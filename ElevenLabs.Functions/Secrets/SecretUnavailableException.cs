@@ -8,7 +8,4 @@ public sealed class SecretUnavailableException(SecretKind kind, string message, 
 
     /// <summary>True when trying again later may help (unreachable, throttled); false for a refusal (403).</summary>
     public bool Transient { get; } = transient;
-
-    /// <summary>The machine code: the error envelope's <c>code</c> and a failed session's <c>failureCode</c>.</summary>
-    public string Code => Transient ? "secret_unavailable" : "secret_forbidden";
 }
