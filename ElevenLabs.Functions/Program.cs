@@ -7,6 +7,7 @@ using ElevenLabs.Functions.Sessions;
 using ElevenLabs.Functions.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -45,7 +46,7 @@ public static partial class Program
     /// <summary>Every options-validation message in <paramref name="exception"/> (one, or several aggregated at start).</summary>
     public static IReadOnlyList<string> ConfigurationFailures(Exception exception) => exception switch
     {
-        OptionsValidationException options => [.. options.Failures.Select(ConfigurationErrors.Plain).Distinct()],
+        OptionsValidationException options => [.. options.Failures.Distinct()],
         AggregateException aggregate => [.. aggregate.InnerExceptions.SelectMany(ConfigurationFailures).Distinct()],
         _ => [],
     };
@@ -88,11 +89,9 @@ public static partial class Program
     /// <summary><c>Sessions:Store</c>: Firestore, InMemory, or Auto (Firestore when anything about it is configured).</summary>
     private static void AddSessionStore(IHostApplicationBuilder builder)
     {
-        var store = builder.Configuration[$"{SessionsOptions.Section}:Store"];
-        var firestore = string.Equals(store, "Firestore", StringComparison.OrdinalIgnoreCase)
-            || ((string.IsNullOrWhiteSpace(store) || string.Equals(store, "Auto", StringComparison.OrdinalIgnoreCase))
-                && FirestoreServiceCollectionExtensions.IsConfigured(builder.Configuration));
-        if (firestore)
+        var sessions = builder.Configuration.GetSection(SessionsOptions.Section).Get<SessionsOptions>() ?? new SessionsOptions();
+        if (sessions.Store == SessionStoreKind.Firestore
+            || (sessions.Store == SessionStoreKind.Auto && FirestoreOptions.Read(builder.Configuration).IsConfigured))
         {
             builder.AddFirestoreSessionStore();
         }

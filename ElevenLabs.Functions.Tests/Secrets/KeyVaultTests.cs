@@ -1,4 +1,3 @@
-using Azure.Core;
 using ElevenLabs.Functions.Sessions;
 using ElevenLabs.Functions.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,8 +38,7 @@ public sealed class KeyVaultTests
         var settings = Settings.For(_elevenLabs, [("KeyVault:Uri", _vault.Url.ToString()), ("ElevenLabs:ApiKey", "sk_config_value_that_must_be_ignored"), .. extra]);
         return AppHost.StartAsync(settings, b =>
         {
-            b.Services.AddSingleton<TokenCredential>(_credential);
-            b.Services.AddSingleton(_vault.ClientOptions());
+            _vault.ConnectApp(b.Services, _credential);
             b.Services.AddSingleton<TimeProvider>(_time);
         });
     }
@@ -229,11 +227,7 @@ public sealed class KeyVaultTests
         var settings = rig.Settings(("KeyVault:Uri", _vault.Url.ToString()), ("Firestore:ProjectId", "replit-4f946"));
         settings.Remove("Firestore:CredentialsJson");
         _vault.Secrets[KeyName] = rig.ElevenLabs.ApiKey;
-        await using var app = await AppHost.StartAsync(settings, b =>
-        {
-            b.Services.AddSingleton<TokenCredential>(_credential);
-            b.Services.AddSingleton(_vault.ClientOptions());
-        });
+        await using var app = await AppHost.StartAsync(settings, b => _vault.ConnectApp(b.Services, _credential));
 
         var (status, body, _) = await app.PostAsync(new { action = "create_session" });
 

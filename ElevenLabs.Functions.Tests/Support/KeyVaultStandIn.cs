@@ -56,18 +56,25 @@ public sealed class KeyVaultStandIn : IAsyncDisposable
         return standIn;
     }
 
-    /// <summary>Options for the real SecretClient: trust only this certificate, skip the resource check, quick retries.</summary>
-    public SecretClientOptions ClientOptions()
+    /// <summary>
+    /// Makes the app's SecretClient (registered with <c>AddAzureClients</c>) talk to this vault: the given token
+    /// credential; a transport that trusts only this certificate; no resource check; quick retries. Call it before
+    /// the app's registrations: the credential is taken over the app's default, the options are set after the app's.
+    /// </summary>
+    public void ConnectApp(IServiceCollection services, TokenCredential credential)
     {
-        var handler = new HttpClientHandler
+        services.AddSingleton(credential);
+        services.PostConfigureAll<SecretClientOptions>(options =>
         {
-            ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert?.Thumbprint == _certificate.Thumbprint,
-        };
-        var options = new SecretClientOptions { Transport = new HttpClientTransport(handler), DisableChallengeResourceVerification = true };
-        options.Retry.MaxRetries = 1;
-        options.Retry.Delay = TimeSpan.FromMilliseconds(10);
-        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(2);
-        return options;
+            options.Transport = new HttpClientTransport(new HttpClientHandler
+            {
+                ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert?.Thumbprint == _certificate.Thumbprint,
+            });
+            options.DisableChallengeResourceVerification = true;
+            options.Retry.MaxRetries = 1;
+            options.Retry.Delay = TimeSpan.FromMilliseconds(10);
+            options.Retry.NetworkTimeout = TimeSpan.FromSeconds(2);
+        });
     }
 
     private async Task<IResult> GetSecretAsync(HttpContext context, string name)

@@ -1,4 +1,3 @@
-using Azure.Core;
 using ElevenLabs.Functions.Tests.Support;
 using Microsoft.ApplicationInsights;
 using Microsoft.ApplicationInsights.Channel;
@@ -27,8 +26,7 @@ public sealed class DependencyTelemetryTests
         await using var app = await AppHost.StartAsync(settings, b =>
         {
             b.Services.AddSingleton<ITelemetryChannel>(channel);
-            b.Services.AddSingleton<TokenCredential>(new TestTokenCredential());
-            b.Services.AddSingleton(vault.ClientOptions());
+            vault.ConnectApp(b.Services, new TestTokenCredential());
         }, LogLevel.Information);
 
         var (status, body, _) = await app.PostAsync(new { action = "create_session", userId = "u" });

@@ -14,10 +14,8 @@ public static class ElevenLabsServiceCollectionExtensions
     {
         builder.Services.AddOptions<ElevenLabsOptions>()
             .BindConfiguration(ElevenLabsOptions.Section)
-            .ValidateDataAnnotations()
-            .Validate(o => o.BaseUrl is { IsAbsoluteUri: true } u && (u.Scheme == Uri.UriSchemeHttps || u.Scheme == Uri.UriSchemeHttp),
-                "ElevenLabs:BaseUrl must be an absolute http(s) URL.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ElevenLabsOptions>, ElevenLabsOptionsValidator>();
 
         builder.Services.AddTransient<ApiKeyHandler>();
         builder.Services.AddHttpClient<ElevenLabsClient>((sp, http) =>

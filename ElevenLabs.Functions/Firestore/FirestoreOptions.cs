@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
 
 namespace ElevenLabs.Functions.Firestore;
 
@@ -7,16 +7,16 @@ public sealed class FirestoreOptions
 {
     public const string Section = "Firestore";
     public const string Scope = "https://www.googleapis.com/auth/datastore";
+    public const string EmulatorHostVariable = "FIRESTORE_EMULATOR_HOST";
+    public const string CredentialsFileVariable = "GOOGLE_APPLICATION_CREDENTIALS";
 
     /// <summary><c>Firestore:ProjectId</c>: else the service-account key's <c>project_id</c>.</summary>
     public string? ProjectId { get; set; }
 
     /// <summary><c>Firestore:DatabaseId</c>.</summary>
-    [Required(AllowEmptyStrings = false, ErrorMessage = "Firestore:DatabaseId must not be empty.")]
     public string DatabaseId { get; set; } = "(default)";
 
     /// <summary><c>Firestore:Collection</c>.</summary>
-    [RegularExpression("^[A-Za-z0-9_-]{1,128}$", ErrorMessage = "Firestore:Collection must match ^[A-Za-z0-9_-]{1,128}$.")]
     public string Collection { get; set; } = "conversation-sessions";
 
     /// <summary><c>Firestore:CredentialsJson</c>: a service-account key, inline (Key Vault fills it in Azure).</summary>
@@ -32,16 +32,32 @@ public sealed class FirestoreOptions
     public Uri BaseUrl { get; set; } = new("https://firestore.googleapis.com");
 
     /// <summary><c>Firestore:Timeout</c>: one attempt's time-out.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00", ErrorMessage = "Firestore:Timeout must be between 00:00:00.1 and 00:01:00.")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary><c>Firestore:MaxRetries</c>: retries of UNAVAILABLE, ABORTED, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, INTERNAL.</summary>
-    [Range(1, 10, ErrorMessage = "Firestore:MaxRetries must be between 1 and 10.")]
     public int MaxRetries { get; set; } = 3;
 
     /// <summary><c>Firestore:RetryBaseDelay</c>: the first retry's delay; then exponential with jitter.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:00:10", ErrorMessage = "Firestore:RetryBaseDelay must be between 0 and 00:00:10.")]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
     public bool UsesEmulator => !string.IsNullOrWhiteSpace(EmulatorHost);
+
+    /// <summary>True when a project id, a key or an emulator host is set: <c>Sessions:Store=Auto</c> then means Firestore.</summary>
+    public bool IsConfigured =>
+        UsesEmulator || !string.IsNullOrWhiteSpace(ProjectId) || !string.IsNullOrWhiteSpace(CredentialsJson) || !string.IsNullOrWhiteSpace(CredentialsFile);
+
+    /// <summary>The section, with Google's variables filling what it leaves unset: what registration decides on.</summary>
+    public static FirestoreOptions Read(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(Section).Get<FirestoreOptions>() ?? new FirestoreOptions();
+        options.UseGoogleVariables(configuration);
+        return options;
+    }
+
+    /// <summary><c>FIRESTORE_EMULATOR_HOST</c> and <c>GOOGLE_APPLICATION_CREDENTIALS</c>, where the section leaves them unset.</summary>
+    internal void UseGoogleVariables(IConfiguration configuration)
+    {
+        EmulatorHost ??= configuration[EmulatorHostVariable];
+        CredentialsFile ??= configuration[CredentialsFileVariable];
+    }
 }

@@ -1,44 +1,45 @@
+using System.Text.RegularExpressions;
+using ElevenLabs.Functions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace ElevenLabs.Functions.Firestore;
 
-/// <summary>Checks at start that a configured key can be read and is a service-account key.</summary>
-public sealed class FirestoreOptionsValidator : IValidateOptions<FirestoreOptions>
+/// <summary>One message per wrong <c>Firestore</c> setting; checks at start that a configured key can be read and is a service-account key.</summary>
+public sealed partial class FirestoreOptionsValidator : IValidateOptions<FirestoreOptions>
 {
+    private const string CollectionPattern = "^[A-Za-z0-9_-]{1,128}$";
+
     public ValidateOptionsResult Validate(string? name, FirestoreOptions options)
     {
-        var errors = new List<string>();
-        if (!options.BaseUrl.IsAbsoluteUri || options.BaseUrl.Scheme is not ("http" or "https"))
-        {
-            errors.Add("Firestore:BaseUrl must be an absolute http(s) URL.");
-        }
-
-        if (options.UsesEmulator && !Uri.TryCreate("http://" + options.EmulatorHost, UriKind.Absolute, out _))
-        {
-            errors.Add("FIRESTORE_EMULATOR_HOST must be host:port.");
-        }
-
+        var errors = new SettingErrors()
+            .NotEmpty("Firestore:DatabaseId", options.DatabaseId)
+            .Check(options.Collection is not null && CollectionName().IsMatch(options.Collection), $"Firestore:Collection must match {CollectionPattern}.")
+            .HttpDependency(FirestoreOptions.Section, options.BaseUrl, options.Timeout, options.MaxRetries, (1, 10), options.RetryBaseDelay)
+            .Check(!options.UsesEmulator || Uri.TryCreate("http://" + options.EmulatorHost, UriKind.Absolute, out _), "FIRESTORE_EMULATOR_HOST must be host:port.");
         if (!string.IsNullOrWhiteSpace(options.CredentialsJson))
         {
-            Check(() => ServiceAccountKey.Parse(options.CredentialsJson, "Firestore:CredentialsJson"));
+            CheckKey(errors, () => ServiceAccountKey.Parse(options.CredentialsJson, "Firestore:CredentialsJson"));
         }
         else if (!string.IsNullOrWhiteSpace(options.CredentialsFile))
         {
-            Check(() => ServiceAccountKey.FromFile(options.CredentialsFile));
+            CheckKey(errors, () => ServiceAccountKey.FromFile(options.CredentialsFile));
         }
 
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        return errors.Result;
+    }
 
-        void Check(Action parse)
+    private static void CheckKey(SettingErrors errors, Action parse)
+    {
+        try
         {
-            try
-            {
-                parse();
-            }
-            catch (InvalidOperationException ex)
-            {
-                errors.Add(ex.Message);
-            }
+            parse();
+        }
+        catch (InvalidOperationException ex)
+        {
+            errors.Add(ex.Message);
         }
     }
+
+    [GeneratedRegex(CollectionPattern, RegexOptions.CultureInvariant)]
+    private static partial Regex CollectionName();
 }

@@ -12,27 +12,12 @@ namespace ElevenLabs.Functions.Firestore;
 
 public static class FirestoreServiceCollectionExtensions
 {
-    public const string EmulatorHostVariable = "FIRESTORE_EMULATOR_HOST";
-    public const string CredentialsFileVariable = "GOOGLE_APPLICATION_CREDENTIALS";
-
-    /// <summary>True when a project id, a key or an emulator host is configured.</summary>
-    public static bool IsConfigured(IConfiguration configuration) =>
-        !string.IsNullOrWhiteSpace(configuration[$"{FirestoreOptions.Section}:ProjectId"])
-        || !string.IsNullOrWhiteSpace(configuration[$"{FirestoreOptions.Section}:CredentialsJson"])
-        || !string.IsNullOrWhiteSpace(configuration[CredentialsFileVariable])
-        || !string.IsNullOrWhiteSpace(configuration[EmulatorHostVariable]);
-
     /// <summary>The Firestore session store: auth handler inside a retry of Firestore's transient statuses.</summary>
     public static IHostApplicationBuilder AddFirestoreSessionStore(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<FirestoreOptions>()
             .BindConfiguration(FirestoreOptions.Section)
-            .Configure<IConfiguration>((o, configuration) =>
-            {
-                o.EmulatorHost ??= configuration[EmulatorHostVariable];
-                o.CredentialsFile ??= configuration[CredentialsFileVariable];
-            })
-            .ValidateDataAnnotations()
+            .Configure<IConfiguration>((o, configuration) => o.UseGoogleVariables(configuration))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<FirestoreOptions>, FirestoreOptionsValidator>();
         builder.Services.AddSingleton<FirestoreConnection>();

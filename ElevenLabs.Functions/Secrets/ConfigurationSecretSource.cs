@@ -1,14 +1,17 @@
-using Microsoft.Extensions.Configuration;
+using ElevenLabs.Functions.ElevenLabs;
+using ElevenLabs.Functions.Firestore;
+using Microsoft.Extensions.Options;
 
 namespace ElevenLabs.Functions.Secrets;
 
 /// <summary>
-/// Secrets from configuration: <c>ElevenLabs:ApiKey</c> (environment, local.settings.json, user-secrets) and the
+/// Secrets from the options: <c>ElevenLabs:ApiKey</c> (environment, local.settings.json, user-secrets) and the
 /// Firestore key from <c>Firestore:CredentialsJson</c> or the file named by <c>GOOGLE_APPLICATION_CREDENTIALS</c>.
-/// Configuration values are read on every call, so a reloaded configuration is picked up; a key file is read
-/// once per path (again on <c>refresh</c>), not on every request.
+/// The options' current values are read on every call, so a reloaded configuration is picked up; a key file is
+/// read once per path (again on <c>refresh</c>), not on every request.
 /// </summary>
-public sealed class ConfigurationSecretSource(IConfiguration configuration) : ISecretSource
+public sealed class ConfigurationSecretSource(IOptionsMonitor<ElevenLabsOptions> elevenLabs, IOptionsMonitor<FirestoreOptions> firestore)
+    : ISecretSource
 {
     private (string Path, string Content)? _file;
 
@@ -16,9 +19,9 @@ public sealed class ConfigurationSecretSource(IConfiguration configuration) : IS
 
     public async ValueTask<string?> GetAsync(SecretKind kind, bool refresh = false, CancellationToken cancellationToken = default) => kind switch
     {
-        SecretKind.ElevenLabsApiKey => Value("ElevenLabs:ApiKey"),
-        SecretKind.FirestoreCredentials => Value("Firestore:CredentialsJson")
-            ?? (Value("GOOGLE_APPLICATION_CREDENTIALS") is { } path ? await ReadFileAsync(path, refresh, cancellationToken) : null),
+        SecretKind.ElevenLabsApiKey => Set(elevenLabs.CurrentValue.ApiKey),
+        SecretKind.FirestoreCredentials => Set(firestore.CurrentValue.CredentialsJson)
+            ?? (Set(firestore.CurrentValue.CredentialsFile) is { } path ? await ReadFileAsync(path, refresh, cancellationToken) : null),
         _ => null,
     };
 
@@ -34,5 +37,5 @@ public sealed class ConfigurationSecretSource(IConfiguration configuration) : IS
         return content;
     }
 
-    private string? Value(string key) => string.IsNullOrWhiteSpace(configuration[key]) ? null : configuration[key];
+    private static string? Set(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

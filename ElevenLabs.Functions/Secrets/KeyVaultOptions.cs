@@ -24,6 +24,4 @@ public sealed class KeyVaultOptions
     public TimeSpan MaxStaleness { get; set; } = TimeSpan.FromHours(1);
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Uri);
-
-    public Uri VaultUri => new(Uri!);
 }

@@ -1,16 +1,19 @@
 using Azure.Core;
 using Azure.Identity;
-using Azure.Security.KeyVault.Secrets;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ElevenLabs.Functions.Secrets;
 
 public static class SecretsServiceCollectionExtensions
 {
+    public const string AzureClientIdVariable = "AZURE_CLIENT_ID";
+
     /// <summary>
     /// The secret source: Key Vault when <c>KeyVault:Uri</c> is set (managed identity in Azure, developer
     /// credentials locally), else configuration.
@@ -19,39 +22,44 @@ public static class SecretsServiceCollectionExtensions
     {
         builder.Services.AddOptions<KeyVaultOptions>()
             .BindConfiguration(KeyVaultOptions.Section)
-            .Configure<IConfiguration>((o, configuration) => o.ManagedIdentityClientId ??= configuration["AZURE_CLIENT_ID"])
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<KeyVaultOptions>, KeyVaultOptionsValidator>();
         builder.Services.AddSingleton<ConfigurationSecretSource>();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
-        if (string.IsNullOrWhiteSpace(builder.Configuration[$"{KeyVaultOptions.Section}:Uri"]))
+        var keyVault = builder.Configuration.GetSection(KeyVaultOptions.Section).Get<KeyVaultOptions>() ?? new KeyVaultOptions();
+        if (!keyVault.Enabled)
         {
             builder.Services.AddSingleton<ISecretSource>(sp => sp.GetRequiredService<ConfigurationSecretSource>());
             return builder;
         }
 
-        builder.Services.TryAddSingleton<TokenCredential>(sp =>
+        // A registered credential wins (tests put a stand-in's here); else the managed identity, or the developer's.
+        var clientId = keyVault.ManagedIdentityClientId ?? builder.Configuration[AzureClientIdVariable];
+        builder.Services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential(new DefaultAzureCredentialOptions
         {
-            var clientId = sp.GetRequiredService<IOptions<KeyVaultOptions>>().Value.ManagedIdentityClientId;
-            return new DefaultAzureCredential(new DefaultAzureCredentialOptions
+            ManagedIdentityClientId = string.IsNullOrWhiteSpace(clientId) ? null : clientId,
+            ExcludeInteractiveBrowserCredential = true,
+        }));
+
+        // A URI that does not parse is not registered: KeyVaultOptionsValidator stops the start first, naming it.
+        if (Uri.TryCreate(keyVault.Uri, UriKind.Absolute, out var vaultUri))
+        {
+            builder.Services.AddAzureClients(azure =>
             {
-                ManagedIdentityClientId = string.IsNullOrWhiteSpace(clientId) ? null : clientId,
-                ExcludeInteractiveBrowserCredential = true,
+                azure.AddSecretClient(vaultUri).ConfigureOptions(options =>
+                {
+                    options.Retry.MaxRetries = 2;
+                    options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                    options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+                });
+                azure.UseCredential(sp => sp.GetRequiredService<TokenCredential>());
             });
-        });
-        builder.Services.TryAddSingleton(_ =>
-        {
-            var options = new SecretClientOptions();
-            options.Retry.MaxRetries = 2;
-            options.Retry.Delay = TimeSpan.FromMilliseconds(200);
-            options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
-            return options;
-        });
-        builder.Services.AddSingleton(sp => new SecretClient(
-            sp.GetRequiredService<IOptions<KeyVaultOptions>>().Value.VaultUri,
-            sp.GetRequiredService<TokenCredential>(),
-            sp.GetRequiredService<SecretClientOptions>()));
+        }
+
+        // The Azure SDK's own log lines (one per request and token) are forwarded to ILogger once a client exists;
+        // our log says what matters and dependency telemetry records each call, so only its warnings are kept.
+        builder.Logging.AddFilter("Azure", LogLevel.Warning);
         builder.Services.AddSingleton<ISecretSource, KeyVaultSecretSource>();
         return builder;
     }

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace ElevenLabs.Functions.Sessions;
 
 /// <summary>Settings of the <c>Sessions</c> section.</summary>
@@ -7,10 +5,6 @@ public sealed class SessionsOptions
 {
     public const string Section = "Sessions";
 
-    /// <summary>
-    /// <c>Sessions:Store</c>: <c>Auto</c> (Firestore when anything about Firestore is configured, else in memory),
-    /// <c>InMemory</c> or <c>Firestore</c>.
-    /// </summary>
-    [RegularExpression("^(?i:auto|inmemory|firestore)$", ErrorMessage = "Sessions:Store must be Auto, InMemory or Firestore.")]
-    public string Store { get; set; } = "Auto";
+    /// <summary><c>Sessions:Store</c>: <c>Auto</c>, <c>InMemory</c> or <c>Firestore</c>.</summary>
+    public SessionStoreKind Store { get; set; } = SessionStoreKind.Auto;
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace ElevenLabs.Functions.Sessions;
 
@@ -11,8 +12,8 @@ public static class SessionsServiceCollectionExtensions
     {
         builder.Services.AddOptions<SessionsOptions>()
             .BindConfiguration(SessionsOptions.Section)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SessionsOptions>, SessionsOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddTransient<SessionService>(); // holds typed HttpClients: not a singleton
         return builder;
