@@ -17,10 +17,14 @@ public static class AppOutput
     public static string Dll => Path.Combine(Directory, "ElevenLabs.Functions.dll");
 
     /// <summary>Starts <c>dotnet ElevenLabs.Functions.dll</c> with the given arguments and environment; output is collected.</summary>
-    public static AppProcess Start(IEnumerable<string> args, IDictionary<string, string>? environment = null)
+    public static AppProcess Start(IEnumerable<string> args, IDictionary<string, string>? environment = null) =>
+        Start(Dll, args, environment);
+
+    /// <summary>Starts <c>dotnet {dll}</c> in the DLL's folder (a published app, say), as <see cref="Start(IEnumerable{string}, IDictionary{string, string}?)"/> does.</summary>
+    public static AppProcess Start(string dll, IEnumerable<string> args, IDictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = Directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Dll);
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(dll);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

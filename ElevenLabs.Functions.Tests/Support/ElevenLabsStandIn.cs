@@ -32,6 +32,9 @@ public sealed class ElevenLabsStandIn : IDisposable
     /// <summary>The secret part of every signed URL it hands out.</summary>
     public string Token { get; }
 
+    /// <summary>How long the normal answers (a signed URL, or a 401) take; zero unless a benchmark sets it before <see cref="Reset"/>.</summary>
+    public TimeSpan Latency { get; set; }
+
     public string ElevenLabsConversationId { get; } = "conv_el_" + Guid.NewGuid().ToString("N")[..12];
 
     public string SignedUrl => $"wss://api.elevenlabs.io/v1/convai/conversation?agent_id=agent&conversation_id={ElevenLabsConversationId}&token={Token}";
@@ -44,11 +47,11 @@ public sealed class ElevenLabsStandIn : IDisposable
         Server.Given(Request.Create().WithPath(SignedUrlPath).UsingGet())
             .AtPriority(100)
             .RespondWith(Response.Create().WithStatusCode(401).WithHeader("Content-Type", "application/json")
-                .WithBody("""{"detail":{"status":"invalid_api_key","message":"Invalid API key"}}"""));
+                .WithBody("""{"detail":{"status":"invalid_api_key","message":"Invalid API key"}}""").Delayed(Latency));
         Server.Given(Request.Create().WithPath(SignedUrlPath).UsingGet().WithHeader(headers => headers.TryGetValue("xi-api-key", out var values) && values.Contains(ApiKey)))
             .AtPriority(50)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
-                .WithBody(_ => $$"""{"signed_url":"{{SignedUrl}}"}"""));
+                .WithBody(_ => $$"""{"signed_url":"{{SignedUrl}}"}""").Delayed(Latency));
     }
 
     /// <summary>Every signed-URL request gets this answer (an error, a slow or an odd one), whatever the key.</summary>
@@ -100,4 +103,11 @@ public sealed class ElevenLabsStandIn : IDisposable
         [.. Server.LogEntries.Where(e => e.RequestMessage.Path == SignedUrlPath)];
 
     public void Dispose() => Server.Stop();
+}
+
+internal static class ResponseDelays
+{
+    /// <summary>WireMock refuses a zero delay: no delay then.</summary>
+    public static WireMock.ResponseBuilders.IResponseBuilder Delayed(this WireMock.ResponseBuilders.IResponseBuilder response, TimeSpan delay) =>
+        delay > TimeSpan.Zero ? response.WithDelay(delay) : response;
 }

@@ -55,6 +55,9 @@ public sealed class FirestoreStandIn : IAsyncDisposable
     /// <summary>Also accept <c>Bearer owner</c>, as the emulator does.</summary>
     public bool AcceptEmulatorOwner { get; set; }
 
+    /// <summary>How long every call (token included) waits before it is served: Google's latency, for the benchmark.</summary>
+    public TimeSpan Latency { get; set; }
+
     public static async Task<FirestoreStandIn> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -92,6 +95,11 @@ public sealed class FirestoreStandIn : IAsyncDisposable
     {
         var raw = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
         Requests.Enqueue((context.Request.Method, raw, context.Request.Headers.Authorization.ToString()));
+        if (Latency > TimeSpan.Zero)
+        {
+            await Task.Delay(Latency);
+        }
+
         if (context.Request.Path == "/token")
         {
             await TokenAsync(context);

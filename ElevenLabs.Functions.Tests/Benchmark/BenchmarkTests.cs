@@ -1,0 +1,371 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using ElevenLabs.Functions.Tests.Support;
+
+namespace ElevenLabs.Functions.Tests.Benchmark;
+
+/// <summary>
+/// The benchmark (README, "Benchmark"): the published app as its own process against ElevenLabs and Firestore
+/// stand-ins that answer after a fixed delay, beside the limit (the same client making only the dependency calls
+/// each action cannot avoid), rounds interleaved. It prints tables and asserts only that every answer was right:
+/// never a time. Explicit, so the default test run leaves it out; run it with the README's command.
+/// </summary>
+[TestFixture]
+[Category("Benchmark")]
+[Explicit("A benchmark: minutes long and meaningful only on a quiet machine; run it with the README's benchmark command")]
+public sealed class BenchmarkTests
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+    private readonly BenchmarkSettings _settings = BenchmarkSettings.FromEnvironment();
+    private string _work = null!;
+    private string _appDll = null!;
+    private string _bareDll = null!;
+    private FirestoreRig _rig = null!;
+    private ApplicationInsightsStandIn _insights = null!;
+
+    [OneTimeSetUp]
+    public async Task PublishAndStartStandInsAsync()
+    {
+        _work = Directory.CreateTempSubdirectory("elevenlabs-benchmark-").FullName;
+        var clock = Stopwatch.StartNew();
+        // The app as deployed (infra/deploy.sh publishes the same way), and the bare app, both Release.
+        Dotnet("publish", Path.Combine(AppOutput.RepositoryRoot, "ElevenLabs.Functions"), "-c", "Release", "-o", Path.Combine(_work, "app"));
+        Dotnet("build", Path.Combine(AppOutput.RepositoryRoot, "ElevenLabs.Functions.Tests", "Benchmark", "BareApp", "BareApp.csproj"),
+            "-c", "Release", "-o", Path.Combine(_work, "bare"));
+        _appDll = Path.Combine(_work, "app", "ElevenLabs.Functions.dll");
+        _bareDll = Path.Combine(_work, "bare", "BareApp.dll");
+        Print($"Published the app and built the bare app in {clock.Elapsed.TotalSeconds:F0} s, into {_work}");
+
+        _rig = await FirestoreRig.StartAsync();
+        _rig.ElevenLabs.Latency = _settings.ElevenLabsLatency;
+        _rig.ElevenLabs.Reset();
+        _rig.Firestore.Latency = _settings.FirestoreLatency;
+        _insights = await ApplicationInsightsStandIn.StartAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        if (_insights is not null)
+        {
+            await _insights.DisposeAsync();
+        }
+
+        if (_rig is not null)
+        {
+            await _rig.DisposeAsync();
+        }
+
+        if (_work is not null)
+        {
+            Directory.Delete(_work, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task StartUpBesideABareAspNetCoreApp()
+    {
+        var load = ProcessCounters.LoadAverage();
+        var app = new LatencySamples();
+        var bare = new LatencySamples();
+        var firstCreate = new LatencySamples();
+        var warmCreate = new LatencySamples();
+        var rssAfterStart = new LatencySamples();
+        for (var i = 0; i < _settings.Starts; i++)
+        {
+            // Alternating, so a change in the machine's load falls on both alike.
+            var (bareProcess, bareMs) = await StartAsync(_bareDll, []);
+            using (bareProcess)
+            {
+                bare.Add(bareMs);
+            }
+
+            var (appProcess, appMs) = await StartAsync(_appDll, AppEnvironment());
+            using (appProcess)
+            {
+                app.Add(appMs);
+                rssAfterStart.Add(ProcessCounters.ResidentMiB(appProcess.Process.Id));
+                using var http = Client(appProcess);
+                var client = new AppInterviewClient(http);
+                firstCreate.Add(await TimedAsync(() => client.CreateSessionAsync(0)));
+                for (var n = 1; n <= 30; n++)
+                {
+                    var ms = await TimedAsync(() => client.CreateSessionAsync(n));
+                    if (n > 10)
+                    {
+                        warmCreate.Add(ms);
+                    }
+                }
+            }
+        }
+
+        var report = new StringBuilder();
+        report.AppendLine(CultureInfo.InvariantCulture, $"START-UP ({_settings.Starts} starts of each, alternating; load average before {load}, after {ProcessCounters.LoadAverage()})");
+        report.AppendLine("                                        median      min      max");
+        Row("start to first healthy answer, app", app);
+        Row("start to first healthy answer, bare", bare);
+        report.AppendLine(CultureInfo.InvariantCulture, $"  app - bare (medians)                {app.Median - bare.Median,8:F0} ms");
+        Row("first create_session after start", firstCreate);
+        Row("warm create_session (one at a time)", warmCreate);
+        report.AppendLine(CultureInfo.InvariantCulture, $"  first - warm (medians)              {firstCreate.Median - warmCreate.Median,8:F0} ms");
+        report.AppendLine(CultureInfo.InvariantCulture, $"  app resident memory after start     {rssAfterStart.Median,8:F0} MiB");
+        Print(report.ToString());
+
+        void Row(string name, LatencySamples samples) =>
+            report.AppendLine(CultureInfo.InvariantCulture, $"  {name,-36}{samples.Median,6:F0} ms {samples.Percentile(0),6:F0} ms {samples.Percentile(100),6:F0} ms");
+    }
+
+    [Test]
+    public async Task ActionsBesideTheirLimitUnderLoad()
+    {
+        var loadBefore = ProcessCounters.LoadAverage();
+        _insights.Items.Clear();
+        var (appProcess, _) = await StartAsync(_appDll, AppEnvironment(_insights.ConnectionString));
+        using var _app = appProcess;
+        var pid = appProcess.Process.Id;
+        using var appHttp = Client(appProcess);
+        var app = new CountingClient(new AppInterviewClient(appHttp));
+        using var elevenLabsHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue });
+        using var firestoreHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue });
+        var limit = await LimitInterviewClient.StartAsync(_rig, elevenLabsHttp, firestoreHttp);
+        var failures = new List<string>();
+
+        // At rest: what the app spends with nothing to do (timers, telemetry modules), over a few seconds.
+        var restCpu = ProcessCounters.Cpu(pid);
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        restCpu = ProcessCounters.Cpu(pid) - restCpu;
+
+        // Warm-up: one round each, not counted (connections, JIT, token).
+        await RoundAsync(app, new Samples(), failures);
+        await RoundAsync(limit, new Samples(), failures);
+
+        var appSamples = new Samples();
+        var limitSamples = new Samples();
+        TimeSpan appWall = TimeSpan.Zero, limitWall = TimeSpan.Zero;
+        var cpuBefore = ProcessCounters.Cpu(pid);
+        for (var round = 0; round < _settings.Rounds; round++)
+        {
+            // Alternate which side goes first, so neither always follows the other.
+            foreach (var side in round % 2 == 0 ? new[] { true, false } : [false, true])
+            {
+                var clock = Stopwatch.StartNew();
+                await RoundAsync(side ? app : limit, side ? appSamples : limitSamples, failures);
+                if (side)
+                {
+                    appWall += clock.Elapsed;
+                }
+                else
+                {
+                    limitWall += clock.Elapsed;
+                }
+            }
+        }
+
+        // All the app spent while the rounds ran, limit rounds included: work a request leaves behind (log lines
+        // written, telemetry sent) is the request's cost too.
+        var appCpu = ProcessCounters.Cpu(pid) - cpuBefore;
+        var peak = ProcessCounters.PeakResidentMiB(pid);
+        var requests = appSamples.Requests;
+        var telemetry = await TelemetryAsync(app.Requests + 1); // + the health probe
+        var report = new StringBuilder();
+        report.AppendLine(CultureInfo.InvariantCulture, $"LOAD ({_settings}; load average before {loadBefore}, after {ProcessCounters.LoadAverage()})");
+        report.AppendLine("  ms               n   app p50    p95    p99 | limit p50  p95    p99 | overhead p50  p95    p99 | ratio p50  p95   p99");
+        foreach (var (action, a, l) in appSamples.Actions.Zip(limitSamples.Actions, (a, l) => (a.Name, a.Samples, l.Samples)))
+        {
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"  {action,-15}{a.Count,5} {a.Percentile(50),7:F1}{a.Percentile(95),7:F1}{a.Percentile(99),7:F1} |{l.Percentile(50),8:F1}{l.Percentile(95),7:F1}{l.Percentile(99),7:F1} |" +
+                $"{a.Percentile(50) - l.Percentile(50),10:F1}{a.Percentile(95) - l.Percentile(95),7:F1}{a.Percentile(99) - l.Percentile(99),7:F1} |" +
+                $"{a.Percentile(50) / l.Percentile(50),8:F3}{a.Percentile(95) / l.Percentile(95),6:F3}{a.Percentile(99) / l.Percentile(99),6:F3}");
+        }
+
+        report.AppendLine(CultureInfo.InvariantCulture,
+            $"  throughput: app {requests / appWall.TotalSeconds:F0} req/s, limit {limitSamples.Requests / limitWall.TotalSeconds:F0} req/s");
+        report.AppendLine(CultureInfo.InvariantCulture,
+            $"  app CPU per request: {appCpu.TotalMilliseconds / requests:F2} ms ({appCpu.TotalSeconds:F2} s from /proc/{pid}/stat over all rounds, / {requests} app requests); " +
+            $"at rest before the load: {restCpu.TotalMilliseconds / 5:F1} ms per second");
+        report.AppendLine(CultureInfo.InvariantCulture, $"  app peak resident memory (VmHWM): {peak:F0} MiB");
+        report.Append(telemetry);
+        Print(report.ToString());
+
+        Assert.That(failures, Is.Empty, appProcess.Output);
+        Assert.That(requests, Is.EqualTo(_settings.Rounds * _settings.InterviewsPerRound * 3));
+    }
+
+    private async Task RoundAsync(IInterviewClient client, Samples samples, List<string> failures)
+    {
+        var next = -1;
+        var workers = Enumerable.Range(0, _settings.Clients).Select(_ => Task.Run(async () =>
+        {
+            while (Interlocked.Increment(ref next) is var n && n < _settings.InterviewsPerRound)
+            {
+                try
+                {
+                    var id = await TimedAsync(() => client.CreateSessionAsync(n), samples.CreateSession);
+                    await TimedAsync(async () => { await client.GetSignedUrlAsync(id); return id; }, samples.GetSignedUrl);
+                    await TimedAsync(async () => { await client.EndSessionAsync(id); return id; }, samples.EndSession);
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException)
+                {
+                    lock (failures)
+                    {
+                        failures.Add(ex.Message);
+                    }
+                }
+            }
+        }));
+        await Task.WhenAll(workers);
+    }
+
+    private static async Task<string> TimedAsync(Func<Task<string>> action, LatencySamples samples)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var result = await action();
+        samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return result;
+    }
+
+    private static async Task<double> TimedAsync(Func<Task<string>> action)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await action();
+        return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    }
+
+    /// <summary>
+    /// Application Insights items as posted to the ingestion stand-in, grouped by operation: per request of each
+    /// action (told by its event), and those outside any request. Waits until every request's item arrived (the
+    /// channel sends every 30 s).
+    /// </summary>
+    private async Task<string> TelemetryAsync(int requests)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (_insights.Items.Count(i => i.BaseType == "RequestData") < requests && deadline.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            await Task.Delay(500);
+        }
+
+        var items = _insights.Items.ToList();
+        var operations = items.Where(i => i.OperationId is not null).GroupBy(i => i.OperationId!)
+            .Where(g => g.Any(i => i.BaseType == "RequestData")).ToList();
+        var inRequests = operations.SelectMany(g => g).ToHashSet();
+        var report = new StringBuilder();
+        report.AppendLine(CultureInfo.InvariantCulture,
+            $"  Application Insights items per request ({items.Count} items posted to the ingestion stand-in, {operations.Count} of {requests} requests seen; Live Metrics calls {_insights.LiveRequests}):");
+        foreach (var (action, operation) in new[] { ("create_session", "SessionCreated"), ("get_signed_url", "SignedUrlIssued"), ("end_session", "SessionEnded") })
+        {
+            var group = operations.Where(g => g.Any(i => i.BaseType == "EventData" && i.Name == operation)).ToList();
+            if (group.Count == 0)
+            {
+                continue;
+            }
+
+            var perType = group.SelectMany(g => g).GroupBy(i => i.BaseType).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => $"{g.Key} {(double)g.Count() / group.Count:F2}");
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"    {action,-15}{(double)group.Sum(g => g.Count()) / group.Count,6:F2}  ({string.Join(", ", perType)})");
+        }
+
+        var details = operations.SelectMany(g => g).Where(i => i.BaseType is "MessageData" or "RemoteDependencyData")
+            .GroupBy(i => (i.BaseType, Shape(i.Name))).OrderByDescending(g => g.Count()).Take(12);
+        foreach (var detail in details)
+        {
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"      {(detail.Key.BaseType == "MessageData" ? "trace" : "dependency"),-10} x{detail.Count(),-6} {detail.Key.Item2}");
+        }
+
+        var outside = items.Where(i => !inRequests.Contains(i)).GroupBy(i => i.BaseType)
+            .Select(g => $"{g.Key} {g.Count()}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"    outside requests: {string.Join(", ", outside)}");
+        return report.ToString();
+
+        static string Shape(string? message)
+        {
+            var shape = System.Text.RegularExpressions.Regex.Replace(message ?? "", "conv_[A-Za-z0-9_-]+|:[0-9]{4,5}/", m => m.Value[0] == ':' ? ":port/" : "{id}");
+            return shape.Length > 100 ? shape[..100] + "..." : shape;
+        }
+    }
+
+    private Dictionary<string, string> AppEnvironment(string? connectionString = null)
+    {
+        var settings = _rig.Settings();
+        settings.Remove("ElevenLabs:RetryBaseDelay"); // production's retry delays: they only matter on a retry
+        settings.Remove("Firestore:RetryBaseDelay");
+        if (connectionString is not null)
+        {
+            settings["APPLICATIONINSIGHTS_CONNECTION_STRING"] = connectionString;
+        }
+
+        return settings.Where(s => s.Value is not null)
+            .ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
+    }
+
+    /// <summary>Starts <c>dotnet {dll}</c> and times it from the start to its first 200 on the health route.</summary>
+    private static async Task<(AppProcess Process, double Milliseconds)> StartAsync(string dll, Dictionary<string, string> environment)
+    {
+        var port = AppOutput.FreePort();
+        var started = Stopwatch.GetTimestamp();
+        var process = AppOutput.Start(dll, ["--urls", $"http://127.0.0.1:{port}"], environment);
+        using var probe = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        while (true)
+        {
+            try
+            {
+                using var response = await probe.GetAsync("/elevenlabs-conversation");
+                if (response.IsSuccessStatusCode)
+                {
+                    var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    process.Process.Refresh();
+                    return (process, elapsed);
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            if (process.Process.HasExited || Stopwatch.GetElapsedTime(started) > TimeSpan.FromSeconds(60))
+            {
+                var output = process.Output;
+                process.Dispose();
+                throw new InvalidOperationException($"{Path.GetFileName(dll)} did not answer healthy:\n{output}");
+            }
+
+            await Task.Delay(5);
+        }
+    }
+
+    private static HttpClient Client(AppProcess process)
+    {
+        var url = process.Process.StartInfo.ArgumentList.SkipWhile(a => a != "--urls").Skip(1).First();
+        return new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue }) { BaseAddress = new Uri(url) };
+    }
+
+    /// <summary>Runs <c>dotnet</c> (build, publish) at the repository root, outside the test host's MSBuild environment.</summary>
+    private static void Dotnet(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = AppOutput.RepositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args.Append("--nologo"))
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            info.Environment.Remove(name);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet {string.Join(' ', args)} failed:\n{output.Result}\n{errors.Result}");
+        }
+    }
+
+    private static void Print(string text)
+    {
+        TestContext.Progress.WriteLine(text);
+    }
+}
