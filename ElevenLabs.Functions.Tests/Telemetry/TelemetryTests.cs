@@ -100,6 +100,45 @@ public sealed class TelemetryTests
         Assert.That(wire, Does.Not.Contain(_elevenLabs.Token));
     }
 
+    [TestCase("GET /elevenlabs-conversation HTTP/1.0\r\n\r\n", TestName = "No Host (HTTP/1.0)")]
+    [TestCase("GET /elevenlabs-conversation HTTP/1.0\r\nHost:\r\n\r\n", TestName = "An empty Host (HTTP/1.0)")]
+    [TestCase("GET /elevenlabs-conversation HTTP/1.1\r\nHost: x:99999\r\nConnection: close\r\n\r\n", TestName = "A port out of range")]
+    [TestCase("GET /elevenlabs-conversation HTTP/1.1\r\nHost: a..b\r\nConnection: close\r\n\r\n", TestName = "An empty host label")]
+    public async Task AMissingOrOddHostIsAnsweredAsUsualAndStillReported(string request)
+    {
+        var (app, channel) = await StartAppAsync();
+        await using var _ = app;
+
+        var answer = await RawSocket.SendAsync(app.BaseAddress, request);
+        for (var i = 0; i < 100 && !channel.Items.OfType<RequestTelemetry>().Any(); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Flush(app);
+
+        Assert.That(answer.Status, Is.EqualTo(200), answer.Body);
+        Assert.That(answer.Body, Does.Contain("\"status\":\"healthy\""));
+        var reported = channel.Items.OfType<RequestTelemetry>().Single();
+        Assert.That(reported.ResponseCode, Is.EqualTo("200"), "the request is still reported");
+        Assert.That(reported.Url.ToString(), Does.EndWith("/elevenlabs-conversation"));
+        Assert.That(channel.WireFormat(), Does.Contain("/elevenlabs-conversation"), "and serialized as Application Insights would send it");
+    }
+
+    [Test]
+    public async Task ACreateWithAnOddHostIsAnsweredAsUsual()
+    {
+        var (app, _) = await StartAppAsync();
+        await using var __ = app;
+        const string body = """{"action":"create_session","userId":"u"}""";
+
+        var answer = await RawSocket.SendAsync(app.BaseAddress,
+            $"POST /elevenlabs-conversation HTTP/1.1\r\nHost: x:99999\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}");
+
+        Assert.That(answer.Status, Is.EqualTo(200), answer.Body);
+        Assert.That(answer.Body, Does.Contain("\"signedUrl\""));
+    }
+
     [Test]
     public async Task LogLinesCarryTheActionAndConversationIdAsScopes()
     {

@@ -8,14 +8,15 @@ namespace ElevenLabs.Functions.Telemetry;
 /// <summary>
 /// Request telemetry for the self-hosted mode (under Azure Functions the host reports requests). Dependencies
 /// made while handling the request are correlated to it. Named like the function (<c>elevenlabs-conversation</c>)
-/// so both hosts chart alike.
+/// so both hosts chart alike. Whatever the client sent, telemetry never fails the request: a <c>Host</c> that makes
+/// no URL (missing under HTTP/1.0, <c>x:99999</c>, <c>a..b</c>) is reported with the path alone.
 /// </summary>
 public sealed class RequestTelemetryMiddleware(RequestDelegate next, TelemetryClient client)
 {
     public async Task InvokeAsync(HttpContext context)
     {
         using var operation = client.StartOperation<RequestTelemetry>(context.Request.Path.Value?.TrimStart('/') ?? "");
-        operation.Telemetry.Url = new Uri($"{context.Request.Scheme}://{context.Request.Host}{context.Request.Path}");
+        operation.Telemetry.Url = Url(context.Request);
         try
         {
             await next(context);
@@ -26,5 +27,14 @@ public sealed class RequestTelemetryMiddleware(RequestDelegate next, TelemetryCl
             operation.Telemetry.ResponseCode = status.ToString(CultureInfo.InvariantCulture);
             operation.Telemetry.Success = status < StatusCodes.Status400BadRequest;
         }
+    }
+
+    /// <summary>The request's absolute URL when its Host makes one, else its path (relative).</summary>
+    private static Uri Url(HttpRequest request)
+    {
+        var path = request.PathBase.Add(request.Path).ToUriComponent();
+        return request.Host.HasValue && Uri.TryCreate($"{request.Scheme}://{request.Host.ToUriComponent()}{path}", UriKind.Absolute, out var url)
+            ? url
+            : new Uri(path, UriKind.Relative);
     }
 }
