@@ -76,6 +76,7 @@ public sealed class ContractTests : AppFixture
         Assert.That(stored.JobId, Is.EqualTo("job789"));
         Assert.That(stored.Metadata.GetProperty("jobTitle").GetString(), Is.EqualTo("Software Engineer"));
         Assert.That(stored.ElevenLabsConversationId, Is.EqualTo(ElevenLabsApi.ElevenLabsConversationId));
+        Assert.That(stored.ElevenLabsConversationIds, Is.EqualTo(new[] { ElevenLabsApi.ElevenLabsConversationId }));
         Assert.That(stored.CreatedAt, Is.EqualTo(_time.GetUtcNow()));
     }
 
@@ -107,6 +108,24 @@ public sealed class ContractTests : AppFixture
         Assert.That(body["signedUrl"]!.GetValue<string>(), Is.EqualTo(ElevenLabsApi.SignedUrl));
         Assert.That(body["data"]!["status"]!.GetValue<string>(), Is.EqualTo("active"));
         Assert.That(ElevenLabsApi.SignedUrlRequests, Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public async Task EveryElevenLabsConversationOfASessionIsLinkedToIt()
+    {
+        ElevenLabsApi.IssueFreshConversationIds();
+        var id = (await CreateAsync())["conversationId"]!.GetValue<string>();
+
+        for (var i = 0; i < 2; i++)
+        {
+            var (status, body, _) = await App.PostAsync(new { action = "get_signed_url", conversationId = id });
+            Assert.That(status, Is.EqualTo(200), body.ToJsonString());
+        }
+
+        var stored = Store.Snapshot().Single(s => s.ConversationId == id);
+        Assert.That(ElevenLabsApi.IssuedConversationIds, Has.Count.EqualTo(3));
+        Assert.That(stored.ElevenLabsConversationIds, Is.EqualTo(ElevenLabsApi.IssuedConversationIds), "every id, oldest first");
+        Assert.That(stored.ElevenLabsConversationId, Is.EqualTo(ElevenLabsApi.IssuedConversationIds[^1]), "the latest, for older readers");
     }
 
     [Test]
@@ -151,6 +170,7 @@ public sealed class ContractTests : AppFixture
         var stored = Store.Snapshot().Single(s => s.ConversationId == id);
         Assert.That(stored.Status, Is.EqualTo(SessionStatus.Ended));
         Assert.That(stored.EndedAt, Is.EqualTo(firstEnd));
+        Assert.That(stored.EndedBy, Is.EqualTo(SessionEndedBy.Client));
         Assert.That(stored.UpdatedAt, Is.EqualTo(firstEnd));
     }
 

@@ -59,8 +59,11 @@ public sealed class FirestoreEndToEndTests : FirestoreAppFixture
         Assert.That(doc.Select(f => f.Key), Is.EquivalentTo(new[]
         {
             "conversationId", "agentId", "userId", "candidateId", "jobId", "metadata", "status", "createdAt", "updatedAt",
-            "endedAt", "elevenLabsConversationId",
+            "endedAt", "endedBy", "elevenLabsConversationId", "elevenLabsConversationIds",
         }));
+        Assert.That(doc["endedBy"]!["stringValue"]!.GetValue<string>(), Is.EqualTo("client"));
+        Assert.That(doc["elevenLabsConversationIds"]!["arrayValue"]!["values"]!.AsArray().Select(v => v!["stringValue"]!.GetValue<string>()),
+            Is.EqualTo(new[] { Rig.ElevenLabs.ElevenLabsConversationId }), "the re-issue's id (the stand-in's same id) is not added twice");
     }
 
     [Test]
@@ -82,6 +85,51 @@ public sealed class FirestoreEndToEndTests : FirestoreAppFixture
         Assert.That(DocumentRequests().Skip(before).Select(r => r.Method), Is.EqualTo(new[] { "POST" }), "one create, no update");
         Assert.That(Document(body["conversationId"]!.GetValue<string>())["elevenLabsConversationId"]!["stringValue"]!.GetValue<string>(),
             Is.EqualTo(Rig.ElevenLabs.ElevenLabsConversationId), "ElevenLabs' id is in the one write");
+    }
+
+    [Test]
+    public async Task EachActionMakesTheFewestFirestoreCalls()
+    {
+        Rig.ElevenLabs.IssueFreshConversationIds();
+        await App.PostAsync(new { action = "create_session" }); // the token is fetched once, before counting
+
+        var before = DocumentRequests().Count;
+        var (_, created, _) = await App.PostAsync(new { action = "create_session" });
+        var id = created["conversationId"]!.GetValue<string>();
+        var create = DocumentRequests().Skip(before).Select(r => r.Method).ToList();
+
+        before = DocumentRequests().Count;
+        var (urlStatus, url, _) = await App.PostAsync(new { action = "get_signed_url", conversationId = id });
+        var reissue = DocumentRequests().Skip(before).Select(r => r.Method).ToList();
+
+        before = DocumentRequests().Count;
+        await App.PostAsync(new { action = "end_session", conversationId = id });
+        var end = DocumentRequests().Skip(before).Select(r => r.Method).ToList();
+
+        Assert.That(urlStatus, Is.EqualTo(200), url.ToJsonString());
+        Assert.That(create, Is.EqualTo(new[] { "POST" }), "create: one write");
+        Assert.That(reissue, Is.EqualTo(new[] { "GET", "PATCH" }), "get_signed_url: one read, one conditional write");
+        Assert.That(end, Is.EqualTo(new[] { "GET", "PATCH" }), "end_session: one read, one conditional write");
+        var ids = Document(id)["elevenLabsConversationIds"]!["arrayValue"]!["values"]!.AsArray().Select(v => v!["stringValue"]!.GetValue<string>());
+        Assert.That(ids, Is.EqualTo(Rig.ElevenLabs.IssuedConversationIds.Skip(1)), "the create's id and the re-issue's, in the one write each");
+    }
+
+    [Test]
+    public async Task ASessionTheCloudFunctionLinkedKeepsItsIdWhenANewOneIsAdded()
+    {
+        Rig.Firestore.Put("replit-4f946", "conversation-sessions", "conv_linked_before", new JsonObject
+        {
+            ["status"] = new JsonObject { ["stringValue"] = "active" },
+            ["elevenLabsConversationId"] = new JsonObject { ["stringValue"] = "el_from_before" },
+        });
+
+        var (status, body, _) = await App.PostAsync(new { action = "get_signed_url", conversationId = "conv_linked_before" });
+
+        Assert.That(status, Is.EqualTo(200), body.ToJsonString());
+        var doc = Document("conv_linked_before");
+        Assert.That(doc["elevenLabsConversationIds"]!["arrayValue"]!["values"]!.AsArray().Select(v => v!["stringValue"]!.GetValue<string>()),
+            Is.EqualTo(new[] { "el_from_before", Rig.ElevenLabs.ElevenLabsConversationId }));
+        Assert.That(doc["elevenLabsConversationId"]!["stringValue"]!.GetValue<string>(), Is.EqualTo(Rig.ElevenLabs.ElevenLabsConversationId));
     }
 
     private List<(string Method, string RawTarget, string? Authorization)> DocumentRequests() =>

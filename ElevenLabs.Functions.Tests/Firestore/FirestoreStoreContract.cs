@@ -55,14 +55,61 @@ public abstract class FirestoreStoreContract
     [Test]
     public async Task ASessionReadsBackAsItWasWritten()
     {
-        var session = NewSession() with { ElevenLabsConversationId = "conv_el_1" };
+        var session = NewSession() with
+        {
+            ElevenLabsConversationId = "conv_el_2",
+            ElevenLabsConversationIds = ["conv_el_1", "conv_el_2"],
+            Status = SessionStatus.Ended,
+            EndedAt = Now.AddMinutes(9),
+            EndedBy = SessionEndedBy.Webhook,
+            LastCall = Call("conv_el_2"),
+        };
 
         var version = await Store.CreateAsync(session);
         var read = await Store.GetAsync(session.ConversationId);
 
         Assert.That(read!.Version, Is.EqualTo(version));
-        Assert.That(read.Session with { Metadata = default }, Is.EqualTo(session with { Metadata = default }));
+        Assert.That(read.Session with { Metadata = default, ElevenLabsConversationIds = [] },
+            Is.EqualTo(session with { Metadata = default, ElevenLabsConversationIds = [] }));
+        Assert.That(read.Session.ElevenLabsConversationIds, Is.EqualTo(session.ElevenLabsConversationIds));
     }
+
+    [Test]
+    public async Task AnUpdateReplacesTheIdListAndTheLastCallAndEndsTheSession()
+    {
+        var session = NewSession() with { ElevenLabsConversationId = "conv_el_1", ElevenLabsConversationIds = ["conv_el_1"] };
+        var version = await Store.CreateAsync(session);
+        var later = Now.AddMinutes(3);
+
+        await Store.UpdateAsync(session.ConversationId, new SessionChanges
+        {
+            UpdatedAt = later,
+            ElevenLabsConversationId = "conv_el_2",
+            ElevenLabsConversationIds = ["conv_el_1", "conv_el_2"],
+            LastCall = Call("conv_el_2"),
+            Status = SessionStatus.Ended,
+            EndedAt = later,
+            EndedBy = SessionEndedBy.Sweeper,
+        }, version);
+        var read = (await Store.GetAsync(session.ConversationId))!.Session;
+
+        Assert.That(read.ElevenLabsConversationIds, Is.EqualTo(new[] { "conv_el_1", "conv_el_2" }));
+        Assert.That(read.ElevenLabsConversationId, Is.EqualTo("conv_el_2"));
+        Assert.That(read.LastCall, Is.EqualTo(Call("conv_el_2")));
+        Assert.That(read.EndedBy, Is.EqualTo(SessionEndedBy.Sweeper));
+        Assert.That(read.UserId, Is.EqualTo(session.UserId), "fields not named stay");
+    }
+
+    internal static CallSummary Call(string elevenLabsId) => new()
+    {
+        ElevenLabsConversationId = elevenLabsId,
+        Status = "done",
+        CallDurationSecs = 754,
+        CallSuccessful = "success",
+        TranscriptSummary = "The candidate described two projects – 面接 🎙️.",
+        TerminationReason = "end_call tool was called.",
+        StartedAt = Now.AddMinutes(-13),
+    };
 
     [Test]
     public async Task ACreateNeverOverwrites()

@@ -39,11 +39,48 @@ public sealed class ElevenLabsStandIn : IDisposable
 
     public string SignedUrl => $"wss://api.elevenlabs.io/v1/convai/conversation?agent_id=agent&conversation_id={ElevenLabsConversationId}&token={Token}";
 
+    /// <summary>The ElevenLabs conversation ids handed out since <see cref="IssueFreshConversationIds"/>, in order.</summary>
+    public IReadOnlyList<string> IssuedConversationIds
+    {
+        get
+        {
+            lock (_issued)
+            {
+                return [.. _issued];
+            }
+        }
+    }
+
+    private readonly List<string> _issued = [];
+
+    /// <summary>From now on every signed URL starts a conversation of its own (a new id each time), as the real API's do.</summary>
+    public void IssueFreshConversationIds()
+    {
+        Server.Given(Request.Create().WithPath(SignedUrlPath).UsingGet().WithHeader(headers => headers.TryGetValue("xi-api-key", out var values) && values.Contains(ApiKey)))
+            .AtPriority(10)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody(_ =>
+                {
+                    var id = "conv_el_" + Guid.NewGuid().ToString("N")[..16];
+                    lock (_issued)
+                    {
+                        _issued.Add(id);
+                    }
+
+                    return $$"""{"signed_url":"wss://api.elevenlabs.io/v1/convai/conversation?agent_id=agent&conversation_id={{id}}&token={{Token}}"}""";
+                }));
+    }
+
     /// <summary>Back to the normal behaviour: the original key gets a signed URL, anything else a 401.</summary>
     public void Reset()
     {
         ApiKey = OriginalApiKey;
         Server.Reset();
+        lock (_issued)
+        {
+            _issued.Clear();
+        }
+
         Server.Given(Request.Create().WithPath(SignedUrlPath).UsingGet())
             .AtPriority(100)
             .RespondWith(Response.Create().WithStatusCode(401).WithHeader("Content-Type", "application/json")

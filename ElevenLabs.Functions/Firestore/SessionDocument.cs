@@ -24,9 +24,20 @@ public static class SessionDocument
             Timestamp(w, "endedAt", endedAt);
         }
 
+        if (session.EndedBy is { } endedBy)
+        {
+            String(w, "endedBy", endedBy);
+        }
+
         if (session.ElevenLabsConversationId is { } elevenLabsId)
         {
             String(w, "elevenLabsConversationId", elevenLabsId);
+        }
+
+        Strings(w, "elevenLabsConversationIds", session.ElevenLabsConversationIds);
+        if (session.LastCall is { } lastCall)
+        {
+            Call(w, "lastCall", lastCall);
         }
 
         if (session.FailureCode is { } failureCode)
@@ -57,9 +68,24 @@ public static class SessionDocument
                 Add("endedAt", () => Timestamp(w, "endedAt", endedAt));
             }
 
+            if (changes.EndedBy is { } endedBy)
+            {
+                Add("endedBy", () => String(w, "endedBy", endedBy));
+            }
+
             if (changes.ElevenLabsConversationId is { } elevenLabsId)
             {
                 Add("elevenLabsConversationId", () => String(w, "elevenLabsConversationId", elevenLabsId));
+            }
+
+            if (changes.ElevenLabsConversationIds is { } elevenLabsIds)
+            {
+                Add("elevenLabsConversationIds", () => Strings(w, "elevenLabsConversationIds", elevenLabsIds));
+            }
+
+            if (changes.LastCall is { } lastCall)
+            {
+                Add("lastCall", () => Call(w, "lastCall", lastCall));
             }
 
             if (changes.FailureCode is { } failureCode)
@@ -85,6 +111,7 @@ public static class SessionDocument
         var createTime = document.TryGetProperty("createTime", out var c) ? c.GetString()! : updateTime;
         var name = document.TryGetProperty("name", out var n) ? n.GetString() ?? "" : "";
         var createdAt = Timestamp(fields, "createdAt") ?? FirestoreValues.ParseTimestamp(createTime);
+        var elevenLabsId = String(fields, "elevenLabsConversationId");
         var session = new Session
         {
             ConversationId = String(fields, "conversationId") ?? name[(name.LastIndexOf('/') + 1)..],
@@ -99,7 +126,11 @@ public static class SessionDocument
             CreatedAt = createdAt,
             UpdatedAt = Timestamp(fields, "updatedAt") ?? createdAt,
             EndedAt = Timestamp(fields, "endedAt"),
-            ElevenLabsConversationId = String(fields, "elevenLabsConversationId"),
+            EndedBy = String(fields, "endedBy"),
+            ElevenLabsConversationId = elevenLabsId,
+            // A document written before the list existed has at most its one id.
+            ElevenLabsConversationIds = Strings(fields, "elevenLabsConversationIds") ?? (elevenLabsId is null ? [] : [elevenLabsId]),
+            LastCall = Call(fields, "lastCall"),
             FailureCode = String(fields, "failureCode"),
         };
         return new StoredSession(session, updateTime);
@@ -135,6 +166,59 @@ public static class SessionDocument
         writer.WriteEndObject();
     }
 
+    private static void Strings(Utf8JsonWriter writer, string name, IReadOnlyList<string> values)
+    {
+        writer.WriteStartObject(name);
+        writer.WriteStartObject("arrayValue");
+        writer.WriteStartArray("values");
+        foreach (var value in values)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("stringValue", value);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The call summary as a map; absent values are left out.</summary>
+    private static void Call(Utf8JsonWriter writer, string name, CallSummary call)
+    {
+        writer.WriteStartObject(name);
+        writer.WriteStartObject("mapValue");
+        writer.WriteStartObject("fields");
+        String(writer, "elevenLabsConversationId", call.ElevenLabsConversationId);
+        OptionalString(writer, "status", call.Status);
+        if (call.CallDurationSecs is { } duration)
+        {
+            writer.WriteStartObject("callDurationSecs");
+            writer.WriteString("integerValue", duration.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            writer.WriteEndObject();
+        }
+
+        OptionalString(writer, "callSuccessful", call.CallSuccessful);
+        OptionalString(writer, "transcriptSummary", call.TranscriptSummary);
+        OptionalString(writer, "terminationReason", call.TerminationReason);
+        if (call.StartedAt is { } startedAt)
+        {
+            Timestamp(writer, "startedAt", startedAt);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    private static void OptionalString(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is not null)
+        {
+            String(writer, name, value);
+        }
+    }
+
     private static void Timestamp(Utf8JsonWriter writer, string name, DateTimeOffset value)
     {
         writer.WriteStartObject(name);
@@ -145,6 +229,57 @@ public static class SessionDocument
     private static string? String(JsonElement fields, string name) =>
         fields.ValueKind == JsonValueKind.Object && fields.TryGetProperty(name, out var value) && value.TryGetProperty("stringValue", out var text)
             ? text.GetString()
+            : null;
+
+    /// <summary>An array of strings; null when absent; anything but a string inside is skipped.</summary>
+    private static List<string>? Strings(JsonElement fields, string name)
+    {
+        if (fields.ValueKind != JsonValueKind.Object || !fields.TryGetProperty(name, out var value) || !value.TryGetProperty("arrayValue", out var array))
+        {
+            return null;
+        }
+
+        var list = new List<string>();
+        if (array.TryGetProperty("values", out var values) && values.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in values.EnumerateArray())
+            {
+                if (item.TryGetProperty("stringValue", out var text) && text.GetString() is { } id)
+                {
+                    list.Add(id);
+                }
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>The call summary; null when absent or without its id.</summary>
+    private static CallSummary? Call(JsonElement fields, string name)
+    {
+        if (fields.ValueKind != JsonValueKind.Object || !fields.TryGetProperty(name, out var value)
+            || !value.TryGetProperty("mapValue", out var map) || !map.TryGetProperty("fields", out var call)
+            || String(call, "elevenLabsConversationId") is not { } id)
+        {
+            return null;
+        }
+
+        return new CallSummary
+        {
+            ElevenLabsConversationId = id,
+            Status = String(call, "status"),
+            CallDurationSecs = Integer(call, "callDurationSecs"),
+            CallSuccessful = String(call, "callSuccessful"),
+            TranscriptSummary = String(call, "transcriptSummary"),
+            TerminationReason = String(call, "terminationReason"),
+            StartedAt = Timestamp(call, "startedAt"),
+        };
+    }
+
+    private static long? Integer(JsonElement fields, string name) =>
+        fields.TryGetProperty(name, out var value) && value.TryGetProperty("integerValue", out var text)
+        && long.TryParse(text.GetString(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var parsed)
+            ? parsed
             : null;
 
     /// <summary>A timestamp; a string holding one (as older writers stored it) is read too; anything else is absent.</summary>

@@ -17,10 +17,21 @@ public sealed record Session
     public required string Status { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>When the session first stopped being active; never overwritten once set.</summary>
     public DateTimeOffset? EndedAt { get; init; }
 
-    /// <summary>ElevenLabs' own conversation id, when the signed URL carried one.</summary>
+    /// <summary>Who ended it: <see cref="SessionEndedBy"/>.</summary>
+    public string? EndedBy { get; init; }
+
+    /// <summary>ElevenLabs' latest conversation id for this session (kept for older readers).</summary>
     public string? ElevenLabsConversationId { get; init; }
+
+    /// <summary>Every ElevenLabs conversation id issued for this session, oldest first, each once.</summary>
+    public IReadOnlyList<string> ElevenLabsConversationIds { get; init; } = [];
+
+    /// <summary>The latest call's outcome, once ElevenLabs reported it.</summary>
+    public CallSummary? LastCall { get; init; }
 
     /// <summary>Why a session became <see cref="SessionStatus.Failed"/>.</summary>
     public string? FailureCode { get; init; }
@@ -30,7 +41,24 @@ public sealed record Session
         Status = changes.Status ?? Status,
         UpdatedAt = changes.UpdatedAt,
         EndedAt = changes.EndedAt ?? EndedAt,
+        EndedBy = changes.EndedBy ?? EndedBy,
         ElevenLabsConversationId = changes.ElevenLabsConversationId ?? ElevenLabsConversationId,
+        ElevenLabsConversationIds = changes.ElevenLabsConversationIds ?? ElevenLabsConversationIds,
+        LastCall = changes.LastCall ?? LastCall,
         FailureCode = changes.FailureCode ?? FailureCode,
+    };
+
+    /// <summary>
+    /// The changes that link ElevenLabs' <paramref name="elevenLabsId"/> to this session: it becomes the latest id and
+    /// is appended to the list unless already in it. Written conditionally on the version read, the whole new list
+    /// is exact.
+    /// </summary>
+    public SessionChanges LinkElevenLabsConversation(string elevenLabsId, DateTimeOffset now) => new()
+    {
+        UpdatedAt = now,
+        ElevenLabsConversationId = elevenLabsId,
+        ElevenLabsConversationIds = ElevenLabsConversationIds.Contains(elevenLabsId, StringComparer.Ordinal)
+            ? ElevenLabsConversationIds
+            : [.. ElevenLabsConversationIds, elevenLabsId],
     };
 }

@@ -6,6 +6,14 @@ public sealed record SessionChanges
     public required DateTimeOffset UpdatedAt { get; init; }
     public string? Status { get; init; }
     public DateTimeOffset? EndedAt { get; init; }
+    public string? EndedBy { get; init; }
     public string? ElevenLabsConversationId { get; init; }
+
+    /// <summary>The whole new list (it replaces the stored one: write it conditionally on the version it was made from).</summary>
+    public IReadOnlyList<string>? ElevenLabsConversationIds { get; init; }
+
+    /// <summary>The whole new summary (it replaces the stored one).</summary>
+    public CallSummary? LastCall { get; init; }
+
     public string? FailureCode { get; init; }
 }

@@ -36,6 +36,7 @@ public sealed partial class SessionService(
             CreatedAt = now,
             UpdatedAt = now,
             ElevenLabsConversationId = signed.ConversationId,
+            ElevenLabsConversationIds = signed.ConversationId is { } elevenLabsId ? [elevenLabsId] : [],
         };
 
         await store.CreateAsync(session, cancellationToken);
@@ -62,29 +63,37 @@ public sealed partial class SessionService(
         var now = Now();
         if (signed.ConversationId is not null)
         {
-            await RecordElevenLabsIdAsync(conversationId, signed.ConversationId, now, stored.Version);
-            session = session with { ElevenLabsConversationId = signed.ConversationId, UpdatedAt = now };
+            var changes = session.LinkElevenLabsConversation(signed.ConversationId, now);
+            await RecordElevenLabsIdAsync(conversationId, changes, stored.Version);
+            session = session.Apply(changes);
         }
 
         return new SessionWithUrl(session, signed);
     }
 
     /// <summary>
-    /// Marks the session ended. Ending an ended session succeeds and keeps the first <c>endedAt</c>,
-    /// also when many clients end it at once (a conditional update, re-read on conflict).
+    /// Marks the session ended by the client. Ending a closed (ended or expired) session succeeds and changes
+    /// nothing: the first <c>endedAt</c> and <c>endedBy</c> stay, also when many clients end it at once (a
+    /// conditional update, re-read on conflict).
     /// </summary>
     public async Task<Session> EndAsync(string conversationId, CancellationToken cancellationToken = default)
     {
         for (var attempt = 1; ; attempt++)
         {
             var stored = await store.GetAsync(conversationId, cancellationToken) ?? throw new SessionNotFoundException(conversationId);
-            if (stored.Session.Status == SessionStatus.Ended)
+            if (stored.Session.Status is SessionStatus.Ended or SessionStatus.Expired)
             {
                 return stored.Session;
             }
 
             var now = Now();
-            var changes = new SessionChanges { Status = SessionStatus.Ended, EndedAt = now, UpdatedAt = now };
+            var changes = new SessionChanges
+            {
+                Status = SessionStatus.Ended,
+                EndedAt = stored.Session.EndedAt ?? now,
+                EndedBy = SessionEndedBy.Client,
+                UpdatedAt = now,
+            };
             try
             {
                 await store.UpdateAsync(conversationId, changes, stored.Version, cancellationToken);
@@ -109,11 +118,10 @@ public sealed partial class SessionService(
     /// Notes ElevenLabs' id on the session, only if the session is still as read: a session ended meanwhile is
     /// left as its ender wrote it.
     /// </summary>
-    private async Task RecordElevenLabsIdAsync(string conversationId, string elevenLabsId, DateTimeOffset now, string version)
+    private async Task RecordElevenLabsIdAsync(string conversationId, SessionChanges changes, string version)
     {
         try
         {
-            var changes = new SessionChanges { ElevenLabsConversationId = elevenLabsId, UpdatedAt = now };
             await store.UpdateAsync(conversationId, changes, version, CancellationToken.None);
         }
         catch (Exception ex) when (ex is SessionStoreException or SessionNotFoundException or SessionConflictException)
