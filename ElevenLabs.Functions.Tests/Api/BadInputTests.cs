@@ -63,6 +63,7 @@ public sealed class BadInputTests : AppFixture
     {
         var content = new StreamContent(new MemoryStream(new byte[70 * 1024]));
         content.Headers.ContentLength = null;
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         var request = new HttpRequestMessage(HttpMethod.Post, "/elevenlabs-conversation") { Content = content };
         request.Headers.TransferEncodingChunked = true;
 

@@ -45,7 +45,7 @@ public sealed class CorsTests : AppFixture
     [Test]
     public async Task EveryAnswerToAnAllowedOriginCarriesTheHeaders()
     {
-        var post = new HttpRequestMessage(HttpMethod.Post, "/elevenlabs-conversation") { Content = new StringContent("{}") };
+        var post = new HttpRequestMessage(HttpMethod.Post, "/elevenlabs-conversation") { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
         post.Headers.Add("Origin", Allowed);
         var get = new HttpRequestMessage(HttpMethod.Get, "/elevenlabs-conversation");
         get.Headers.Add("Origin", Allowed);

@@ -1,4 +1,4 @@
-using System.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using ElevenLabs.Functions.Sessions;
 using Microsoft.AspNetCore.Http;
@@ -70,13 +70,35 @@ public static class ConversationRequestParser
 
     private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        // JSON only: a text/plain or form body would be a "simple" cross-site request that needs no CORS preflight.
+        if (!request.HasJsonContentType())
+        {
+            throw new ApiRequestException(new ApiError(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type",
+                "The request body must be JSON: send Content-Type: application/json."));
+        }
+
         if (request.ContentLength > MaxBodyBytes)
         {
             throw TooLarge();
         }
 
         var buffer = new byte[MaxBodyBytes + 1];
-        var read = await request.Body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+        int read;
+        try
+        {
+            read = await request.Body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status408RequestTimeout)
+        {
+            throw new ApiRequestException(new ApiError(StatusCodes.Status408RequestTimeout, "request_timeout",
+                "The request body arrived too slowly."));
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's own rejections of the body's framing (a malformed chunk, a length it does not match, ...).
+            throw Invalid("invalid_body", "The request body could not be read: " + ex.Message);
+        }
+
         return read > MaxBodyBytes ? throw TooLarge() : buffer.AsMemory(0, read);
     }
 
@@ -101,7 +123,7 @@ public static class ConversationRequestParser
             throw Invalid("invalid_field", $"{name} must be a string.");
         }
 
-        var text = value.GetString()!;
+        var text = ReadText(value) ?? throw Invalid("invalid_field", $"{name} must be valid Unicode text.");
         return text.Length <= MaxFieldLength
             ? text
             : throw Invalid("field_too_long", $"{name} must be at most {MaxFieldLength} characters.");
@@ -119,12 +141,26 @@ public static class ConversationRequestParser
             throw Invalid("invalid_field", "metadata must be a JSON object.");
         }
 
-        if (Encoding.UTF8.GetByteCount(metadata.GetRawText()) > MaxMetadataBytes)
+        if (JsonMarshal.GetRawUtf8Value(metadata).Length > MaxMetadataBytes) // the bytes as sent: they may not be valid UTF-8
         {
             throw Invalid("metadata_too_large", $"metadata must be at most {MaxMetadataBytes / 1024} KiB of JSON.");
         }
 
-        return metadata.Clone();
+        return SessionMetadata.Problem(metadata) is { } problem ? throw Invalid("invalid_field", problem) : metadata.Clone();
+    }
+
+    /// <summary>The string, or null when it is not valid Unicode (a lone surrogate escape such as <c>\ud800</c>).</summary>
+    private static string? ReadText(JsonElement value)
+    {
+        try
+        {
+            var text = value.GetString()!;
+            return UnicodeText.IsWellFormed(text) ? text : null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private static string Truncate(string value) => value.Length <= 40 ? value : value[..40] + "…";

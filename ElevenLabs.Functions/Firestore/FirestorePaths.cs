@@ -1,11 +1,9 @@
-using System.Text;
-using System.Text.RegularExpressions;
 using ElevenLabs.Functions.Sessions;
 
 namespace ElevenLabs.Functions.Firestore;
 
 /// <summary>Document names: checked against Firestore's rules and ours before any URL is built, every segment escaped.</summary>
-public static partial class FirestorePaths
+public static class FirestorePaths
 {
     /// <summary>A path segment, percent-escaped (parentheses kept, as in <c>(default)</c>).</summary>
     public static string Segment(string value) =>
@@ -23,13 +21,8 @@ public static partial class FirestorePaths
         return Segment(collection) + "/" + Segment(conversationId);
     }
 
-    /// <summary>Our pattern, plus Firestore's rules: no '/', not '.' or '..', not <c>__.*__</c>, at most 1500 bytes.</summary>
-    public static bool IsValidDocumentId(string id) =>
-        ConversationId.IsValid(id)
-        && id is not ("." or "..")
-        && !Reserved().IsMatch(id)
-        && Encoding.UTF8.GetByteCount(id) <= 1500;
-
-    [GeneratedRegex("^__.*__$", RegexOptions.CultureInvariant)]
-    private static partial Regex Reserved();
+    /// <summary>
+    /// Our pattern, which holds Firestore's rules too: no '/', never '.' or '..', not <c>__.*__</c>, far under 1500 bytes.
+    /// </summary>
+    public static bool IsValidDocumentId(string id) => ConversationId.IsValid(id);
 }

@@ -1,0 +1,30 @@
+using System.Buffers;
+using System.Text;
+
+namespace ElevenLabs.Functions.Sessions;
+
+/// <summary>Text that can be stored: no lone UTF-16 surrogate, so it has a UTF-8 form.</summary>
+public static class UnicodeText
+{
+    public static bool IsWellFormed(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var span = text.AsSpan();
+        if (!span.ContainsAnyInRange('\uD800', '\uDFFF'))
+        {
+            return true;
+        }
+
+        while (!span.IsEmpty)
+        {
+            if (Rune.DecodeFromUtf16(span, out _, out var consumed) != OperationStatus.Done)
+            {
+                return false;
+            }
+
+            span = span[consumed..];
+        }
+
+        return true;
+    }
+}
