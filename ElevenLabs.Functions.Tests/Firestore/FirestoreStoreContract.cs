@@ -163,6 +163,115 @@ public abstract class FirestoreStoreContract
             Store.UpdateAsync(session.ConversationId, new SessionChanges { UpdatedAt = Now.AddSeconds(2), Status = SessionStatus.Ended }, first));
         Assert.That((await Store.GetAsync(session.ConversationId))!.Session.Status, Is.EqualTo(SessionStatus.Active));
     }
+
+    [Test]
+    public async Task IdleSessionsAreTheActiveOnesLastUpdatedBeforeTheCutoffOldestFirst()
+    {
+        var start = IdleWindow();
+        var cutoff = start.AddMinutes(5);
+        var oldest = await CreateAsync(SessionStatus.Active, start.AddMinutes(1));
+        var newest = await CreateAsync(SessionStatus.Active, start.AddMinutes(3));
+        var middle = await CreateAsync(SessionStatus.Active, start.AddMinutes(2));
+        var ended = await CreateAsync(SessionStatus.Ended, start.AddMinutes(1.5));
+        var atCutoff = await CreateAsync(SessionStatus.Active, cutoff);
+        var recent = await CreateAsync(SessionStatus.Active, cutoff.AddMinutes(1));
+        try
+        {
+            var idle = await Store.FindIdleAsync(cutoff, 10);
+
+            Assert.That(idle.Select(s => s.Session.ConversationId), Is.EqualTo(new[] { oldest, middle, newest }));
+            Assert.That(idle.Select(s => s.Session.UpdatedAt), Is.Ordered);
+        }
+        finally
+        {
+            await EndAllAsync(oldest, newest, middle, ended, atCutoff, recent);
+        }
+    }
+
+    [Test]
+    public async Task AtMostTheLimitOfIdleSessionsIsReturnedTheOldestFirst()
+    {
+        var start = IdleWindow();
+        var ids = new List<string>();
+        for (var i = 5; i >= 1; i--)
+        {
+            ids.Add(await CreateAsync(SessionStatus.Active, start.AddSeconds(i)));
+        }
+
+        try
+        {
+            var idle = await Store.FindIdleAsync(start.AddMinutes(1), 2);
+
+            Assert.That(idle.Select(s => s.Session.ConversationId), Is.EqualTo(new[] { ids[4], ids[3] }));
+        }
+        finally
+        {
+            await EndAllAsync([.. ids]);
+        }
+    }
+
+    [Test]
+    public async Task AnIdleSessionCarriesTheVersionItsConditionalUpdateNeeds()
+    {
+        var start = IdleWindow();
+        var id = await CreateAsync(SessionStatus.Active, start);
+        try
+        {
+            var found = (await Store.FindIdleAsync(start.AddMinutes(1), 10)).Single();
+            Assert.That(found.Version, Is.EqualTo((await Store.GetAsync(id))!.Version));
+
+            await Store.UpdateAsync(id, new SessionChanges { UpdatedAt = start.AddMinutes(2), ElevenLabsConversationId = "conv_el_meanwhile" });
+
+            Assert.ThrowsAsync<SessionConflictException>(() =>
+                Store.UpdateAsync(id, new SessionChanges { UpdatedAt = start.AddMinutes(3), Status = SessionStatus.Ended }, found.Version));
+            Assert.That((await Store.GetAsync(id))!.Session.Status, Is.EqualTo(SessionStatus.Active));
+        }
+        finally
+        {
+            await EndAllAsync(id);
+        }
+    }
+
+    [Test]
+    public async Task ASessionIsFoundByItsElevenLabsConversationId()
+    {
+        var elevenLabsId = "conv_el_" + Guid.NewGuid().ToString("N");
+        var session = NewSession() with { ElevenLabsConversationId = elevenLabsId };
+        await Store.CreateAsync(session);
+        await Store.CreateAsync(NewSession() with { ElevenLabsConversationId = "conv_el_" + Guid.NewGuid().ToString("N") });
+
+        var found = await Store.FindByElevenLabsConversationIdAsync(elevenLabsId);
+
+        Assert.That(found!.Session.ConversationId, Is.EqualTo(session.ConversationId));
+        Assert.That(found.Version, Is.EqualTo((await Store.GetAsync(session.ConversationId))!.Version));
+    }
+
+    [Test]
+    public async Task AnElevenLabsConversationIdNoSessionHasFindsNothing() =>
+        Assert.That(await Store.FindByElevenLabsConversationIdAsync("conv_el_" + Guid.NewGuid().ToString("N")), Is.Null);
+
+    /// <summary>
+    /// A stretch of time before any other test's sessions, its own for this test (the emulator keeps documents
+    /// between runs): the idle query sees sessions of every earlier window, so each test ends its own afterwards.
+    /// </summary>
+    private static DateTimeOffset IdleWindow() =>
+        new DateTimeOffset(2001, 1, 1, 0, 0, 0, TimeSpan.Zero).AddHours(Random.Shared.Next(0, 24 * 365 * 20));
+
+    private async Task<string> CreateAsync(string status, DateTimeOffset updatedAt)
+    {
+        var session = NewSession() with { Status = status, CreatedAt = updatedAt.AddMinutes(-1), UpdatedAt = updatedAt };
+        await Store.CreateAsync(session);
+        return session.ConversationId;
+    }
+
+    private async Task EndAllAsync(params string[] ids)
+    {
+        foreach (var id in ids)
+        {
+            var stored = await Store.GetAsync(id);
+            await Store.UpdateAsync(id, new SessionChanges { UpdatedAt = stored!.Session.UpdatedAt, Status = SessionStatus.Ended });
+        }
+    }
 }
 
 /// <summary>The contract against the REST stand-in, authenticated with a generated service-account key.</summary>
@@ -206,6 +315,8 @@ public sealed class EmulatorStoreContractTests : FirestoreStoreContract
         {
             ["FIRESTORE_EMULATOR_HOST"] = emulator,
             ["Firestore:ProjectId"] = "demo-elevenlabs-tests",
+            // The emulator keeps documents until it stops: a collection of this run's own keeps queries to this run.
+            ["Firestore:Collection"] = "conversation-sessions-" + Guid.NewGuid().ToString("N"),
         });
     }
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace ElevenLabs.Functions.Tests.Support;
 
 /// <summary>ElevenLabs and Firestore stand-ins, a service-account key trusted by the token endpoint, and the app's settings for them.</summary>
@@ -19,8 +21,13 @@ public sealed class FirestoreRig : IAsyncDisposable
         var firestore = await FirestoreStandIn.StartAsync();
         var account = new ServiceAccount(firestore.TokenUri);
         firestore.TrustedAccount = (account.Rsa, account.Email);
+        firestore.Indexes = DeployedIndexes();
         return new FirestoreRig(new ElevenLabsStandIn(), firestore, account);
     }
+
+    /// <summary>The composite indexes the project ships (<c>infra/firestore.indexes.json</c>): what Firestore would have.</summary>
+    public static JsonObject DeployedIndexes() =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(AppOutput.RepositoryRoot, "infra", "firestore.indexes.json")))!.AsObject();
 
     /// <summary>The app on the stand-in through the service account (no project id: it comes from the key).</summary>
     public Dictionary<string, string?> Settings(params (string Key, string? Value)[] extra)

@@ -17,8 +17,9 @@ namespace ElevenLabs.Functions.Tests.Support;
 /// Firestore's REST API v1 on loopback, for the calls the store makes, following Google's documented semantics:
 /// create with <c>documentId</c> (409 ALREADY_EXISTS), get (404 NOT_FOUND), patch with <c>updateMask.fieldPaths</c>
 /// and <c>currentDocument.exists</c>/<c>updateTime</c> preconditions, error bodies <c>{"error":{code,message,status}}</c>,
-/// strict value encoding. It checks a bearer token on every call, and serves Google's OAuth token endpoint at
-/// <c>/token</c> (the signed-JWT grant) for service-account keys it is told to trust.
+/// strict value encoding, <c>POST {parent}:runQuery</c> (see <see cref="FirestoreQueryEngine"/>). It checks a bearer
+/// token on every call, and serves Google's OAuth token endpoint at <c>/token</c> (the signed-JWT grant) for
+/// service-account keys it is told to trust.
 /// </summary>
 public sealed class FirestoreStandIn : IAsyncDisposable
 {
@@ -51,6 +52,12 @@ public sealed class FirestoreStandIn : IAsyncDisposable
 
     /// <summary>Awaited before a create is processed: lets a test hold the write until something else happened; false refuses it.</summary>
     public Func<Task<bool>>? BeforeCreate { get; set; }
+
+    /// <summary>
+    /// The composite indexes deployed (firebase's <c>firestore.indexes.json</c> format): a query that needs one
+    /// that is not there is refused with FAILED_PRECONDITION, as Firestore does. Null accepts every query, as the emulator does.
+    /// </summary>
+    public JsonObject? Indexes { get; set; }
 
     /// <summary>Also accept <c>Bearer owner</c>, as the emulator does.</summary>
     public bool AcceptEmulatorOwner { get; set; }
@@ -117,6 +124,12 @@ public sealed class FirestoreStandIn : IAsyncDisposable
         if (_faults.TryDequeue(out var fault))
         {
             await ErrorAsync(context, fault.Code, fault.Status, "Injected failure.");
+            return;
+        }
+
+        if (context.Request.Method == "POST" && context.Request.Path.Value!.EndsWith(":runQuery", StringComparison.Ordinal))
+        {
+            await RunQueryAsync(context);
             return;
         }
 
@@ -239,6 +252,55 @@ public sealed class FirestoreStandIn : IAsyncDisposable
     }
 
 
+    /// <summary>
+    /// <c>POST /v1/{parent}:runQuery</c>, parent the documents root or a document: a JSON array of
+    /// <c>{document, readTime}</c>, or one <c>{readTime}</c> without a document when nothing matches.
+    /// </summary>
+    private async Task RunQueryAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value!;
+        var parent = path["/v1/".Length..^":runQuery".Length];
+        var segments = parent.Split('/');
+        if (segments.Length < 5 || segments.Length % 2 == 0 || segments[0] != "projects" || segments[2] != "databases" || segments[4] != "documents")
+        {
+            await ErrorAsync(context, 400, "INVALID_ARGUMENT", $"Invalid parent {parent}.");
+            return;
+        }
+
+        JsonNode? body;
+        try
+        {
+            body = await JsonNode.ParseAsync(context.Request.Body);
+        }
+        catch (JsonException)
+        {
+            await ErrorAsync(context, 400, "INVALID_ARGUMENT", "Invalid JSON payload received.");
+            return;
+        }
+
+        var answer = new JsonArray();
+        FirestoreQueryEngine.Refusal? refusal;
+        lock (_gate)
+        {
+            var snapshot = Documents.ToDictionary(d => d.Key, d => d.Value.Fields);
+            (var names, refusal) = FirestoreQueryEngine.Run(snapshot, parent, body?["structuredQuery"], Indexes, segments[1]);
+            var readTime = Tick();
+            foreach (var name in names)
+            {
+                answer.Add(new JsonObject { ["document"] = DocumentJson(name), ["readTime"] = readTime });
+            }
+
+            if (answer.Count == 0)
+            {
+                answer.Add(new JsonObject { ["readTime"] = readTime });
+            }
+        }
+
+        await (refusal is { } r
+            ? ErrorAsync(context, r.Code, r.Status, r.Message)
+            : Results.Text(answer.ToJsonString(), "application/json").ExecuteAsync(context));
+    }
+
     private async Task<JsonObject?> FieldsAsync(HttpContext context)
     {
         JsonNode? body;
@@ -293,17 +355,19 @@ public sealed class FirestoreStandIn : IAsyncDisposable
         };
     }
 
-    private Task DocumentAsync(HttpContext context, string name)
+    private Task DocumentAsync(HttpContext context, string name) =>
+        Results.Text(DocumentJson(name).ToJsonString(), "application/json").ExecuteAsync(context);
+
+    private JsonObject DocumentJson(string name)
     {
         var (fields, createTime, updateTime) = Documents[name];
-        var document = new JsonObject
+        return new JsonObject
         {
             ["name"] = name,
             ["fields"] = fields.DeepClone(),
             ["createTime"] = createTime,
             ["updateTime"] = updateTime,
         };
-        return Results.Text(document.ToJsonString(), "application/json").ExecuteAsync(context);
     }
 
     private static Task ErrorAsync(HttpContext context, int code, string status, string message) =>

@@ -11,7 +11,8 @@ namespace ElevenLabs.Functions.Firestore;
 /// <summary>
 /// Sessions as documents of one collection, over the Firestore REST API v1. Creates never overwrite
 /// (<c>documentId</c> create), updates never create and touch only the named fields
-/// (<c>updateMask</c> + <c>currentDocument</c> precondition). Errors branch on <c>error.status</c>.
+/// (<c>updateMask</c> + <c>currentDocument</c> precondition), lookups by other fields are <c>:runQuery</c>
+/// structured queries. Errors branch on <c>error.status</c>.
 /// </summary>
 public sealed partial class FirestoreSessionStore(
     HttpClient http,
@@ -19,6 +20,11 @@ public sealed partial class FirestoreSessionStore(
     IOptions<FirestoreOptions> options,
     ILogger<FirestoreSessionStore> logger) : ISessionStore
 {
+    private const string StatusField = "status";
+    private const string UpdatedAtField = "updatedAt";
+    private const string ElevenLabsIdField = "elevenLabsConversationId";
+    private const string ElevenLabsIdsField = "elevenLabsConversationIds";
+
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
     private readonly string _collection = options.Value.Collection;
 
@@ -83,6 +89,94 @@ public sealed partial class FirestoreSessionStore(
         };
     }
 
+    /// <summary>
+    /// One query: <c>elevenLabsConversationIds ARRAY_CONTAINS id OR elevenLabsConversationId == id</c> (each a
+    /// single-field index, which Firestore keeps for every field).
+    /// </summary>
+    public async Task<StoredSession?> FindByElevenLabsConversationIdAsync(string elevenLabsConversationId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(elevenLabsConversationId);
+        var query = new FirestoreQuery(_collection)
+        {
+            Where = FirestoreFilter.Or(
+                FirestoreFilter.String(ElevenLabsIdsField, "ARRAY_CONTAINS", elevenLabsConversationId),
+                FirestoreFilter.String(ElevenLabsIdField, "EQUAL", elevenLabsConversationId)),
+            Limit = 1,
+        };
+        var found = await RunQueryAsync(query, "query by ElevenLabs conversation id", cancellationToken);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    /// <summary>
+    /// <c>status == "active" AND updatedAt &lt; cutoff ORDER BY updatedAt LIMIT n</c>: equality on one field and a
+    /// range on another, so Firestore needs the composite index (status, updatedAt) from infra/firestore.indexes.json.
+    /// </summary>
+    public Task<IReadOnlyList<StoredSession>> FindIdleAsync(DateTimeOffset updatedBefore, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var query = new FirestoreQuery(_collection)
+        {
+            Where = FirestoreFilter.And(
+                FirestoreFilter.String(StatusField, "EQUAL", SessionStatus.Active),
+                FirestoreFilter.Timestamp(UpdatedAtField, "LESS_THAN", updatedBefore)),
+            OrderBy = [(UpdatedAtField, false)],
+            Limit = limit,
+        };
+        return RunQueryAsync(query, "query for idle sessions", cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>POST {documents root}:runQuery</c>. The answer is a JSON array of <c>{document, readTime}</c>; entries
+    /// without a document (no results, progress) are skipped.
+    /// </summary>
+    private async Task<IReadOnlyList<StoredSession>> RunQueryAsync(FirestoreQuery query, string operation, CancellationToken cancellationToken)
+    {
+        var root = (await connection.DocumentsRootAsync(cancellationToken)).ToString();
+        var url = new Uri(root.TrimEnd('/') + ":runQuery");
+        using var response = await SendAsync(HttpMethod.Post, url, query.ToRunQueryBody(), cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            var error = await FirestoreErrors.ReadAsync(response, cancellationToken);
+            if (error.Status == "FAILED_PRECONDITION")
+            {
+                // Firestore's message carries the link that creates the missing index.
+                LogMissingIndex(logger, operation, error.Message ?? "");
+            }
+
+            throw Failure(error, operation);
+        }
+
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        JsonDocument answer;
+        try
+        {
+            answer = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            throw new SessionStoreException(SessionStoreFailure.Failed, $"Firestore {operation} answered with something that is not JSON.", ex);
+        }
+
+        using (answer)
+        {
+            if (answer.RootElement.ValueKind != JsonValueKind.Array)
+            {
+                throw new SessionStoreException(SessionStoreFailure.Failed, $"Firestore {operation} answered with something other than a list of results.");
+            }
+
+            var sessions = new List<StoredSession>();
+            foreach (var result in answer.RootElement.EnumerateArray())
+            {
+                if (result.ValueKind == JsonValueKind.Object && result.TryGetProperty("document", out var document))
+                {
+                    sessions.Add(SessionDocument.Read(document));
+                }
+            }
+
+            return sessions;
+        }
+    }
+
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri url, byte[]? body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, url);
@@ -140,6 +234,9 @@ public sealed partial class FirestoreSessionStore(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Firestore {Operation} refused with {Status}: give service account {ServiceAccount} the role roles/datastore.user (Cloud Datastore User) on the Firestore project")]
     private static partial void LogPermission(ILogger logger, string status, string operation, string serviceAccount);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Firestore {Operation} needs a composite index: create the indexes in infra/firestore.indexes.json (README, Sessions in Firestore). Firestore said: {FirestoreMessage}")]
+    private static partial void LogMissingIndex(ILogger logger, string operation, string firestoreMessage);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Google's token endpoint refused service account {ServiceAccount} ({OAuthError}): check that its key is current and the account is enabled")]
     private static partial void LogTokenRefused(ILogger logger, string serviceAccount, string oAuthError);

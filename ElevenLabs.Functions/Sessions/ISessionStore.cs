@@ -22,4 +22,18 @@ public interface ISessionStore
     /// <exception cref="SessionNotFoundException">No session has that id.</exception>
     /// <exception cref="SessionConflictException">The session changed since <paramref name="expectedVersion"/>.</exception>
     Task<string> UpdateAsync(string conversationId, SessionChanges changes, string? expectedVersion = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The session one of whose ElevenLabs conversations has this id (in <c>elevenLabsConversationIds</c>, or the
+    /// single <c>elevenLabsConversationId</c> older sessions carry), or null when none has.
+    /// </summary>
+    /// <exception cref="SessionStoreException">The store failed.</exception>
+    Task<StoredSession?> FindByElevenLabsConversationIdAsync(string elevenLabsConversationId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sessions still <c>active</c> whose <c>updatedAt</c> is before <paramref name="updatedBefore"/>, oldest first,
+    /// at most <paramref name="limit"/>: the ones the sweep looks at.
+    /// </summary>
+    /// <exception cref="SessionStoreException">The store failed (in Firestore: also when the composite index is missing).</exception>
+    Task<IReadOnlyList<StoredSession>> FindIdleAsync(DateTimeOffset updatedBefore, int limit, CancellationToken cancellationToken = default);
 }

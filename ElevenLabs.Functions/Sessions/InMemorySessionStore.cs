@@ -58,6 +58,34 @@ public sealed class InMemorySessionStore : ISessionStore
         }
     }
 
+    public Task<StoredSession?> FindByElevenLabsConversationIdAsync(string elevenLabsConversationId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var match = _sessions.Values
+                .Where(entry => entry.Session.ElevenLabsConversationId == elevenLabsConversationId)
+                .OrderBy(entry => entry.Session.ConversationId, StringComparer.Ordinal)
+                .Select(entry => new StoredSession(entry.Session, Format(entry.Version)))
+                .FirstOrDefault();
+            return Task.FromResult(match);
+        }
+    }
+
+    public Task<IReadOnlyList<StoredSession>> FindIdleAsync(DateTimeOffset updatedBefore, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        lock (_gate)
+        {
+            IReadOnlyList<StoredSession> idle = [.. _sessions.Values
+                .Where(entry => entry.Session.Status == SessionStatus.Active && entry.Session.UpdatedAt < updatedBefore)
+                .OrderBy(entry => entry.Session.UpdatedAt)
+                .ThenBy(entry => entry.Session.ConversationId, StringComparer.Ordinal)
+                .Take(limit)
+                .Select(entry => new StoredSession(entry.Session, Format(entry.Version)))];
+            return Task.FromResult(idle);
+        }
+    }
+
     /// <summary>Every stored session, for tests and diagnostics.</summary>
     internal IReadOnlyList<Session> Snapshot()
     {
