@@ -251,8 +251,8 @@ public abstract class FirestoreStoreContract
         Assert.That(await Store.FindByElevenLabsConversationIdAsync("conv_el_" + Guid.NewGuid().ToString("N")), Is.Null);
 
     /// <summary>
-    /// A stretch of time before any other test's sessions, its own for this test (the emulator keeps documents
-    /// between runs): the idle query sees sessions of every earlier window, so each test ends its own afterwards.
+    /// A stretch of time before any other test's sessions, its own for this test. The idle query sees active
+    /// sessions of every earlier window too, so each test ends its own afterwards.
     /// </summary>
     private static DateTimeOffset IdleWindow() =>
         new DateTimeOffset(2001, 1, 1, 0, 0, 0, TimeSpan.Zero).AddHours(Random.Shared.Next(0, 24 * 365 * 20));
