@@ -20,6 +20,8 @@ public sealed class ApiErrorsTests
         yield return new TestCaseData(new SecretUnavailableException(SecretKind.ElevenLabsApiKey, "down"), 503, "secret_unavailable", true);
         yield return new TestCaseData(new ElevenLabsException(ElevenLabsFailure.Unauthorized, "401"), 502, "elevenlabs_unauthorized", false);
         yield return new TestCaseData(new ElevenLabsException(ElevenLabsFailure.RateLimited, "429"), 503, "elevenlabs_busy", true);
+        yield return new TestCaseData(new ElevenLabsException(ElevenLabsFailure.TooManyCalls, "limit"), 503, "elevenlabs_busy", true);
+        yield return new TestCaseData(new ElevenLabsException(ElevenLabsFailure.CircuitOpen, "open"), 503, "elevenlabs_unavailable", true);
         yield return new TestCaseData(new ElevenLabsException(ElevenLabsFailure.Timeout, "slow"), 502, "elevenlabs_timeout", false);
         yield return new TestCaseData(new ElevenLabsException(ElevenLabsFailure.Unreachable, "down"), 502, "elevenlabs_unreachable", false);
         yield return new TestCaseData(new ElevenLabsException(ElevenLabsFailure.Rejected, "422"), 502, "elevenlabs_rejected", false);

@@ -14,6 +14,7 @@ public sealed class StartupValidationTests
             ["KeyVault__Uri"] = "not a url",
             ["ElevenLabs__AgentId"] = "",
             ["ElevenLabs__BaseUrl"] = "ftp://elevenlabs.example",
+            ["ElevenLabs__MaxConcurrentCalls"] = "0",
             ["Sessions__Store"] = "Mongo",
         });
 
@@ -26,6 +27,7 @@ public sealed class StartupValidationTests
         Assert.That(output, Does.Contain("  KeyVault:Uri must be an absolute https URL"));
         Assert.That(output, Does.Contain("  ElevenLabs:AgentId must not be empty."));
         Assert.That(output, Does.Contain("  ElevenLabs:BaseUrl must be an absolute http(s) URL."));
+        Assert.That(output, Does.Contain("  ElevenLabs:MaxConcurrentCalls must be between 1 and 10000."));
         Assert.That(output, Does.Contain("  Sessions:Store must be Auto, InMemory or Firestore."));
     }
 

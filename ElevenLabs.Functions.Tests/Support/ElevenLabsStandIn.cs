@@ -109,13 +109,16 @@ public sealed class ElevenLabsStandIn : IDisposable
     }
 
     /// <summary>Every signed-URL request first runs <paramref name="hold"/> (it may block): true gets a signed URL, false a 401.</summary>
-    public void HoldsThenAnswers(Func<bool> hold)
+    public void HoldsThenAnswers(Func<bool> hold) => HoldsThenAnswers(() => Task.FromResult(hold()));
+
+    /// <summary>Every signed-URL request first awaits <paramref name="hold"/> (holding no thread meanwhile): true gets a signed URL, false a 401.</summary>
+    public void HoldsThenAnswers(Func<Task<bool>> hold)
     {
         Server.Given(Request.Create().WithPath(SignedUrlPath).UsingGet()).AtPriority(1)
-            .RespondWith(Response.Create().WithCallback(_ =>
+            .RespondWith(Response.Create().WithCallback(async _ =>
             {
-                var allowed = hold();
-                return new WireMock.ResponseMessage
+                var allowed = await hold();
+                return (WireMock.IResponseMessage)new WireMock.ResponseMessage
                 {
                     StatusCode = allowed ? 200 : 401,
                     Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new("application/json") },

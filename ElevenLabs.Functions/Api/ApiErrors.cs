@@ -47,14 +47,21 @@ public static class ApiErrors
         };
     }
 
-    private static ApiError FromElevenLabs(ElevenLabsException exception, string failed) => exception.Failure switch
+    private static ApiError FromElevenLabs(ElevenLabsException exception, string failed)
     {
-        ElevenLabsFailure.RateLimited => new(StatusCodes.Status503ServiceUnavailable, "elevenlabs_busy", failed, "ElevenLabs is busy; try again shortly.",
-            exception.RetryAfter is { } after && after > TimeSpan.Zero ? after : DefaultRetryAfter),
-        ElevenLabsFailure.Unauthorized => new(StatusCodes.Status502BadGateway, "elevenlabs_unauthorized", failed, "ElevenLabs rejected the API key."),
-        ElevenLabsFailure.Timeout => new(StatusCodes.Status502BadGateway, "elevenlabs_timeout", failed, "ElevenLabs did not answer in time."),
-        ElevenLabsFailure.Unreachable => new(StatusCodes.Status502BadGateway, "elevenlabs_unreachable", failed, "ElevenLabs could not be reached."),
-        ElevenLabsFailure.Rejected => new(StatusCodes.Status502BadGateway, "elevenlabs_rejected", failed, "ElevenLabs refused the request."),
-        _ => new(StatusCodes.Status502BadGateway, "elevenlabs_error", failed, "ElevenLabs failed to issue a signed URL."),
-    };
+        var retryAfter = exception.RetryAfter is { } after && after > TimeSpan.Zero ? after : DefaultRetryAfter;
+        return exception.Failure switch
+        {
+            ElevenLabsFailure.RateLimited => new(StatusCodes.Status503ServiceUnavailable, "elevenlabs_busy", failed, "ElevenLabs is busy; try again shortly.", retryAfter),
+            ElevenLabsFailure.TooManyCalls => new(StatusCodes.Status503ServiceUnavailable, "elevenlabs_busy", failed,
+                "Too many requests are waiting for ElevenLabs; try again shortly.", retryAfter),
+            ElevenLabsFailure.CircuitOpen => new(StatusCodes.Status503ServiceUnavailable, "elevenlabs_unavailable", failed,
+                "ElevenLabs is failing; calls to it are paused for a few seconds.", retryAfter),
+            ElevenLabsFailure.Unauthorized => new(StatusCodes.Status502BadGateway, "elevenlabs_unauthorized", failed, "ElevenLabs rejected the API key."),
+            ElevenLabsFailure.Timeout => new(StatusCodes.Status502BadGateway, "elevenlabs_timeout", failed, "ElevenLabs did not answer in time."),
+            ElevenLabsFailure.Unreachable => new(StatusCodes.Status502BadGateway, "elevenlabs_unreachable", failed, "ElevenLabs could not be reached."),
+            ElevenLabsFailure.Rejected => new(StatusCodes.Status502BadGateway, "elevenlabs_rejected", failed, "ElevenLabs refused the request."),
+            _ => new(StatusCodes.Status502BadGateway, "elevenlabs_error", failed, "ElevenLabs failed to issue a signed URL."),
+        };
+    }
 }

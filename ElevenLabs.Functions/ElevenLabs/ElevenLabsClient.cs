@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Web;
 using Microsoft.Extensions.Logging;
 using ElevenLabs.Functions.Telemetry;
+using Polly.CircuitBreaker;
+using Polly.RateLimiting;
 using Polly.Timeout;
 
 namespace ElevenLabs.Functions.ElevenLabs;
@@ -51,6 +53,16 @@ public sealed partial class ElevenLabsClient(HttpClient http, ConversationTeleme
         catch (HttpRequestException ex)
         {
             throw new ElevenLabsException(ElevenLabsFailure.Unreachable, $"ElevenLabs could not be reached: {ex.HttpRequestError}.", innerException: ex);
+        }
+        catch (BrokenCircuitException ex)
+        {
+            throw new ElevenLabsException(ElevenLabsFailure.CircuitOpen, "ElevenLabs failed too often lately: calls are paused.",
+                ElevenLabsServiceCollectionExtensions.BreakDuration, ex);
+        }
+        catch (RateLimiterRejectedException ex)
+        {
+            throw new ElevenLabsException(ElevenLabsFailure.TooManyCalls, "Too many ElevenLabs calls are in flight on this instance.",
+                ex.RetryAfter, ex);
         }
     }
 

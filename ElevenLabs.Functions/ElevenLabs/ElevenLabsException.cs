@@ -22,6 +22,12 @@ public enum ElevenLabsFailure
 
     /// <summary>A 2xx whose body is not what the API documents.</summary>
     InvalidResponse,
+
+    /// <summary>Not called: ElevenLabs failed so often lately that the circuit is open (for the break duration).</summary>
+    CircuitOpen,
+
+    /// <summary>Not called: this instance already has as many ElevenLabs calls in flight as it allows.</summary>
+    TooManyCalls,
 }
 
 /// <summary>ElevenLabs did not do what was asked. The message holds ElevenLabs' own status and message, never the key.</summary>
@@ -33,6 +39,6 @@ public sealed class ElevenLabsException(
 {
     public ElevenLabsFailure Failure { get; } = failure;
 
-    /// <summary>How long ElevenLabs asked us to wait (its <c>Retry-After</c>), if it said.</summary>
+    /// <summary>How long to wait before trying again, when known: ElevenLabs' own <c>Retry-After</c>, or an open circuit's break.</summary>
     public TimeSpan? RetryAfter { get; } = retryAfter;
 }

@@ -22,4 +22,10 @@ public sealed class ElevenLabsOptions
 
     /// <summary><c>ElevenLabs:RetryBaseDelay</c>: the first retry's delay; later ones back off exponentially, with jitter.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// <c>ElevenLabs:MaxConcurrentCalls</c>: calls to ElevenLabs one instance makes at once; one more is answered 503
+    /// <c>elevenlabs_busy</c> at once. Above what an instance carries (each request makes one call at a time).
+    /// </summary>
+    public int MaxConcurrentCalls { get; set; } = 1000;
 }

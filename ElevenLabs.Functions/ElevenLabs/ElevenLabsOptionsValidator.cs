@@ -9,5 +9,6 @@ public sealed class ElevenLabsOptionsValidator : IValidateOptions<ElevenLabsOpti
     public ValidateOptionsResult Validate(string? name, ElevenLabsOptions options) => new SettingErrors()
         .NotEmpty("ElevenLabs:AgentId", options.AgentId)
         .HttpDependency(ElevenLabsOptions.Section, options.BaseUrl, options.Timeout, options.MaxRetries, (0, 5), options.RetryBaseDelay)
+        .Between("ElevenLabs:MaxConcurrentCalls", options.MaxConcurrentCalls, 1, 10_000)
         .Result;
 }
