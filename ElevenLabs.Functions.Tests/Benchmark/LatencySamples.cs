@@ -39,4 +39,15 @@ internal sealed class LatencySamples
     }
 
     public double Median => Percentile(50);
+
+    public double Mean
+    {
+        get
+        {
+            lock (_values)
+            {
+                return _values.Count == 0 ? double.NaN : _values.Average();
+            }
+        }
+    }
 }
