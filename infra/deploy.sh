@@ -89,6 +89,7 @@ KEY_VAULT_NAME=$vault "$here/set-secrets.sh"
 
 echo "Publishing the app to $app"
 package=$(mktemp -d)
+# ReadyToRun for linux-x64 (the csproj's publish settings): the build the README's benchmark measures.
 dotnet publish "$root/ElevenLabs.Functions" --configuration Release --output "$package" --nologo
 # The publish output holds host.json, functions.metadata and worker.config.json: Core Tools deploys it as is.
 (cd "$package" && func azure functionapp publish "$app" --dotnet-isolated --no-build)

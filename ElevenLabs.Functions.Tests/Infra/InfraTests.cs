@@ -63,6 +63,36 @@ public sealed class InfraTests
     }
 
     [Test]
+    public void DeployPublishesTheReadyToRunBuildTheBenchmarkMeasures()
+    {
+        // deploy.sh and azd both run `dotnet publish` on the project; the benchmark publishes it the same way.
+        Assert.That(File.ReadAllText(Path.Combine(InfraDirectory, "deploy.sh")), Does.Contain("dotnet publish \"$root/ElevenLabs.Functions\" --configuration Release"));
+        Assert.That(File.ReadAllText(Path.Combine(AppOutput.RepositoryRoot, "azure.yaml")), Does.Contain("project: ./ElevenLabs.Functions"));
+
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppOutput.RepositoryRoot };
+        foreach (var arg in new[] { "msbuild", "ElevenLabs.Functions/ElevenLabs.Functions.csproj", "-p:_IsPublishing=true", "-p:Configuration=Release",
+                     "-getProperty:PublishReadyToRun", "-getProperty:RuntimeIdentifier", "-getProperty:SelfContained" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            info.Environment.Remove(name); // the test host's own MSBuild settings
+        }
+
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        Assert.That(process.ExitCode, Is.Zero, output.Result + errors.Result);
+        var properties = JsonNode.Parse(output.Result)!["Properties"]!;
+        Assert.That(properties["PublishReadyToRun"]!.GetValue<string>(), Is.EqualTo("true"), "published as ReadyToRun");
+        Assert.That(properties["RuntimeIdentifier"]!.GetValue<string>(), Is.EqualTo("linux-x64"), "for Flex Consumption's Linux x64");
+        Assert.That(properties["SelfContained"]!.GetValue<string>(), Is.EqualTo("false"), "on the platform's .NET runtime");
+    }
+
+    [Test]
     public void ScriptsPassShellcheck()
     {
         if (!File.Exists("/usr/bin/shellcheck"))
