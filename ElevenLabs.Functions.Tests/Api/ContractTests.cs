@@ -45,14 +45,7 @@ public sealed class ContractTests : AppFixture
     [Test]
     public async Task CreateSessionReturnsTheSignedUrlAndStoresAnActiveSession()
     {
-        var (status, body, _) = await App.PostAsync(new
-        {
-            action = "create_session",
-            userId = "user123",
-            candidateId = "candidate456",
-            jobId = "job789",
-            metadata = new { jobTitle = "Software Engineer", source = "ai-interview-client" },
-        });
+        var (status, body, _) = await App.PostAsync(CloudFunctionRequests.CreateSession);
 
         Assert.That(status, Is.EqualTo(200), body.ToJsonString());
         var id = body["conversationId"]!.GetValue<string>();

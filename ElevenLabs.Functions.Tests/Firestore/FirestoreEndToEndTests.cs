@@ -17,14 +17,7 @@ public sealed class FirestoreEndToEndTests : FirestoreAppFixture
     [Test]
     public async Task CreateReissueAndEndProduceTheCloudFunctionsDocument()
     {
-        var (status, created, _) = await App.PostAsync(new
-        {
-            action = "create_session",
-            userId = "user123",
-            candidateId = "candidate456",
-            jobId = "job789",
-            metadata = new { jobTitle = "Software Engineer", source = "ai-interview-client" },
-        });
+        var (status, created, _) = await App.PostAsync(CloudFunctionRequests.CreateSession);
         Assert.That(status, Is.EqualTo(200), created.ToJsonString());
         var id = created["conversationId"]!.GetValue<string>();
 

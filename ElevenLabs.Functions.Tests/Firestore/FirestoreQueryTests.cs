@@ -73,7 +73,7 @@ public sealed class FirestoreQueryTests : FirestoreAppFixture
     {
         var id = ConversationId.NewId();
         var updatedAt = new DateTimeOffset(1999, 12, 31, 23, 0, 0, TimeSpan.Zero);
-        await Store.CreateAsync(FirestoreStoreContract.NewSession() with { ConversationId = id, CreatedAt = updatedAt, UpdatedAt = updatedAt });
+        await Store.CreateAsync(SampleSession.Create() with { ConversationId = id, CreatedAt = updatedAt, UpdatedAt = updatedAt });
 
         var idle = await Store.FindIdleAsync(updatedAt.AddMinutes(1), 200);
 

@@ -9,26 +9,11 @@ namespace ElevenLabs.Functions.Tests.Firestore;
 /// What any Firestore behind the store must do: run against the stand-in always, and against Google's
 /// emulator when FIRESTORE_EMULATOR_HOST is set.
 /// </summary>
-public abstract class FirestoreStoreContract
+public abstract class FirestoreStoreContract<TFirestore> : AppFixture<TFirestore> where TFirestore : class, IStandIns<TFirestore>
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 25, 10, 30, 0, 123456 / 1000, TimeSpan.Zero);
-
-    protected AppHost App { get; set; } = null!;
+    private static DateTimeOffset Now => SampleSession.Now;
 
     private ISessionStore Store => App.Services.GetRequiredService<ISessionStore>();
-
-    internal static Session NewSession(string metadataJson = """{"jobTitle":"Software Engineer","source":"ai-interview-client"}""") => new()
-    {
-        ConversationId = ConversationId.NewId(),
-        AgentId = "EVQJtCNSo0L6uHQnImQu",
-        UserId = "user123",
-        CandidateId = "candidate456",
-        JobId = null,
-        Metadata = JsonDocument.Parse(metadataJson).RootElement.Clone(),
-        Status = SessionStatus.Active,
-        CreatedAt = Now.AddTicks(4560),
-        UpdatedAt = Now.AddTicks(4560),
-    };
 
     [Test]
     public void TheAppUsesTheFirestoreStore() =>
@@ -44,7 +29,7 @@ public abstract class FirestoreStoreContract
     [TestCase("""{"people":[{"name":"A","age":30,"tags":["x","y"]},{"name":"B","age":null,"tags":[]}]}""")]
     public async Task MetadataRoundTripsExactly(string metadata)
     {
-        var session = NewSession(metadata);
+        var session = SampleSession.Create(metadata);
 
         await Store.CreateAsync(session);
         var read = (await Store.GetAsync(session.ConversationId))!.Session;
@@ -55,7 +40,7 @@ public abstract class FirestoreStoreContract
     [Test]
     public async Task ASessionReadsBackAsItWasWritten()
     {
-        var session = NewSession() with
+        var session = SampleSession.Create() with
         {
             ElevenLabsConversationId = "conv_el_2",
             ElevenLabsConversationIds = ["conv_el_1", "conv_el_2"],
@@ -77,7 +62,7 @@ public abstract class FirestoreStoreContract
     [Test]
     public async Task AnUpdateReplacesTheIdListAndTheLastCallAndEndsTheSession()
     {
-        var session = NewSession() with { ElevenLabsConversationId = "conv_el_1", ElevenLabsConversationIds = ["conv_el_1"] };
+        var session = SampleSession.Create() with { ElevenLabsConversationId = "conv_el_1", ElevenLabsConversationIds = ["conv_el_1"] };
         var version = await Store.CreateAsync(session);
         var later = Now.AddMinutes(3);
 
@@ -114,7 +99,7 @@ public abstract class FirestoreStoreContract
     [Test]
     public async Task ACreateNeverOverwrites()
     {
-        var session = NewSession();
+        var session = SampleSession.Create();
         await Store.CreateAsync(session);
 
         Assert.ThrowsAsync<SessionConflictException>(() => Store.CreateAsync(session with { UserId = "intruder" }));
@@ -137,7 +122,7 @@ public abstract class FirestoreStoreContract
     [Test]
     public async Task AnUpdateTouchesOnlyTheFieldsItNames()
     {
-        var session = NewSession();
+        var session = SampleSession.Create();
         await Store.CreateAsync(session);
         var later = Now.AddMinutes(5);
 
@@ -155,7 +140,7 @@ public abstract class FirestoreStoreContract
     [Test]
     public async Task AStaleVersionConflicts()
     {
-        var session = NewSession();
+        var session = SampleSession.Create();
         var first = await Store.CreateAsync(session);
         await Store.UpdateAsync(session.ConversationId, new SessionChanges { UpdatedAt = Now.AddSeconds(1), ElevenLabsConversationId = "x" }, first);
 
@@ -236,9 +221,9 @@ public abstract class FirestoreStoreContract
     public async Task ASessionIsFoundByItsElevenLabsConversationId()
     {
         var elevenLabsId = "conv_el_" + Guid.NewGuid().ToString("N");
-        var session = NewSession() with { ElevenLabsConversationId = elevenLabsId };
+        var session = SampleSession.Create() with { ElevenLabsConversationId = elevenLabsId };
         await Store.CreateAsync(session);
-        await Store.CreateAsync(NewSession() with { ElevenLabsConversationId = "conv_el_" + Guid.NewGuid().ToString("N") });
+        await Store.CreateAsync(SampleSession.Create() with { ElevenLabsConversationId = "conv_el_" + Guid.NewGuid().ToString("N") });
 
         var found = await Store.FindByElevenLabsConversationIdAsync(elevenLabsId);
 
@@ -259,7 +244,7 @@ public abstract class FirestoreStoreContract
 
     private async Task<string> CreateAsync(string status, DateTimeOffset updatedAt)
     {
-        var session = NewSession() with { Status = status, CreatedAt = updatedAt.AddMinutes(-1), UpdatedAt = updatedAt };
+        var session = SampleSession.Create() with { Status = status, CreatedAt = updatedAt.AddMinutes(-1), UpdatedAt = updatedAt };
         await Store.CreateAsync(session);
         return session.ConversationId;
     }
@@ -276,56 +261,8 @@ public abstract class FirestoreStoreContract
 
 /// <summary>The contract against the REST stand-in, authenticated with a generated service-account key.</summary>
 [TestFixture]
-public sealed class StandInStoreContractTests : FirestoreStoreContract
-{
-    private FirestoreRig _rig = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _rig = await FirestoreRig.StartAsync();
-        App = await AppHost.StartAsync(_rig.Settings());
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await App.DisposeAsync();
-        await _rig.DisposeAsync();
-    }
-}
+public sealed class StandInStoreContractTests : FirestoreStoreContract<FirestoreRig>;
 
 /// <summary>The contract against Google's Firestore emulator, when FIRESTORE_EMULATOR_HOST names one.</summary>
 [TestFixture]
-public sealed class EmulatorStoreContractTests : FirestoreStoreContract
-{
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        var emulator = Environment.GetEnvironmentVariable("FIRESTORE_EMULATOR_HOST");
-        if (string.IsNullOrWhiteSpace(emulator))
-        {
-            const string reason = "FIRESTORE_EMULATOR_HOST is not set: the store contract against Google's Firestore emulator was skipped "
-                + "(the emulator is not installable here; the same contract ran against the REST stand-in).";
-            TestContext.Progress.WriteLine("SKIPPED: " + reason);
-            Assert.Ignore(reason);
-        }
-
-        App = await AppHost.StartAsync(new Dictionary<string, string?>
-        {
-            ["FIRESTORE_EMULATOR_HOST"] = emulator,
-            ["Firestore:ProjectId"] = "demo-elevenlabs-tests",
-            // The emulator keeps documents until it stops: a collection of this run's own keeps queries to this run.
-            ["Firestore:Collection"] = "conversation-sessions-" + Guid.NewGuid().ToString("N"),
-        });
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        if (App is not null)
-        {
-            await App.DisposeAsync();
-        }
-    }
-}
+public sealed class EmulatorStoreContractTests : FirestoreStoreContract<FirestoreEmulator>;

@@ -48,7 +48,7 @@ public sealed class FirestoreStoreTests : FirestoreAppFixture
     [Test]
     public async Task AlreadyExistsIsAConflictNotARetry()
     {
-        var session = FirestoreStoreContract.NewSession();
+        var session = SampleSession.Create();
         await Store.CreateAsync(session);
         var before = DocumentRequests;
 
@@ -84,7 +84,7 @@ public sealed class FirestoreStoreTests : FirestoreAppFixture
 
         Assert.ThrowsAsync<ArgumentException>(() => Store.GetAsync(id));
         Assert.ThrowsAsync<ArgumentException>(() => Store.UpdateAsync(id, new SessionChanges { UpdatedAt = DateTimeOffset.UnixEpoch, Status = "ended" }));
-        Assert.ThrowsAsync<ArgumentException>(() => Store.CreateAsync(FirestoreStoreContract.NewSession() with { ConversationId = id }));
+        Assert.ThrowsAsync<ArgumentException>(() => Store.CreateAsync(SampleSession.Create() with { ConversationId = id }));
         Assert.That(Rig.Firestore.Requests.Count, Is.EqualTo(before));
     }
 

@@ -2,13 +2,16 @@ using Microsoft.AspNetCore.Builder;
 
 namespace ElevenLabs.Functions.Tests.Support;
 
-/// <summary>A fixture with one self-hosted app on an ElevenLabs stand-in; subclasses add settings or services.</summary>
-public abstract class AppFixture
+/// <summary>
+/// A fixture with one self-hosted app for all its tests, on stand-ins that are reset before each test.
+/// Subclasses add settings (<see cref="ExtraSettings"/>) or replace services (<see cref="Configure"/>).
+/// </summary>
+public abstract class AppFixture<TStandIns> where TStandIns : class, IStandIns<TStandIns>
 {
-    protected ElevenLabsStandIn ElevenLabsApi { get; private set; } = null!;
+    protected TStandIns StandIns { get; private set; } = null!;
     protected AppHost App { get; private set; } = null!;
 
-    /// <summary>Settings on top of <see cref="Settings.For"/>.</summary>
+    /// <summary>Settings on top of the stand-ins' own.</summary>
     protected virtual IEnumerable<(string Key, string? Value)> ExtraSettings => [];
 
     /// <summary>Services the fixture replaces (time, say), before the app's own registrations.</summary>
@@ -19,12 +22,12 @@ public abstract class AppFixture
     [OneTimeSetUp]
     public async Task StartAppAsync()
     {
-        ElevenLabsApi = new ElevenLabsStandIn();
-        App = await AppHost.StartAsync(Settings.For(ElevenLabsApi, [.. ExtraSettings]), Configure);
+        StandIns = await TStandIns.StartAsync();
+        App = await AppHost.StartAsync(StandIns.Settings([.. ExtraSettings]), Configure);
     }
 
     [SetUp]
-    public void ResetElevenLabs() => ElevenLabsApi.Reset();
+    public void ResetStandIns() => StandIns.Reset();
 
     [OneTimeTearDown]
     public async Task StopAppAsync()
@@ -34,43 +37,15 @@ public abstract class AppFixture
             await App.DisposeAsync();
         }
 
-        ElevenLabsApi?.Dispose();
+        if (StandIns is not null)
+        {
+            await StandIns.DisposeAsync();
+        }
     }
 }
 
-/// <summary>A fixture with one self-hosted app on the Firestore and ElevenLabs stand-ins, through a service account.</summary>
-public abstract class FirestoreAppFixture
+/// <summary>The app on an ElevenLabs stand-in, sessions in memory.</summary>
+public abstract class AppFixture : AppFixture<ElevenLabsStandIn>
 {
-    protected FirestoreRig Rig { get; private set; } = null!;
-    protected AppHost App { get; private set; } = null!;
-
-    protected virtual IEnumerable<(string Key, string? Value)> ExtraSettings => [];
-
-    [OneTimeSetUp]
-    public async Task StartAppAsync()
-    {
-        Rig = await FirestoreRig.StartAsync();
-        App = await AppHost.StartAsync(Rig.Settings([.. ExtraSettings]));
-    }
-
-    [SetUp]
-    public void ResetStandIns()
-    {
-        Rig.Firestore.ClearFaults();
-        Rig.ElevenLabs.Reset();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAppAsync()
-    {
-        if (App is not null)
-        {
-            await App.DisposeAsync();
-        }
-
-        if (Rig is not null)
-        {
-            await Rig.DisposeAsync();
-        }
-    }
+    protected ElevenLabsStandIn ElevenLabsApi => StandIns;
 }

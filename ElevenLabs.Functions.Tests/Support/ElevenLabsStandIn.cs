@@ -8,7 +8,7 @@ namespace ElevenLabs.Functions.Tests.Support;
 /// ElevenLabs on loopback (WireMock.Net), answering <c>GET /v1/convai/conversation/get-signed-url</c>
 /// as the real API does: a signed URL for the right <c>xi-api-key</c>, a 401 in ElevenLabs' error shape for any other.
 /// </summary>
-public sealed class ElevenLabsStandIn : IDisposable
+public sealed class ElevenLabsStandIn : IStandIns<ElevenLabsStandIn>, IDisposable
 {
     public const string SignedUrlPath = "/v1/convai/conversation/get-signed-url";
 
@@ -142,7 +142,18 @@ public sealed class ElevenLabsStandIn : IDisposable
     public IReadOnlyList<WireMock.Logging.ILogEntry> SignedUrlRequests =>
         [.. Server.LogEntries.Where(e => e.RequestMessage.Path == SignedUrlPath)];
 
+    public static Task<ElevenLabsStandIn> StartAsync() => Task.FromResult(new ElevenLabsStandIn());
+
+    /// <summary>The app on this stand-in, sessions in memory: <see cref="Support.Settings.For"/>.</summary>
+    public Dictionary<string, string?> Settings(params (string Key, string? Value)[] extra) => Support.Settings.For(this, extra);
+
     public void Dispose() => Server.Stop();
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
 }
 
 internal static class ResponseDelays

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace ElevenLabs.Functions.Tests.Support;
 
 /// <summary>ElevenLabs and Firestore stand-ins, a service-account key trusted by the token endpoint, and the app's settings for them.</summary>
-public sealed class FirestoreRig : IAsyncDisposable
+public sealed class FirestoreRig : IStandIns<FirestoreRig>
 {
     private FirestoreRig(ElevenLabsStandIn elevenLabs, FirestoreStandIn firestore, ServiceAccount account)
     {
@@ -32,17 +32,18 @@ public sealed class FirestoreRig : IAsyncDisposable
     /// <summary>The app on the stand-in through the service account (no project id: it comes from the key).</summary>
     public Dictionary<string, string?> Settings(params (string Key, string? Value)[] extra)
     {
-        var settings = Support.Settings.For(ElevenLabs, extra);
+        var settings = Support.Settings.For(ElevenLabs);
         settings.Remove("Sessions:Store");
         settings["Firestore:BaseUrl"] = Firestore.Url.ToString();
         settings["Firestore:CredentialsJson"] = Account.Json;
         settings["Firestore:RetryBaseDelay"] = "00:00:00.020";
-        foreach (var (key, value) in extra)
-        {
-            settings[key] = value;
-        }
+        return settings.With(extra);
+    }
 
-        return settings;
+    public void Reset()
+    {
+        Firestore.ClearFaults();
+        ElevenLabs.Reset();
     }
 
     public async ValueTask DisposeAsync()

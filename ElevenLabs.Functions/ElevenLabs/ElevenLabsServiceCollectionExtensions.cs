@@ -1,4 +1,5 @@
 using System.Net;
+using ElevenLabs.Functions.Hosting;
 using ElevenLabs.Functions.Secrets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -13,10 +14,7 @@ public static class ElevenLabsServiceCollectionExtensions
     /// <summary>The typed ElevenLabs client: key handler outside, the standard resilience pipeline inside.</summary>
     public static IHostApplicationBuilder AddElevenLabs(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ElevenLabsOptions>()
-            .BindConfiguration(ElevenLabsOptions.Section)
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<ElevenLabsOptions>, ElevenLabsOptionsValidator>();
+        builder.Services.AddValidatedOptions<ElevenLabsOptions, ElevenLabsOptionsValidator>(ElevenLabsOptions.Section);
 
         builder.Services.AddTransient<ApiKeyHandler>();
         builder.Services.AddHttpClient<ElevenLabsClient>((sp, http) =>

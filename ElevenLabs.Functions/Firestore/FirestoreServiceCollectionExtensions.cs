@@ -1,3 +1,4 @@
+using ElevenLabs.Functions.Hosting;
 using ElevenLabs.Functions.Sessions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,11 +16,8 @@ public static class FirestoreServiceCollectionExtensions
     /// <summary>The Firestore session store: auth handler inside a retry of Firestore's transient statuses.</summary>
     public static IHostApplicationBuilder AddFirestoreSessionStore(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<FirestoreOptions>()
-            .BindConfiguration(FirestoreOptions.Section)
-            .Configure<IConfiguration>((o, configuration) => o.UseGoogleVariables(configuration))
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<FirestoreOptions>, FirestoreOptionsValidator>();
+        builder.Services.AddValidatedOptions<FirestoreOptions, FirestoreOptionsValidator>(FirestoreOptions.Section)
+            .Configure<IConfiguration>((o, configuration) => o.UseGoogleVariables(configuration));
         builder.Services.AddSingleton<FirestoreConnection>();
         builder.Services.AddTransient<FirestoreAuthHandler>();
         var client = builder.Services.AddHttpClient<ISessionStore, FirestoreSessionStore>(http => http.Timeout = Timeout.InfiniteTimeSpan)

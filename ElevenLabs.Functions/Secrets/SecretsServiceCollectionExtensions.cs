@@ -1,3 +1,4 @@
+using ElevenLabs.Functions.Hosting;
 using Azure.Core;
 using Azure.Identity;
 using Microsoft.Extensions.Azure;
@@ -6,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace ElevenLabs.Functions.Secrets;
 
@@ -20,10 +20,7 @@ public static class SecretsServiceCollectionExtensions
     /// </summary>
     public static IHostApplicationBuilder AddSecrets(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<KeyVaultOptions>()
-            .BindConfiguration(KeyVaultOptions.Section)
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<KeyVaultOptions>, KeyVaultOptionsValidator>();
+        builder.Services.AddValidatedOptions<KeyVaultOptions, KeyVaultOptionsValidator>(KeyVaultOptions.Section);
         builder.Services.AddSingleton<ConfigurationSecretSource>();
         builder.Services.TryAddSingleton(TimeProvider.System);
 

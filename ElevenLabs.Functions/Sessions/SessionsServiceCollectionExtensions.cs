@@ -1,7 +1,7 @@
+using ElevenLabs.Functions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace ElevenLabs.Functions.Sessions;
 
@@ -10,10 +10,7 @@ public static class SessionsServiceCollectionExtensions
     /// <summary>The use cases. The store is chosen by the host (see Program.cs).</summary>
     public static IHostApplicationBuilder AddSessions(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<SessionsOptions>()
-            .BindConfiguration(SessionsOptions.Section)
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<SessionsOptions>, SessionsOptionsValidator>();
+        builder.Services.AddValidatedOptions<SessionsOptions, SessionsOptionsValidator>(SessionsOptions.Section);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddTransient<SessionService>(); // holds typed HttpClients: not a singleton
         return builder;

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ElevenLabs.Functions.Hosting;
+
+internal static class OptionsServiceCollectionExtensions
+{
+    /// <summary>
+    /// The one way a settings section is registered: its options class bound from <paramref name="section"/>,
+    /// checked at start by <typeparamref name="TValidator"/> (one plain message per wrong setting).
+    /// </summary>
+    public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions, TValidator>(this IServiceCollection services, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+        return services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
+    }
+}
