@@ -129,7 +129,7 @@ public sealed class FirestoreEndToEndTests : FirestoreAppFixture
         [.. Rig.Firestore.Requests.Where(r => r.RawTarget.StartsWith("/v1/", StringComparison.Ordinal))];
 
     [Test]
-    public async Task ASessionEndedWhileItsUrlIsReissuedStaysAsTheEndLeftIt()
+    public async Task ASessionEndedWhileItsUrlIsReissuedGetsNoUrlAndStaysAsTheEndLeftIt()
     {
         var (_, created, _) = await App.PostAsync(new { action = "create_session" });
         var id = created["conversationId"]!.GetValue<string>();
@@ -142,7 +142,9 @@ public sealed class FirestoreEndToEndTests : FirestoreAppFixture
 
         var (reissued, body, _) = await App.PostAsync(new { action = "get_signed_url", conversationId = id });
 
-        Assert.That(reissued, Is.EqualTo(200), body.ToJsonString());
+        Assert.That(reissued, Is.EqualTo(409), body.ToJsonString());
+        Api.ContractTests.AssertError(body, "session_ended");
+        Assert.That(body.ToJsonString(), Does.Not.Contain(Rig.ElevenLabs.Token), "the URL issued after the end is not handed out");
         var doc = Document(id);
         Assert.That(doc["status"]!["stringValue"]!.GetValue<string>(), Is.EqualTo("ended"));
         Assert.That(doc["updatedAt"]!.ToJsonString(), Is.EqualTo(doc["endedAt"]!.ToJsonString()),

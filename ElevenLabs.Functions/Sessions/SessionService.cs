@@ -12,7 +12,7 @@ public sealed partial class SessionService(
     TimeProvider time,
     ILogger<SessionService> logger)
 {
-    private const int MaxEndAttempts = 8;
+    private const int MaxWriteAttempts = 8;
 
     /// <summary>
     /// Asks ElevenLabs for a signed URL, then writes the session with ElevenLabs' conversation id in it: one write.
@@ -60,12 +60,9 @@ public sealed partial class SessionService(
         var agentId = string.IsNullOrEmpty(session.AgentId) ? options.CurrentValue.AgentId : session.AgentId;
         session = session with { AgentId = agentId };
         var signed = await elevenLabs.GetSignedUrlAsync(agentId, cancellationToken);
-        var now = Now();
         if (signed.ConversationId is not null)
         {
-            var changes = session.LinkElevenLabsConversation(signed.ConversationId, now);
-            await RecordElevenLabsIdAsync(conversationId, changes, stored.Version);
-            session = session.Apply(changes);
+            session = await RecordElevenLabsIdAsync(session, stored.Version, signed.ConversationId);
         }
 
         return new SessionWithUrl(session, signed);
@@ -100,7 +97,7 @@ public sealed partial class SessionService(
                 LogEnded(logger, conversationId);
                 return stored.Session.Apply(changes);
             }
-            catch (SessionConflictException) when (attempt < MaxEndAttempts)
+            catch (SessionConflictException) when (attempt < MaxWriteAttempts)
             {
                 // Someone else changed it between our read and write: read again.
             }
@@ -115,19 +112,39 @@ public sealed partial class SessionService(
     }
 
     /// <summary>
-    /// Notes ElevenLabs' id on the session, only if the session is still as read: a session ended meanwhile is
-    /// left as its ender wrote it.
+    /// Notes ElevenLabs' id on the session, only if the session is still as read. When it changed meanwhile, reads
+    /// it again: ended (or otherwise closed) meanwhile, the URL is not handed out and the session is left as its
+    /// ender wrote it; still active (another re-issue), the id is noted on the new version.
     /// </summary>
-    private async Task RecordElevenLabsIdAsync(string conversationId, SessionChanges changes, string version)
+    /// <exception cref="SessionNotActiveException">The session was closed while ElevenLabs was asked.</exception>
+    private async Task<Session> RecordElevenLabsIdAsync(Session session, string version, string elevenLabsId)
     {
-        try
+        var conversationId = session.ConversationId;
+        for (var attempt = 1; ; attempt++)
         {
-            await store.UpdateAsync(conversationId, changes, version, CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is SessionStoreException or SessionNotFoundException or SessionConflictException)
-        {
-            // The session and its URL are good; only the cross-reference is missing.
-            LogRecordIdFailed(logger, ex, conversationId);
+            var changes = session.LinkElevenLabsConversation(elevenLabsId, Now());
+            try
+            {
+                await store.UpdateAsync(conversationId, changes, version, CancellationToken.None);
+                return session.Apply(changes);
+            }
+            catch (SessionConflictException) when (attempt < MaxWriteAttempts)
+            {
+                var current = await store.GetAsync(conversationId, CancellationToken.None) ?? throw new SessionNotFoundException(conversationId);
+                if (current.Session.Status != SessionStatus.Active)
+                {
+                    LogClosedMeanwhile(logger, conversationId, current.Session.Status);
+                    throw new SessionNotActiveException(conversationId, current.Session.Status);
+                }
+
+                (session, version) = (current.Session with { AgentId = session.AgentId }, current.Version);
+            }
+            catch (Exception ex) when (ex is SessionStoreException or SessionNotFoundException or SessionConflictException)
+            {
+                // The session and its URL are good; only the cross-reference is missing.
+                LogRecordIdFailed(logger, ex, conversationId);
+                return session;
+            }
         }
     }
 
@@ -136,6 +153,9 @@ public sealed partial class SessionService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ended session {ConversationId}")]
     private static partial void LogEnded(ILogger logger, string conversationId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {ConversationId} became {Status} while its signed URL was issued: the URL is dropped")]
+    private static partial void LogClosedMeanwhile(ILogger logger, string conversationId, string status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {ConversationId}: ElevenLabs' conversation id could not be recorded")]
     private static partial void LogRecordIdFailed(ILogger logger, Exception exception, string conversationId);
