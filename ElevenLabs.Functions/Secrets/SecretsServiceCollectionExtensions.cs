@@ -54,9 +54,6 @@ public static class SecretsServiceCollectionExtensions
             });
         }
 
-        // The Azure SDK's own log lines (one per request and token) are forwarded to ILogger once a client exists;
-        // our log says what matters and dependency telemetry records each call, so only its warnings are kept.
-        builder.Logging.AddFilter("Azure", LogLevel.Warning);
         builder.Services.AddSingleton<ISecretSource, KeyVaultSecretSource>();
         return builder;
     }

@@ -4,6 +4,5 @@ namespace ElevenLabs.Functions.Sessions;
 public sealed class SessionNotActiveException(string conversationId, string status)
     : Exception($"Conversation session '{conversationId}' is {status}.")
 {
-    public string ConversationId { get; } = conversationId;
     public string Status { get; } = status;
 }

@@ -4,5 +4,4 @@ namespace ElevenLabs.Functions.Sessions;
 public sealed class SessionNotFoundException(string conversationId)
     : Exception($"Conversation session '{conversationId}' was not found.")
 {
-    public string ConversationId { get; } = conversationId;
 }

@@ -9,8 +9,11 @@ namespace ElevenLabs.Functions.Telemetry;
 
 public static class TelemetryServiceCollectionExtensions
 {
-    /// <summary>Categories that log every request or attempt at Information: ASP.NET Core's hosting and routing, Polly.</summary>
-    private static readonly string[] QuietCategories = ["Microsoft.AspNetCore", "Polly", "System.Net.Http.HttpClient"];
+    /// <summary>
+    /// Categories that log every request or attempt at Information: ASP.NET Core's hosting and routing, Polly, the HTTP
+    /// client factory, and the Azure SDK (each Key Vault call, forwarded by Microsoft.Extensions.Azure).
+    /// </summary>
+    private static readonly string[] QuietCategories = ["Microsoft.AspNetCore", "Polly", "System.Net.Http.HttpClient", "Azure"];
 
     private const string ApplicationInsightsLoggerProvider =
         "Microsoft.Extensions.Logging.ApplicationInsights.ApplicationInsightsLoggerProvider";
