@@ -35,6 +35,8 @@ public sealed class ConversationRequestParserTests
 
     [TestCase("get_signed_url", typeof(GetSignedUrl))]
     [TestCase("end_session", typeof(EndSession))]
+    [TestCase("get_session", typeof(GetSession))]
+    [TestCase("get_conversation_token", typeof(GetConversationToken))]
     public void SessionActionsCarryTheirConversationId(string action, Type type)
     {
         var command = Parse($$"""{"action":"{{action}}","conversationId":"conv_123456"}""");
@@ -62,6 +64,9 @@ public sealed class ConversationRequestParserTests
     [TestCase("""{"action":"delete_everything"}""", 400, "unknown_action")]
     [TestCase("""{"action":"get_signed_url"}""", 400, "missing_conversation_id")]
     [TestCase("""{"action":"end_session","conversationId":"../x"}""", 400, "invalid_conversation_id")]
+    [TestCase("""{"action":"get_session"}""", 400, "missing_conversation_id")]
+    [TestCase("""{"action":"get_conversation_token","conversationId":"a/b"}""", 400, "invalid_conversation_id")]
+    [TestCase("""{"action":"get_conversation_token","metadata":"x"}""", 400, "invalid_field")]
     [TestCase("""{"action":"create_session","userId":7}""", 400, "invalid_field")]
     [TestCase("""{"action":"create_session","metadata":[1]}""", 400, "invalid_field")]
     public void BadBodiesAreRejectedWithTheirCode(string body, int status, string code)
@@ -77,7 +82,8 @@ public sealed class ConversationRequestParserTests
     {
         var error = Rejection("""{"action":"start"}""");
 
-        Assert.That(error.Message, Does.Contain("create_session").And.Contain("get_signed_url").And.Contain("end_session"));
+        Assert.That(error.Message, Does.Contain("create_session").And.Contain("get_signed_url").And.Contain("end_session")
+            .And.Contain("get_conversation_token").And.Contain("get_session"));
     }
 
     [Test]

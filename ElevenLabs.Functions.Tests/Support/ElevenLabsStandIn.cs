@@ -11,6 +11,7 @@ namespace ElevenLabs.Functions.Tests.Support;
 public sealed class ElevenLabsStandIn : IStandIns<ElevenLabsStandIn>, IDisposable
 {
     public const string SignedUrlPath = "/v1/convai/conversation/get-signed-url";
+    public const string TokenPath = "/v1/convai/conversation/token";
 
     public ElevenLabsStandIn()
     {
@@ -31,6 +32,9 @@ public sealed class ElevenLabsStandIn : IStandIns<ElevenLabsStandIn>, IDisposabl
 
     /// <summary>The secret part of every signed URL it hands out.</summary>
     public string Token { get; }
+
+    /// <summary>The WebRTC conversation token it hands out (a credential, like <see cref="Token"/>).</summary>
+    public string ConversationToken { get; } = "webrtc_" + Guid.NewGuid().ToString("N");
 
     /// <summary>How long the normal answers (a signed URL, or a 401) take; zero unless a benchmark sets it before <see cref="Reset"/>.</summary>
     public TimeSpan Latency { get; set; }
@@ -68,7 +72,7 @@ public sealed class ElevenLabsStandIn : IStandIns<ElevenLabsStandIn>, IDisposabl
                     }
 
                     return $$"""{"signed_url":"wss://api.elevenlabs.io/v1/convai/conversation?agent_id=agent&conversation_id={{id}}&token={{Token}}"}""";
-                }));
+                }).Delayed(Latency));
     }
 
     /// <summary>Back to the normal behaviour: the original key gets a signed URL, anything else a 401.</summary>
@@ -89,7 +93,20 @@ public sealed class ElevenLabsStandIn : IStandIns<ElevenLabsStandIn>, IDisposabl
             .AtPriority(50)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody(_ => $$"""{"signed_url":"{{SignedUrl}}"}""").Delayed(Latency));
+        Server.Given(Request.Create().WithPath(TokenPath).UsingGet())
+            .AtPriority(100)
+            .RespondWith(Response.Create().WithStatusCode(401).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"detail":{"status":"invalid_api_key","message":"Invalid API key"}}""").Delayed(Latency));
+        Server.Given(Request.Create().WithPath(TokenPath).UsingGet().WithHeader(headers => headers.TryGetValue("xi-api-key", out var values) && values.Contains(ApiKey)))
+            .AtPriority(50)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody(_ => $$"""{"token":"{{ConversationToken}}"}""").Delayed(Latency));
     }
+
+    /// <summary>Every token request gets this answer, whatever the key.</summary>
+    public void TokenAnswers(int status, string body) =>
+        Server.Given(Request.Create().WithPath(TokenPath).UsingGet()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body));
 
     /// <summary>Every signed-URL request gets this answer (an error, a slow or an odd one), whatever the key.</summary>
     public void Answers(int status, string body, TimeSpan? delay = null, string? retryAfter = null)
@@ -138,6 +155,9 @@ public sealed class ElevenLabsStandIn : IStandIns<ElevenLabsStandIn>, IDisposabl
             .AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(status).WithBody("""{"detail":"boom"}"""));
     }
+
+    public IReadOnlyList<WireMock.Logging.ILogEntry> TokenRequests =>
+        [.. Server.LogEntries.Where(e => e.RequestMessage.Path == TokenPath)];
 
     public IReadOnlyList<WireMock.Logging.ILogEntry> SignedUrlRequests =>
         [.. Server.LogEntries.Where(e => e.RequestMessage.Path == SignedUrlPath)];

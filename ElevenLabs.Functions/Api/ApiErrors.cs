@@ -16,7 +16,9 @@ public static class ApiErrors
     {
         CreateSession.Name => "Failed to create conversation session",
         GetSignedUrl.Name => "Failed to get signed URL",
+        GetConversationToken.Name => "Failed to get conversation token",
         EndSession.Name => "Failed to end conversation session",
+        GetSession.Name => "Failed to get conversation session",
         _ => "Request failed",
     };
 
@@ -61,7 +63,7 @@ public static class ApiErrors
             ElevenLabsFailure.Timeout => new(StatusCodes.Status502BadGateway, "elevenlabs_timeout", failed, "ElevenLabs did not answer in time."),
             ElevenLabsFailure.Unreachable => new(StatusCodes.Status502BadGateway, "elevenlabs_unreachable", failed, "ElevenLabs could not be reached."),
             ElevenLabsFailure.Rejected => new(StatusCodes.Status502BadGateway, "elevenlabs_rejected", failed, "ElevenLabs refused the request."),
-            _ => new(StatusCodes.Status502BadGateway, "elevenlabs_error", failed, "ElevenLabs failed to issue a signed URL."),
+            _ => new(StatusCodes.Status502BadGateway, "elevenlabs_error", failed, "ElevenLabs failed to answer."),
         };
     }
 }

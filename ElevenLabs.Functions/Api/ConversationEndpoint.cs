@@ -84,6 +84,18 @@ public sealed partial class ConversationEndpoint(
                 var issued = await sessions.IssueSignedUrlAsync(issue.ConversationId, cancellationToken);
                 Track(TelemetryNames.Events.SignedUrlIssued, command, issued.Session);
                 return UrlAnswer(context, issued);
+            case GetConversationToken { ConversationId: { } id }:
+                var tokenForSession = await sessions.IssueTokenAsync(id, cancellationToken);
+                Track(TelemetryNames.Events.ConversationTokenIssued, command, tokenForSession.Session);
+                return TokenAnswer(context, tokenForSession);
+            case GetConversationToken { NewSession: { } request }:
+                var tokenForNew = await sessions.CreateWithTokenAsync(request, cancellationToken);
+                Track(TelemetryNames.Events.SessionCreated, command, tokenForNew.Session);
+                return TokenAnswer(context, tokenForNew);
+            case GetSession get:
+                var session = await sessions.GetAsync(get.ConversationId, cancellationToken);
+                return ApiResults.Json(context, StatusCodes.Status200OK,
+                    new SessionDetailsResponse(true, session.ConversationId, Details(session)), ApiJsonContext.Default.SessionDetailsResponse);
             case EndSession end:
                 var ended = await sessions.EndAsync(end.ConversationId, cancellationToken);
                 Track(TelemetryNames.Events.SessionEnded, command, ended);
@@ -117,8 +129,23 @@ public sealed partial class ConversationEndpoint(
 
     private static IResult UrlAnswer(HttpContext context, SessionWithUrl answer) =>
         ApiResults.Json(context, StatusCodes.Status200OK,
-            new SessionUrlResponse(true, answer.Session.ConversationId, answer.SignedUrl.Url, Data(answer.Session)),
+            new SessionUrlResponse(true, answer.Session.ConversationId, answer.SignedUrl.Url, Data(answer.Session),
+                ConversationInitiation.For(answer.Session.ConversationId)),
             ApiJsonContext.Default.SessionUrlResponse);
+
+    private static IResult TokenAnswer(HttpContext context, SessionWithToken answer) =>
+        ApiResults.Json(context, StatusCodes.Status200OK,
+            new SessionTokenResponse(true, answer.Session.ConversationId, answer.Token.Value, Data(answer.Session),
+                ConversationInitiation.For(answer.Session.ConversationId)),
+            ApiJsonContext.Default.SessionTokenResponse);
+
+    private static SessionDetails Details(Session session) => new(
+        session.ConversationId, session.AgentId, session.Status, session.CreatedAt.UtcDateTime, session.EndedAt?.UtcDateTime, session.EndedBy,
+        session.ElevenLabsConversationIds,
+        session.LastCall is { } call
+            ? new LastCallData(call.ElevenLabsConversationId, call.Status, call.CallDurationSecs, call.CallSuccessful, call.TranscriptSummary,
+                call.TerminationReason, call.StartedAt?.UtcDateTime)
+            : null);
 
     private static SessionData Data(Session session) =>
         new(session.ConversationId, session.AgentId, session.Status, session.CreatedAt.UtcDateTime, session.EndedAt?.UtcDateTime);

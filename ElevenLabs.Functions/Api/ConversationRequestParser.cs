@@ -13,7 +13,8 @@ public static class ConversationRequestParser
     public const int MaxFieldLength = 256;
 
     /// <summary>Every action, as clients name it.</summary>
-    public static readonly IReadOnlyList<string> Actions = [CreateSession.Name, GetSignedUrl.Name, EndSession.Name];
+    public static readonly IReadOnlyList<string> Actions =
+        [CreateSession.Name, GetSignedUrl.Name, GetConversationToken.Name, EndSession.Name, GetSession.Name];
 
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
     private static readonly string ActionList = string.Join(", ", Actions.Take(Actions.Count - 1)) + " or " + Actions[^1];
@@ -60,10 +61,13 @@ public static class ConversationRequestParser
             ?? throw Invalid("missing_action", $"Missing action: use {ActionList}.");
         return action switch
         {
-            CreateSession.Name => new CreateSession(new NewSession(
-                OptionalString(root, "userId"), OptionalString(root, "candidateId"), OptionalString(root, "jobId"), Metadata(root))),
+            CreateSession.Name => new CreateSession(NewSession(root)),
             GetSignedUrl.Name => new GetSignedUrl(RequiredConversationId(root)),
+            GetConversationToken.Name => OptionalConversationId(root) is { } id
+                ? new GetConversationToken(id, null)
+                : new GetConversationToken(null, NewSession(root)),
             EndSession.Name => new EndSession(RequiredConversationId(root)),
+            GetSession.Name => new GetSession(RequiredConversationId(root)),
             _ => throw Invalid("unknown_action", $"Unknown action '{Truncate(action)}': use {ActionList}."),
         };
     }
@@ -102,11 +106,16 @@ public static class ConversationRequestParser
         return read > MaxBodyBytes ? throw TooLarge() : buffer.AsMemory(0, read);
     }
 
-    private static string RequiredConversationId(JsonElement root)
+    private static NewSession NewSession(JsonElement root) => new(
+        OptionalString(root, "userId"), OptionalString(root, "candidateId"), OptionalString(root, "jobId"), Metadata(root));
+
+    private static string RequiredConversationId(JsonElement root) =>
+        OptionalConversationId(root) ?? throw Invalid("missing_conversation_id", "conversationId is required for this action.");
+
+    private static string? OptionalConversationId(JsonElement root)
     {
-        var id = OptionalString(root, "conversationId")
-            ?? throw Invalid("missing_conversation_id", "conversationId is required for this action.");
-        return ConversationId.IsValid(id)
+        var id = OptionalString(root, "conversationId");
+        return id is null || ConversationId.IsValid(id)
             ? id
             : throw Invalid("invalid_conversation_id", $"conversationId must match {ConversationId.Pattern}.");
     }

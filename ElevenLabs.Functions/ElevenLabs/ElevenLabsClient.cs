@@ -36,6 +36,34 @@ public sealed partial class ElevenLabsClient(HttpClient http, ConversationTeleme
         return signed;
     }
 
+    /// <summary>A WebRTC conversation token for the agent (<c>GET /v1/convai/conversation/token</c>).</summary>
+    /// <exception cref="ElevenLabsException">ElevenLabs gave no token.</exception>
+    public async Task<ConversationToken> GetConversationTokenAsync(string agentId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(agentId);
+        var path = $"v1/convai/conversation/token?agent_id={Uri.EscapeDataString(agentId)}";
+        using var response = await SendAsync(path, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ElevenLabsErrors.ReadAsync(response, time.GetUtcNow(), cancellationToken);
+        }
+
+        ConversationTokenResponse? body;
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            body = await JsonSerializer.DeserializeAsync(stream, ElevenLabsJsonContext.Default.ConversationTokenResponse, cancellationToken);
+        }
+        catch (JsonException)
+        {
+            body = null;
+        }
+
+        return string.IsNullOrWhiteSpace(body?.Token)
+            ? throw new ElevenLabsException(ElevenLabsFailure.InvalidResponse, "ElevenLabs answered without a conversation token.")
+            : new ConversationToken(body.Token);
+    }
+
     private async Task<HttpResponseMessage> SendAsync(string path, CancellationToken cancellationToken)
     {
         try

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace ElevenLabs.Functions.Sessions;
 
-/// <summary>The use cases: create a session, issue a fresh signed URL for it, end it.</summary>
+/// <summary>The use cases: create a session, issue a fresh signed URL or WebRTC token for it, read it, end it.</summary>
 public sealed partial class SessionService(
     ISessionStore store,
     ElevenLabsClient elevenLabs,
@@ -23,26 +23,49 @@ public sealed partial class SessionService(
         ArgumentNullException.ThrowIfNull(request);
         var agentId = options.CurrentValue.AgentId;
         var signed = await elevenLabs.GetSignedUrlAsync(agentId, cancellationToken);
-        var now = Now();
-        var session = new Session
-        {
-            ConversationId = ConversationId.NewId(),
-            AgentId = agentId,
-            UserId = request.UserId,
-            CandidateId = request.CandidateId,
-            JobId = request.JobId,
-            Metadata = request.Metadata,
-            Status = SessionStatus.Active,
-            CreatedAt = now,
-            UpdatedAt = now,
-            ElevenLabsConversationId = signed.ConversationId,
-            ElevenLabsConversationIds = signed.ConversationId is { } elevenLabsId ? [elevenLabsId] : [],
-        };
-
-        await store.CreateAsync(session, cancellationToken);
-        LogCreated(logger, session.ConversationId, session.AgentId);
+        var session = await StoreNewAsync(request, agentId, signed.ConversationId, cancellationToken);
         return new SessionWithUrl(session, signed);
     }
+
+    /// <summary>
+    /// Asks ElevenLabs for a WebRTC conversation token, then writes the session: one write. ElevenLabs' id of a WebRTC
+    /// call is not known here; the post-call webhook links it through the session id the client passes on.
+    /// </summary>
+    public async Task<SessionWithToken> CreateWithTokenAsync(NewSession request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var agentId = options.CurrentValue.AgentId;
+        var token = await elevenLabs.GetConversationTokenAsync(agentId, cancellationToken);
+        var session = await StoreNewAsync(request, agentId, null, cancellationToken);
+        return new SessionWithToken(session, token);
+    }
+
+    /// <summary>
+    /// A WebRTC conversation token for an existing, active session. Like a signed URL, it is noted on the session in
+    /// one conditional write (only <c>updatedAt</c>: the sweep of idle sessions then sees the session in use).
+    /// </summary>
+    /// <exception cref="SessionNotFoundException">Unknown id.</exception>
+    /// <exception cref="SessionNotActiveException">The session is no longer active, or was closed while the token was issued.</exception>
+    public async Task<SessionWithToken> IssueTokenAsync(string conversationId, CancellationToken cancellationToken = default)
+    {
+        var stored = await store.GetAsync(conversationId, cancellationToken) ?? throw new SessionNotFoundException(conversationId);
+        var session = stored.Session;
+        if (session.Status != SessionStatus.Active)
+        {
+            throw new SessionNotActiveException(conversationId, session.Status);
+        }
+
+        var agentId = string.IsNullOrEmpty(session.AgentId) ? options.CurrentValue.AgentId : session.AgentId;
+        session = session with { AgentId = agentId };
+        var token = await elevenLabs.GetConversationTokenAsync(agentId, cancellationToken);
+        session = await RecordElevenLabsIdAsync(session, stored.Version, elevenLabsId: null);
+        return new SessionWithToken(session, token);
+    }
+
+    /// <summary>The session as stored.</summary>
+    /// <exception cref="SessionNotFoundException">Unknown id.</exception>
+    public async Task<Session> GetAsync(string conversationId, CancellationToken cancellationToken = default) =>
+        (await store.GetAsync(conversationId, cancellationToken) ?? throw new SessionNotFoundException(conversationId)).Session;
 
     /// <summary>A fresh signed URL for an existing, active session.</summary>
     /// <exception cref="SessionNotFoundException">Unknown id.</exception>
@@ -104,6 +127,30 @@ public sealed partial class SessionService(
         }
     }
 
+    /// <summary>A new active session, with ElevenLabs' id when there is one, in one write.</summary>
+    private async Task<Session> StoreNewAsync(NewSession request, string agentId, string? elevenLabsId, CancellationToken cancellationToken)
+    {
+        var now = Now();
+        var session = new Session
+        {
+            ConversationId = ConversationId.NewId(),
+            AgentId = agentId,
+            UserId = request.UserId,
+            CandidateId = request.CandidateId,
+            JobId = request.JobId,
+            Metadata = request.Metadata,
+            Status = SessionStatus.Active,
+            CreatedAt = now,
+            UpdatedAt = now,
+            ElevenLabsConversationId = elevenLabsId,
+            ElevenLabsConversationIds = elevenLabsId is null ? [] : [elevenLabsId],
+        };
+
+        await store.CreateAsync(session, cancellationToken);
+        LogCreated(logger, session.ConversationId, session.AgentId);
+        return session;
+    }
+
     /// <summary>The clock, to the microsecond: what Firestore keeps, so a re-read equals what was written.</summary>
     private DateTimeOffset Now()
     {
@@ -112,17 +159,20 @@ public sealed partial class SessionService(
     }
 
     /// <summary>
-    /// Notes ElevenLabs' id on the session, only if the session is still as read. When it changed meanwhile, reads
+    /// Notes an issued URL (ElevenLabs' id) or token (<paramref name="elevenLabsId"/> null: only <c>updatedAt</c>) on
+    /// the session, only if the session is still as read. When it changed meanwhile, reads
     /// it again: ended (or otherwise closed) meanwhile, the URL is not handed out and the session is left as its
     /// ender wrote it; still active (another re-issue), the id is noted on the new version.
     /// </summary>
     /// <exception cref="SessionNotActiveException">The session was closed while ElevenLabs was asked.</exception>
-    private async Task<Session> RecordElevenLabsIdAsync(Session session, string version, string elevenLabsId)
+    private async Task<Session> RecordElevenLabsIdAsync(Session session, string version, string? elevenLabsId)
     {
         var conversationId = session.ConversationId;
         for (var attempt = 1; ; attempt++)
         {
-            var changes = session.LinkElevenLabsConversation(elevenLabsId, Now());
+            var changes = elevenLabsId is null
+                ? new SessionChanges { UpdatedAt = Now() }
+                : session.LinkElevenLabsConversation(elevenLabsId, Now());
             try
             {
                 await store.UpdateAsync(conversationId, changes, version, CancellationToken.None);
@@ -154,7 +204,7 @@ public sealed partial class SessionService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Ended session {ConversationId}")]
     private static partial void LogEnded(ILogger logger, string conversationId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Session {ConversationId} became {Status} while its signed URL was issued: the URL is dropped")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {ConversationId} became {Status} while its signed URL or token was issued: it is dropped")]
     private static partial void LogClosedMeanwhile(ILogger logger, string conversationId, string status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {ConversationId}: ElevenLabs' conversation id could not be recorded")]

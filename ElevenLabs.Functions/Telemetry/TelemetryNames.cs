@@ -10,10 +10,11 @@ public static class TelemetryNames
     {
         public const string SessionCreated = nameof(SessionCreated);
         public const string SignedUrlIssued = nameof(SignedUrlIssued);
+        public const string ConversationTokenIssued = nameof(ConversationTokenIssued);
         public const string SessionEnded = nameof(SessionEnded);
         public const string SessionFailed = nameof(SessionFailed);
 
-        public static readonly IReadOnlyList<string> All = [SessionCreated, SignedUrlIssued, SessionEnded, SessionFailed];
+        public static readonly IReadOnlyList<string> All = [SessionCreated, SignedUrlIssued, ConversationTokenIssued, SessionEnded, SessionFailed];
     }
 
     public static class Properties
