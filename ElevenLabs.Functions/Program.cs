@@ -1,6 +1,7 @@
 using ElevenLabs.Functions.Api;
 using ElevenLabs.Functions.ElevenLabs;
 using ElevenLabs.Functions.Firestore;
+using ElevenLabs.Functions.Health;
 using ElevenLabs.Functions.Hosting;
 using ElevenLabs.Functions.Secrets;
 using ElevenLabs.Functions.Sessions;
@@ -73,6 +74,7 @@ public static partial class Program
         app.UseMiddleware<RequestTelemetryMiddleware>();
         app.UseConversationCors();
         app.MapConversationEndpoint();
+        app.MapReadinessEndpoint();
         return app;
     }
 
@@ -83,6 +85,7 @@ public static partial class Program
         builder.AddSessions();
         AddSessionStore(builder);
         builder.AddConversationApi();
+        builder.AddReadiness();
         builder.Services.AddHostedService<StartupReport>();
     }
 

@@ -3,16 +3,32 @@ using ElevenLabs.Functions.Tests.Support;
 
 namespace ElevenLabs.Functions.Tests.Hosting;
 
-/// <summary>What the Functions host reads from the build output: the function's route, methods and auth level.</summary>
+/// <summary>What the Functions host reads from the build output: each function's route, methods and auth level.</summary>
 [TestFixture]
 public sealed class FunctionsMetadataTests
 {
-    private static JsonObject Trigger()
+    private static JsonArray Functions() =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(AppOutput.Directory, "functions.metadata")))!.AsArray();
+
+    private static JsonObject Trigger(string name = "elevenlabs-conversation")
     {
-        var metadata = JsonNode.Parse(File.ReadAllText(Path.Combine(AppOutput.Directory, "functions.metadata")))!.AsArray();
-        var function = metadata.Single()!.AsObject();
-        Assert.That(function["name"]!.GetValue<string>(), Is.EqualTo("elevenlabs-conversation"));
+        var function = Functions().Single(f => f!["name"]!.GetValue<string>() == name)!.AsObject();
         return function["bindings"]!.AsArray().Single(b => b!["type"]!.GetValue<string>() == "httpTrigger")!.AsObject();
+    }
+
+    [Test]
+    public void TheAppHasTheConversationAndReadinessFunctions() =>
+        Assert.That(Functions().Select(f => f!["name"]!.GetValue<string>()),
+            Is.EquivalentTo(new[] { "elevenlabs-conversation", "elevenlabs-conversation-ready" }));
+
+    [Test]
+    public void ReadinessIsAnAnonymousGetFunctionOfItsOwnUnderTheRoute()
+    {
+        var trigger = Trigger("elevenlabs-conversation-ready");
+
+        Assert.That(trigger["route"]!.GetValue<string>(), Is.EqualTo("elevenlabs-conversation/ready"));
+        Assert.That(trigger["authLevel"]!.GetValue<string>(), Is.EqualTo("Anonymous").IgnoreCase);
+        Assert.That(trigger["methods"]!.AsArray().Select(m => m!.GetValue<string>().ToUpperInvariant()), Is.EquivalentTo(new[] { "GET" }));
     }
 
     [Test]

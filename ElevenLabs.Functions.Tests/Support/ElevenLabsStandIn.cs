@@ -5,13 +5,18 @@ using WireMock.Server;
 namespace ElevenLabs.Functions.Tests.Support;
 
 /// <summary>
-/// ElevenLabs on loopback (WireMock.Net), answering <c>GET /v1/convai/conversation/get-signed-url</c>
-/// as the real API does: a signed URL for the right <c>xi-api-key</c>, a 401 in ElevenLabs' error shape for any other.
+/// ElevenLabs on loopback (WireMock.Net), answering <c>GET /v1/convai/conversation/get-signed-url</c> and
+/// <c>GET /v1/convai/agents/{agent_id}</c> as the real API does: a signed URL or the agent for the right
+/// <c>xi-api-key</c>, a 401 in ElevenLabs' error shape for any other, a 404 for an agent it does not have.
 /// </summary>
 public sealed class ElevenLabsStandIn : IStandIns<ElevenLabsStandIn>, IDisposable
 {
     public const string SignedUrlPath = "/v1/convai/conversation/get-signed-url";
     public const string TokenPath = "/v1/convai/conversation/token";
+    public const string AgentsPath = "/v1/convai/agents/";
+
+    /// <summary>The one agent the stand-in has: the app's default.</summary>
+    public static readonly string AgentId = new Functions.ElevenLabs.ElevenLabsOptions().AgentId;
 
     public ElevenLabsStandIn()
     {
@@ -101,6 +106,31 @@ public sealed class ElevenLabsStandIn : IStandIns<ElevenLabsStandIn>, IDisposabl
             .AtPriority(50)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody(_ => $$"""{"token":"{{ConversationToken}}"}""").Delayed(Latency));
+
+        Server.Given(Request.Create().WithPath(AgentsPath + "*").UsingGet())
+            .AtPriority(100)
+            .RespondWith(Response.Create().WithStatusCode(401).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"detail":{"status":"invalid_api_key","message":"Invalid API key"}}""").Delayed(Latency));
+        Server.Given(Request.Create().WithPath(AgentsPath + "*").UsingGet().WithHeader(headers => headers.TryGetValue("xi-api-key", out var values) && values.Contains(ApiKey)))
+            .AtPriority(60)
+            .RespondWith(Response.Create().WithStatusCode(404).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"detail":{"status":"agent_not_found","message":"Agent not found"}}""").Delayed(Latency));
+        Server.Given(Request.Create().WithPath(AgentsPath + AgentId).UsingGet().WithHeader(headers => headers.TryGetValue("xi-api-key", out var values) && values.Contains(ApiKey)))
+            .AtPriority(50)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody($$$"""{"agent_id":"{{{AgentId}}}","name":"AI interviewer","conversation_config":{"agent":{"first_message":"Hello"}},"metadata":{"created_at_unix_secs":1764000000}}""").Delayed(Latency));
+    }
+
+    /// <summary>Every agent request gets this answer (an error or a slow one), whatever the key.</summary>
+    public void AgentAnswers(int status, string body, TimeSpan? delay = null)
+    {
+        var response = Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body);
+        if (delay is { } d)
+        {
+            response = response.WithDelay(d);
+        }
+
+        Server.Given(Request.Create().WithPath(AgentsPath + "*").UsingGet()).AtPriority(1).RespondWith(response);
     }
 
     /// <summary>Every token request gets this answer, whatever the key.</summary>
@@ -161,6 +191,9 @@ public sealed class ElevenLabsStandIn : IStandIns<ElevenLabsStandIn>, IDisposabl
 
     public IReadOnlyList<WireMock.Logging.ILogEntry> SignedUrlRequests =>
         [.. Server.LogEntries.Where(e => e.RequestMessage.Path == SignedUrlPath)];
+
+    public IReadOnlyList<WireMock.Logging.ILogEntry> AgentRequests =>
+        [.. Server.LogEntries.Where(e => e.RequestMessage.Path.StartsWith(AgentsPath, StringComparison.Ordinal))];
 
     public static Task<ElevenLabsStandIn> StartAsync() => Task.FromResult(new ElevenLabsStandIn());
 

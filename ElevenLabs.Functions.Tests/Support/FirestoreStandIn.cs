@@ -59,6 +59,9 @@ public sealed class FirestoreStandIn : IAsyncDisposable
     /// </summary>
     public JsonObject? Indexes { get; set; }
 
+    /// <summary>Down: every document call has its connection dropped (the token endpoint still answers).</summary>
+    public bool Down { get; set; }
+
     /// <summary>Also accept <c>Bearer owner</c>, as the emulator does.</summary>
     public bool AcceptEmulatorOwner { get; set; }
 
@@ -86,7 +89,11 @@ public sealed class FirestoreStandIn : IAsyncDisposable
         }
     }
 
-    public void ClearFaults() => _faults.Clear();
+    public void ClearFaults()
+    {
+        _faults.Clear();
+        Down = false;
+    }
 
     /// <summary>Stores a document as another writer (the Cloud Function) left it.</summary>
     public void Put(string projectId, string collection, string id, JsonObject fields)
@@ -110,6 +117,12 @@ public sealed class FirestoreStandIn : IAsyncDisposable
         if (context.Request.Path == "/token")
         {
             await TokenAsync(context);
+            return;
+        }
+
+        if (Down)
+        {
+            context.Abort();
             return;
         }
 

@@ -64,6 +64,18 @@ public sealed partial class ElevenLabsClient(HttpClient http, ConversationTeleme
             : new ConversationToken(body.Token);
     }
 
+    /// <summary>Completes when ElevenLabs answers the agent's <c>GET /v1/convai/agents/{agent_id}</c> with this key (for readiness).</summary>
+    /// <exception cref="ElevenLabsException">ElevenLabs refused (a 401 is <see cref="ElevenLabsFailure.Unauthorized"/>) or failed.</exception>
+    public async Task CheckAgentAsync(string agentId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(agentId);
+        using var response = await SendAsync($"v1/convai/agents/{Uri.EscapeDataString(agentId)}", cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ElevenLabsErrors.ReadAsync(response, time.GetUtcNow(), cancellationToken);
+        }
+    }
+
     private async Task<HttpResponseMessage> SendAsync(string path, CancellationToken cancellationToken)
     {
         try

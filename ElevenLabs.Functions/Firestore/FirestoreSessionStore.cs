@@ -26,6 +26,9 @@ public sealed partial class FirestoreSessionStore(
     private const string ElevenLabsIdsField = "elevenLabsConversationIds";
 
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
+    /// <summary>The document readiness reads (no session has it: the server makes <c>conv_</c> ids).</summary>
+    public const string ProbeDocumentId = "readiness-probe";
+
     private readonly string _collection = options.Value.Collection;
 
     public string Name => $"Firestore (collection {_collection})";
@@ -61,6 +64,17 @@ public sealed partial class FirestoreSessionStore(
 
         var error = await FirestoreErrors.ReadAsync(response, cancellationToken);
         return error.Status == "NOT_FOUND" ? null : throw Failure(error, "read");
+    }
+
+    /// <summary>A GET of a document that need not exist: NOT_FOUND is a healthy answer; a refusal or an outage is not.</summary>
+    public async Task ProbeAsync(CancellationToken cancellationToken = default)
+    {
+        var url = new Uri(await connection.DocumentsRootAsync(cancellationToken), FirestorePaths.Document(_collection, ProbeDocumentId));
+        using var response = await SendAsync(HttpMethod.Get, url, null, cancellationToken);
+        if (!response.IsSuccessStatusCode && await FirestoreErrors.ReadAsync(response, cancellationToken) is { Status: not "NOT_FOUND" } error)
+        {
+            throw Failure(error, "read");
+        }
     }
 
     public async Task<string> UpdateAsync(string conversationId, SessionChanges changes, string? expectedVersion = null, CancellationToken cancellationToken = default)

@@ -36,4 +36,8 @@ public interface ISessionStore
     /// </summary>
     /// <exception cref="SessionStoreException">The store failed (in Firestore: also when the composite index is missing).</exception>
     Task<IReadOnlyList<StoredSession>> FindIdleAsync(DateTimeOffset updatedBefore, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Completes when the store answers a read as a working store does (for readiness); a missing document is such an answer.</summary>
+    /// <exception cref="SessionStoreException">The store failed or refused the read.</exception>
+    Task ProbeAsync(CancellationToken cancellationToken = default);
 }

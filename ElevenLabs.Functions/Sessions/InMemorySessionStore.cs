@@ -86,6 +86,9 @@ public sealed class InMemorySessionStore : ISessionStore
         }
     }
 
+    /// <summary>Memory is always there.</summary>
+    public Task ProbeAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     /// <summary>Every stored session, for tests and diagnostics.</summary>
     internal IReadOnlyList<Session> Snapshot()
     {
