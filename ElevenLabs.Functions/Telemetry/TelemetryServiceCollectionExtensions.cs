@@ -20,15 +20,26 @@ public static class TelemetryServiceCollectionExtensions
 
     /// <summary>
     /// Application Insights for either host (connection string from <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c>;
-    /// without one nothing is sent and nothing fails), Information logs included, credentials redacted.
+    /// without one nothing is sent, nothing is collected, and nothing fails), credentials redacted.
     /// </summary>
     public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder, bool functionsWorker)
     {
+        var connectionString = builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"];
+        var reporting = !string.IsNullOrWhiteSpace(connectionString);
+        var debug = string.Equals(builder.Configuration["DEBUG"], "true", StringComparison.OrdinalIgnoreCase);
         builder.Services.AddApplicationInsightsTelemetryWorkerService(new ApplicationInsightsServiceOptions
         {
-            ConnectionString = builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"],
+            ConnectionString = connectionString,
             // Sessions are few (0 to 10 instances of interviews): keep every event so the workbook counts are exact.
             EnableAdaptiveSampling = false,
+            // With nothing to send (no connection string: local runs, tests), no module polls, pings or collects.
+            EnableQuickPulseMetricStream = reporting,
+            EnablePerformanceCounterCollectionModule = reporting,
+            EnableEventCounterCollectionModule = reporting,
+            EnableHeartbeat = reporting,
+            EnableAppServicesHeartbeatTelemetryModule = reporting,
+            // Azure VM instance metadata: there is no such endpoint on Functions, and asking costs a call at start.
+            EnableAzureInstanceMetadataTelemetryModule = false,
         });
         if (functionsWorker)
         {
@@ -38,21 +49,26 @@ public static class TelemetryServiceCollectionExtensions
         builder.Services.AddSingleton<ITelemetryInitializer, RedactingTelemetryInitializer>();
         builder.Services.AddSingleton<ConversationTelemetry>();
 
-        // The SDK adds a rule that drops everything below Warning; without removing it, Information logs vanish.
-        builder.Services.Configure<LoggerFilterOptions>(options =>
+        // The SDK sends logs of Warning and above as traces (its own rule). Kept: a successful request is already
+        // its request, dependency and event items, and in Azure every trace is billed. DEBUG=true removes the
+        // rule, so every line the console shows is sent too.
+        if (debug)
         {
-            var rule = options.Rules.FirstOrDefault(r => r.ProviderName == ApplicationInsightsLoggerProvider);
-            if (rule is not null)
+            builder.Services.Configure<LoggerFilterOptions>(options =>
             {
-                options.Rules.Remove(rule);
-            }
-        });
+                var rule = options.Rules.FirstOrDefault(r => r.ProviderName == ApplicationInsightsLoggerProvider);
+                if (rule is not null)
+                {
+                    options.Rules.Remove(rule);
+                }
+            });
+        }
 
         // The Cloud Function's debug mode: DEBUG=true lowers the app's own log level to Debug and brings back the
         // framework's per-request and per-attempt lines. Without it, a successful request writes at most the use
         // case's own line: request and dependency telemetry already say what the framework's lines said, and in
         // Azure every line is a billed trace.
-        if (string.Equals(builder.Configuration["DEBUG"], "true", StringComparison.OrdinalIgnoreCase))
+        if (debug)
         {
             builder.Logging.AddFilter("ElevenLabs.Functions", LogLevel.Debug);
         }
