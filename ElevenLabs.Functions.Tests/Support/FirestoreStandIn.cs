@@ -27,6 +27,7 @@ public sealed class FirestoreStandIn : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<string, string> _tokens = new();
     private readonly ConcurrentQueue<(int Code, string Status)> _faults = new();
+    private readonly ConcurrentQueue<CreateFault> _createFaults = new();
     private long _clock;
 
     private FirestoreStandIn(WebApplication app)
@@ -89,9 +90,22 @@ public sealed class FirestoreStandIn : IAsyncDisposable
         }
     }
 
+    /// <summary>The next <paramref name="count"/> creates meet <paramref name="fault"/> (after any <see cref="Fail"/>).</summary>
+    public void FailCreates(CreateFault fault, int count = 1)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            _createFaults.Enqueue(fault);
+        }
+    }
+
+    /// <summary>The fields another writer's document has under <see cref="CreateFault.AnotherWriterFirst"/>.</summary>
+    public static JsonObject AnotherWritersFields => new() { ["userId"] = new JsonObject { ["stringValue"] = "another-writer" } };
+
     public void ClearFaults()
     {
         _faults.Clear();
+        _createFaults.Clear();
         Down = false;
     }
 
@@ -181,15 +195,38 @@ public sealed class FirestoreStandIn : IAsyncDisposable
         }
 
         var name = collection + "/" + (id.Length > 0 ? id : Guid.NewGuid().ToString("N"));
+        var fault = _createFaults.TryDequeue(out var f) ? f : (CreateFault?)null;
         bool created;
         lock (_gate)
         {
+            if (fault == CreateFault.AnotherWriterFirst)
+            {
+                var then = Tick();
+                Documents.TryAdd(name, (AnotherWritersFields, then, then));
+            }
+
             created = !Documents.ContainsKey(name);
             if (created)
             {
                 var now = Tick();
                 Documents[name] = (fields, now, now);
             }
+        }
+
+        switch (fault)
+        {
+            case CreateFault.LoseAnswer:
+                context.Abort();
+                return;
+            case CreateFault.AnswerAfterCallerGaveUp:
+                // Until the caller cancels (its time-out), bounded so that a caller without one cannot hang the rig.
+                await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                if (context.RequestAborted.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                break;
         }
 
         await (created ? DocumentAsync(context, name) : ErrorAsync(context, 409, "ALREADY_EXISTS", $"Document already exists: {name}"));

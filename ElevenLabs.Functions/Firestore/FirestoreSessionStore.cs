@@ -33,23 +33,79 @@ public sealed partial class FirestoreSessionStore(
 
     public string Name => $"Firestore (collection {_collection})";
 
+    /// <summary>
+    /// Creates the document. A create is not idempotent, but it is retried: when its answer was lost, the retry finds
+    /// ALREADY_EXISTS; when it timed out, it may still have landed. Both read the document back, and if it is the
+    /// one this create wrote (<see cref="IsCreatedFrom"/>), the create succeeded; someone else's document is a conflict.
+    /// </summary>
     public async Task<string> CreateAsync(Session session, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
         FirestorePaths.Document(_collection, session.ConversationId); // validates the id before any URL exists
         var root = await connection.DocumentsRootAsync(cancellationToken);
         var url = new Uri(root, $"{FirestorePaths.Segment(_collection)}?documentId={Uri.EscapeDataString(session.ConversationId)}");
-        using var response = await SendAsync(HttpMethod.Post, url, SessionDocument.Write(session), cancellationToken);
-        if (response.IsSuccessStatusCode)
+        try
         {
-            return await UpdateTimeAsync(response, cancellationToken);
+            using var response = await SendAsync(HttpMethod.Post, url, SessionDocument.Write(session), cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                return await UpdateTimeAsync(response, cancellationToken);
+            }
+
+            var error = await FirestoreErrors.ReadAsync(response, cancellationToken);
+            if (error.Status != "ALREADY_EXISTS")
+            {
+                throw Failure(error, "create");
+            }
+        }
+        catch (SessionStoreException ex) when (ex.Failure == SessionStoreFailure.Unavailable)
+        {
+            // Timed out or cut off, perhaps after Firestore applied it: look before answering.
+            if (await VersionIfCreatedAsync(session, cancellationToken) is { } version)
+            {
+                return version;
+            }
+
+            throw;
         }
 
-        var error = await FirestoreErrors.ReadAsync(response, cancellationToken);
-        throw error.Status == "ALREADY_EXISTS"
-            ? new SessionConflictException(session.ConversationId, $"Session '{session.ConversationId}' already exists.")
-            : Failure(error, "create");
+        return await VersionIfCreatedAsync(session, cancellationToken)
+            ?? throw new SessionConflictException(session.ConversationId, $"Session '{session.ConversationId}' already exists.");
     }
+
+    /// <summary>The stored document's version if it is the one <paramref name="written"/> made, else null (also when it cannot be read).</summary>
+    private async Task<string?> VersionIfCreatedAsync(Session written, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await GetAsync(written.ConversationId, cancellationToken) is { } stored && IsCreatedFrom(stored.Session, written))
+            {
+                LogCreateFoundLanded(logger, written.ConversationId);
+                return stored.Version;
+            }
+        }
+        catch (SessionStoreException)
+        {
+            // Still unknown: the caller reports the create's own failure.
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="stored"/> is the document <paramref name="written"/> created: the fields only a create
+    /// writes are all equal, down to <c>createdAt</c>'s microsecond and ElevenLabs' conversation id of this very
+    /// signed URL, which no other writer shares. Later updates (status, updatedAt, ids appended) do not matter.
+    /// </summary>
+    private static bool IsCreatedFrom(Session stored, Session written) =>
+        stored.ConversationId == written.ConversationId
+        && stored.CreatedAt == written.CreatedAt
+        && stored.AgentId == written.AgentId
+        && stored.UserId == written.UserId
+        && stored.CandidateId == written.CandidateId
+        && stored.JobId == written.JobId
+        && stored.ElevenLabsConversationIds.Take(written.ElevenLabsConversationIds.Count).SequenceEqual(written.ElevenLabsConversationIds, StringComparer.Ordinal)
+        && JsonElement.DeepEquals(stored.Metadata, written.Metadata);
 
     public async Task<StoredSession?> GetAsync(string conversationId, CancellationToken cancellationToken = default)
     {
@@ -245,6 +301,9 @@ public sealed partial class FirestoreSessionStore(
             ? value
             : throw new SessionStoreException(SessionStoreFailure.Failed, "Firestore answered without the document's updateTime.");
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {ConversationId}: the create's answer was lost or late, but the document it wrote is stored")]
+    private static partial void LogCreateFoundLanded(ILogger logger, string conversationId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Firestore {Operation} refused with {Status}: give service account {ServiceAccount} the role roles/datastore.user (Cloud Datastore User) on the Firestore project")]
     private static partial void LogPermission(ILogger logger, string status, string operation, string serviceAccount);

@@ -1,0 +1,87 @@
+using System.Text.Json.Nodes;
+using ElevenLabs.Functions.Tests.Api;
+using ElevenLabs.Functions.Tests.Support;
+
+namespace ElevenLabs.Functions.Tests.Firestore;
+
+/// <summary>
+/// A create whose outcome the app cannot see (its answer lost, or later than <c>Firestore:Timeout</c>) is decided by
+/// reading the document back: the session this create wrote is a success for its client; someone else's document
+/// under the id is a conflict; nothing there keeps the failure. Over HTTP, with the Firestore stand-in's create faults.
+/// </summary>
+[TestFixture]
+public sealed class AmbiguousCreateTests : FirestoreAppFixture
+{
+    protected override IEnumerable<(string Key, string? Value)> ExtraSettings =>
+        [("Firestore:Timeout", "00:00:00.500"), ("Firestore:MaxRetries", "1")];
+
+    private JsonObject? Document(string id) => Rig.Firestore.Document("replit-4f946", "conversation-sessions", id);
+
+    /// <summary>The OAuth token is fetched before the faults, so that only the create meets them.</summary>
+    [SetUp]
+    public async Task FetchTheTokenFirst() => await App.PostAsync(new { action = "end_session", conversationId = "conv_warm_up" });
+
+    private string[] CreateRequests() =>
+        [.. Rig.Firestore.Requests.Where(r => r.Method == "POST" && r.RawTarget.Contains("documentId=", StringComparison.Ordinal)).Select(r => r.RawTarget)];
+
+    [Test]
+    public async Task ACreateWhoseAnswerWasLostIsASuccessForItsOwnSession()
+    {
+        var before = Rig.Firestore.Documents.Count;
+        var creates = CreateRequests().Length;
+        Rig.Firestore.FailCreates(CreateFault.LoseAnswer);
+
+        var (status, body, _) = await App.PostAsync(new { action = "create_session", userId = "lost-answer" });
+
+        Assert.That(status, Is.EqualTo(200), body.ToJsonString());
+        Assert.That(CreateRequests().Length - creates, Is.EqualTo(2), "the lost answer was retried, and the retry found the document");
+        var doc = Document(body["conversationId"]!.GetValue<string>());
+        Assert.That(doc?["userId"]?["stringValue"]?.GetValue<string>(), Is.EqualTo("lost-answer"));
+        Assert.That(doc?["status"]?["stringValue"]?.GetValue<string>(), Is.EqualTo("active"));
+        Assert.That(Rig.Firestore.Documents.Count - before, Is.EqualTo(1), "one session, the one the client got");
+    }
+
+    [Test]
+    public async Task ACreateSlowerThanTheTimeoutThatLandedIsASuccess()
+    {
+        var before = Rig.Firestore.Documents.Count;
+        Rig.Firestore.FailCreates(CreateFault.AnswerAfterCallerGaveUp, count: 2); // the first is applied; both answers come too late
+
+        var (status, body, _) = await App.PostAsync(new { action = "create_session", userId = "slow-write" });
+
+        Assert.That(status, Is.EqualTo(200), body.ToJsonString());
+        var doc = Document(body["conversationId"]!.GetValue<string>());
+        Assert.That(doc?["userId"]?["stringValue"]?.GetValue<string>(), Is.EqualTo("slow-write"));
+        Assert.That(body["signedUrl"]!.GetValue<string>(), Is.EqualTo(Rig.ElevenLabs.SignedUrl));
+        Assert.That(Rig.Firestore.Documents.Count - before, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task ACreateThatFailedWithoutLandingStaysAFailure()
+    {
+        var before = Rig.Firestore.Documents.Count;
+        Rig.Firestore.Fail("UNAVAILABLE", 503, count: 2);
+
+        var (status, body, response) = await App.PostAsync(new { action = "create_session", userId = "never-stored" });
+
+        Assert.That(status, Is.EqualTo(503), body.ToJsonString());
+        ContractTests.AssertError(body, "store_unavailable");
+        Assert.That(response.Headers.RetryAfter?.Delta, Is.Not.Null);
+        Assert.That(Rig.Firestore.Documents.Count, Is.EqualTo(before));
+    }
+
+    [Test]
+    public async Task AnotherWritersDocumentUnderTheIdIsAConflictAndStaysUntouched()
+    {
+        Rig.Firestore.FailCreates(CreateFault.AnotherWriterFirst);
+        var creates = CreateRequests().Length;
+
+        var (status, body, _) = await App.PostAsync(new { action = "create_session", userId = "mine" });
+
+        Assert.That(status, Is.EqualTo(409), body.ToJsonString());
+        ContractTests.AssertError(body, "session_conflict");
+        Assert.That(body.ContainsKey("signedUrl"), Is.False);
+        var id = Uri.UnescapeDataString(CreateRequests()[creates].Split("documentId=")[1].Split('&')[0]);
+        Assert.That(Document(id)!.ToJsonString(), Is.EqualTo(FirestoreStandIn.AnotherWritersFields.ToJsonString()), "the other writer's document is not claimed or changed");
+    }
+}
