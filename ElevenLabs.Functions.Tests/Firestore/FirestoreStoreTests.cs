@@ -50,11 +50,22 @@ public sealed class FirestoreStoreTests : FirestoreAppFixture
     {
         var session = SampleSession.Create();
         await Store.CreateAsync(session);
-        var before = DocumentRequests;
+        var creates = Creates;
 
-        Assert.ThrowsAsync<SessionConflictException>(() => Store.CreateAsync(session));
-        Assert.That(DocumentRequests - before, Is.EqualTo(1), "409 ALREADY_EXISTS is final, unlike 409 ABORTED");
+        Assert.ThrowsAsync<SessionConflictException>(() => Store.CreateAsync(session with { UserId = "another writer" }));
+        Assert.That(Creates - creates, Is.EqualTo(1), "409 ALREADY_EXISTS is final, unlike 409 ABORTED");
     }
+
+    [Test]
+    public async Task ACreateThatFindsTheDocumentItWroteSucceeds()
+    {
+        var session = SampleSession.Create();
+        var version = await Store.CreateAsync(session);
+
+        Assert.That(await Store.CreateAsync(session), Is.EqualTo(version), "a retry whose first attempt landed: its own document, read back");
+    }
+
+    private int Creates => Rig.Firestore.Requests.Count(r => r.Method == "POST" && r.RawTarget.Contains("documentId=", StringComparison.Ordinal));
 
     [Test]
     public async Task PermissionDeniedIsAServerErrorAndTellsTheOperatorWhichRoleToGrant()

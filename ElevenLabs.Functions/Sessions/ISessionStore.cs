@@ -6,8 +6,11 @@ public interface ISessionStore
     /// <summary>A name for logs and start-up messages.</summary>
     string Name { get; }
 
-    /// <summary>Stores a new session; never overwrites one.</summary>
-    /// <exception cref="SessionConflictException">A session with that id exists.</exception>
+    /// <summary>
+    /// Stores a new session; never overwrites one. A store that retries a create may find the document its own
+    /// earlier attempt wrote: that is a success (the stored version), not a conflict.
+    /// </summary>
+    /// <exception cref="SessionConflictException">Another session with that id exists.</exception>
     /// <exception cref="SessionStoreException">The store failed.</exception>
     Task<string> CreateAsync(Session session, CancellationToken cancellationToken = default);
 
