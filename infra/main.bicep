@@ -102,12 +102,26 @@ module functionApp 'modules/functionapp.bicep' = {
   }
 }
 
+module availability 'modules/availability.bicep' = {
+  name: 'availability'
+  params: {
+    name: '${name}-${suffix}'
+    location: location
+    tags: tags
+    appInsightsId: monitoring.outputs.appInsightsId
+    actionGroupId: monitoring.outputs.actionGroupId
+    readinessUrl: 'https://${functionApp.outputs.defaultHostName}/elevenlabs-conversation/ready'
+  }
+}
+
 @description('What the web app calls: the Cloud Function URL with only the host changed.')
 output functionUrl string = 'https://${functionApp.outputs.defaultHostName}/elevenlabs-conversation'
 output functionAppName string = functionApp.outputs.name
 output keyVaultName string = keyVault.outputs.name
 output keyVaultUri string = keyVault.outputs.uri
 output appInsightsName string = monitoring.outputs.appInsightsName
+@description('Readiness: what the availability test calls.')
+output readinessUrl string = 'https://${functionApp.outputs.defaultHostName}/elevenlabs-conversation/ready'
 output workbookId string = monitoring.outputs.workbookId
 
 // The same values under the names azd exports to hooks and `azd env get-values`.

@@ -195,4 +195,64 @@ public sealed class InfraTests
 
         Assert.That(parameters, Has.None.Match("(?i)key|secret|password|credential"));
     }
+
+    private static JsonObject ResourceOfType(string type) =>
+        Resources(Template()).Single(r => string.Equals(r["type"]!.GetValue<string>(), type, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The module deployment whose nested template holds a resource of <paramref name="type"/>.</summary>
+    private static JsonObject DeploymentHolding(string type) =>
+        Resources(Template()).Single(r => r["type"]!.GetValue<string>() == "Microsoft.Resources/deployments"
+            && r["properties"]!["template"]!["resources"] is JsonNode resources
+            && Resources(resources).Any(inner => string.Equals(inner["type"]!.GetValue<string>(), type, StringComparison.OrdinalIgnoreCase)));
+
+    [Test]
+    public void AStandardWebTestCallsTheReadinessUrlFromThreeOrMoreLocationsEveryFiveMinutes()
+    {
+        var test = ResourceOfType("Microsoft.Insights/webtests");
+        var properties = test["properties"]!;
+        var deployment = DeploymentHolding("Microsoft.Insights/webtests");
+        var locations = deployment["properties"]!["parameters"]!["testLocations"]?["value"]
+            ?? deployment["properties"]!["template"]!["parameters"]!["testLocations"]!["defaultValue"];
+
+        Assert.That(test["kind"]!.GetValue<string>(), Is.EqualTo("standard"));
+        Assert.That(properties["Kind"]!.GetValue<string>(), Is.EqualTo("standard"));
+        Assert.That(properties["Enabled"]!.GetValue<bool>(), Is.True);
+        Assert.That(properties["Frequency"]!.GetValue<int>(), Is.EqualTo(300));
+        Assert.That(properties["Request"]!["HttpVerb"]!.GetValue<string>(), Is.EqualTo("GET"));
+        Assert.That(properties["Request"]!["RequestUrl"]!.GetValue<string>(), Is.EqualTo("[parameters('readinessUrl')]"));
+        Assert.That(deployment["properties"]!["parameters"]!["readinessUrl"]!["value"]!.GetValue<string>(), Does.StartWith("[format('https://{0}/elevenlabs-conversation/ready', ").And.Contain("defaultHostName"),
+            "the URL the test calls is the app's readiness route");
+        Assert.That(properties["ValidationRules"]!["ExpectedHttpStatusCode"]!.GetValue<int>(), Is.EqualTo(200));
+        Assert.That(properties["ValidationRules"]!["ContentValidation"]!["ContentMatch"]!.GetValue<string>(), Is.EqualTo("\"status\":\"ready\""));
+        Assert.That(locations!.AsArray().Select(l => l!.GetValue<string>()).Distinct().Count(), Is.GreaterThanOrEqualTo(3));
+        Assert.That(deployment["properties"]!["template"]!["parameters"]!["testLocations"]!["minLength"]!.GetValue<int>(), Is.GreaterThanOrEqualTo(3));
+        Assert.That(test["tags"]!.ToJsonString(), Does.Contain("hidden-link:{0}").And.Contain("appInsightsId"), "tied to Application Insights");
+    }
+
+    [Test]
+    public void AnAlertFiresWhenTwoOrMoreLocationsFailTheWebTest()
+    {
+        var alert = Resources(Template()).Single(r => r["type"]!.GetValue<string>() == "Microsoft.Insights/metricAlerts");
+        var criteria = alert["properties"]!["criteria"]!;
+
+        Assert.That(criteria["odata.type"]!.GetValue<string>(), Is.EqualTo("Microsoft.Azure.Monitor.WebtestLocationAvailabilityCriteria"));
+        Assert.That(criteria["failedLocationCount"]!.GetValue<int>(), Is.EqualTo(2));
+        Assert.That(criteria["webTestId"]!.GetValue<string>(), Does.Contain("Microsoft.Insights/webtests"));
+        Assert.That(alert["properties"]!["enabled"]!.GetValue<bool>(), Is.True);
+        Assert.That(alert["properties"]!["actions"]!.AsArray(), Is.Not.Empty, "someone is told");
+    }
+
+    [Test]
+    public void TheWorkbookChartsTheWebTestByTheNameItReportsUnder()
+    {
+        var test = ResourceOfType("Microsoft.Insights/webtests");
+        var name = DeploymentHolding("Microsoft.Insights/webtests")["properties"]!["template"]!["variables"]!["testName"]!.GetValue<string>();
+        var queries = JsonNode.Parse(File.ReadAllText(Path.Combine(InfraDirectory, "workbook.json")))!["items"]!.AsArray()
+            .Select(i => i!["content"]?["query"]?.GetValue<string>()).OfType<string>()
+            .Where(q => q.StartsWith("availabilityResults", StringComparison.Ordinal)).ToList();
+
+        Assert.That(test["properties"]!["Name"]!.GetValue<string>(), Is.EqualTo("[variables('testName')]"));
+        Assert.That(queries, Is.Not.Empty);
+        Assert.That(queries, Has.All.Contain($"name == \"{name}\""));
+    }
 }

@@ -141,5 +141,7 @@ resource rules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [for alert 
 }]
 
 output appInsightsName string = appInsights.name
+output appInsightsId string = appInsights.id
+output actionGroupId string = actionGroup.id
 output connectionString string = appInsights.properties.ConnectionString
 output workbookId string = workbook.id
