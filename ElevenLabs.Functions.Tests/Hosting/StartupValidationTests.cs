@@ -16,6 +16,7 @@ public sealed class StartupValidationTests
             ["ElevenLabs__BaseUrl"] = "ftp://elevenlabs.example",
             ["ElevenLabs__MaxConcurrentCalls"] = "0",
             ["Sessions__Store"] = "Mongo",
+            ["Sessions__InMemoryCapacity"] = "0",
         });
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -29,6 +30,7 @@ public sealed class StartupValidationTests
         Assert.That(output, Does.Contain("  ElevenLabs:BaseUrl must be an absolute http(s) URL."));
         Assert.That(output, Does.Contain("  ElevenLabs:MaxConcurrentCalls must be between 1 and 10000."));
         Assert.That(output, Does.Contain("  Sessions:Store must be Auto, InMemory or Firestore."));
+        Assert.That(output, Does.Contain("  Sessions:InMemoryCapacity must be between 1 and 1000000."));
     }
 
     [Test]

@@ -14,9 +14,9 @@ public sealed partial class StartupReport(IServiceProvider services, ILogger<Sta
         // Resolved here, not in the constructor, so that options validation reports every wrong setting first.
         var store = services.GetRequiredService<ISessionStore>();
         var secrets = services.GetRequiredService<ISecretSource>();
-        if (store is InMemorySessionStore)
+        if (store is InMemorySessionStore memory)
         {
-            LogNotDurable(logger);
+            LogNotDurable(logger, memory.Capacity);
         }
         else
         {
@@ -29,8 +29,8 @@ public sealed partial class StartupReport(IServiceProvider services, ILogger<Sta
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sessions are kept in memory and are lost on restart: set Firestore:ProjectId (or Sessions:Store=Firestore) to persist them")]
-    private static partial void LogNotDurable(ILogger logger);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sessions are kept in memory and are lost on restart: set Firestore:ProjectId (or Sessions:Store=Firestore) to persist them. At most {Capacity} are kept (Sessions:InMemoryCapacity): beyond that, ended sessions are dropped first, then the oldest")]
+    private static partial void LogNotDurable(ILogger logger, int capacity);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sessions are stored in {Store}")]
     private static partial void LogStore(ILogger logger, string store);

@@ -1,15 +1,28 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ElevenLabs.Functions.Sessions;
 
-/// <summary>A thread-safe store that lives as long as the process: for local runs and tests, not durable.</summary>
-public sealed class InMemorySessionStore : ISessionStore
+/// <summary>
+/// A thread-safe store that lives as long as the process: for local runs and tests, not durable. It keeps at most
+/// <c>Sessions:InMemoryCapacity</c> sessions: a create beyond that drops the session closed longest ago (ended,
+/// expired or failed), or, when none is closed, the oldest one, so memory stays bounded however long the process runs.
+/// </summary>
+public sealed partial class InMemorySessionStore(IOptions<SessionsOptions> options, ILogger<InMemorySessionStore> logger) : ISessionStore
 {
-    private readonly Dictionary<string, (Session Session, long Version)> _sessions = new(StringComparer.Ordinal);
+    private readonly int _capacity = options.Value.InMemoryCapacity;
+    private readonly Dictionary<string, Entry> _sessions = new(StringComparer.Ordinal);
+    private readonly LinkedList<string> _byCreation = new(); // oldest first
+    private readonly LinkedList<string> _byClosing = new(); // closed longest ago first
     private readonly Lock _gate = new();
     private long _nextVersion;
+    private bool _evictedActive;
 
     public string Name => "in-memory (not durable)";
+
+    /// <summary>The most sessions kept.</summary>
+    public int Capacity => _capacity;
 
     public Task<string> CreateAsync(Session session, CancellationToken cancellationToken = default)
     {
@@ -21,8 +34,14 @@ public sealed class InMemorySessionStore : ISessionStore
                 throw new SessionConflictException(session.ConversationId, $"Session '{session.ConversationId}' already exists.");
             }
 
+            while (_sessions.Count >= _capacity)
+            {
+                Evict();
+            }
+
             var version = ++_nextVersion;
-            _sessions[session.ConversationId] = (session with { Metadata = session.Metadata.Clone() }, version);
+            var entry = new Entry(session with { Metadata = session.Metadata.Clone() }, version, _byCreation.AddLast(session.ConversationId));
+            _sessions[session.ConversationId] = entry.Closing(_byClosing);
             return Task.FromResult(Format(version));
         }
     }
@@ -31,9 +50,7 @@ public sealed class InMemorySessionStore : ISessionStore
     {
         lock (_gate)
         {
-            return Task.FromResult(_sessions.TryGetValue(conversationId, out var entry)
-                ? new StoredSession(entry.Session, Format(entry.Version))
-                : null);
+            return Task.FromResult(_sessions.TryGetValue(conversationId, out var entry) ? entry.Stored : null);
         }
     }
 
@@ -53,7 +70,7 @@ public sealed class InMemorySessionStore : ISessionStore
             }
 
             var version = ++_nextVersion;
-            _sessions[conversationId] = (entry.Session.Apply(changes), version);
+            _sessions[conversationId] = (entry with { Session = entry.Session.Apply(changes), Version = version }).Closing(_byClosing);
             return Task.FromResult(Format(version));
         }
     }
@@ -65,7 +82,7 @@ public sealed class InMemorySessionStore : ISessionStore
             var match = _sessions.Values
                 .Where(entry => entry.Session.ElevenLabsConversationId == elevenLabsConversationId)
                 .OrderBy(entry => entry.Session.ConversationId, StringComparer.Ordinal)
-                .Select(entry => new StoredSession(entry.Session, Format(entry.Version)))
+                .Select(entry => entry.Stored)
                 .FirstOrDefault();
             return Task.FromResult(match);
         }
@@ -81,7 +98,7 @@ public sealed class InMemorySessionStore : ISessionStore
                 .OrderBy(entry => entry.Session.UpdatedAt)
                 .ThenBy(entry => entry.Session.ConversationId, StringComparer.Ordinal)
                 .Take(limit)
-                .Select(entry => new StoredSession(entry.Session, Format(entry.Version)))];
+                .Select(entry => entry.Stored)];
             return Task.FromResult(idle);
         }
     }
@@ -98,5 +115,38 @@ public sealed class InMemorySessionStore : ISessionStore
         }
     }
 
+    /// <summary>Drops the session closed longest ago, else the oldest. Called under the lock.</summary>
+    private void Evict()
+    {
+        var closed = _byClosing.First is not null;
+        var id = closed ? _byClosing.First!.Value : _byCreation.First!.Value;
+        var entry = _sessions[id];
+        _sessions.Remove(id);
+        _byCreation.Remove(entry.Created);
+        if (entry.Closed is { } node)
+        {
+            _byClosing.Remove(node);
+        }
+
+        if (!closed && !_evictedActive)
+        {
+            _evictedActive = true;
+            LogEvictingActive(logger, _capacity);
+        }
+    }
+
     private static string Format(long version) => version.ToString(CultureInfo.InvariantCulture);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The in-memory store is full of active sessions (Sessions:InMemoryCapacity {Capacity}): the oldest are dropped to make room, and their clients get 404")]
+    private static partial void LogEvictingActive(ILogger logger, int capacity);
+
+    /// <summary>A stored session, its version and its places in the eviction orders.</summary>
+    private sealed record Entry(Session Session, long Version, LinkedListNode<string> Created, LinkedListNode<string>? Closed = null)
+    {
+        public StoredSession Stored => new(Session, Format(Version));
+
+        /// <summary>This entry, queued for eviction once its session is no longer active (once: the first closing counts).</summary>
+        public Entry Closing(LinkedList<string> byClosing) =>
+            Session.Status == SessionStatus.Active || Closed is not null ? this : this with { Closed = byClosing.AddLast(Session.ConversationId) };
+    }
 }
