@@ -3,6 +3,7 @@ using ElevenLabs.Functions.ElevenLabs;
 using ElevenLabs.Functions.Firestore;
 using ElevenLabs.Functions.Health;
 using ElevenLabs.Functions.Hosting;
+using ElevenLabs.Functions.Identity;
 using ElevenLabs.Functions.Secrets;
 using ElevenLabs.Functions.Sessions;
 using ElevenLabs.Functions.Telemetry;
@@ -80,6 +81,7 @@ public static partial class Program
 
     private static void AddConversationApp(IHostApplicationBuilder builder)
     {
+        builder.AddAzureIdentity();
         builder.AddSecrets();
         builder.AddElevenLabs();
         builder.AddSessions();

@@ -63,6 +63,9 @@ public sealed class FirestoreStandIn : IAsyncDisposable
     /// <summary>Down: every document call has its connection dropped (the token endpoint still answers).</summary>
     public bool Down { get; set; }
 
+    /// <summary>Accepts <paramref name="token"/> as a bearer from now on (one another stand-in issued for <paramref name="who"/>).</summary>
+    public void AcceptToken(string token, string who) => _tokens[token] = who;
+
     /// <summary>Also accept <c>Bearer owner</c>, as the emulator does.</summary>
     public bool AcceptEmulatorOwner { get; set; }
 

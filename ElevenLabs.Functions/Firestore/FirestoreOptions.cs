@@ -19,6 +19,16 @@ public sealed class FirestoreOptions
     /// <summary><c>Firestore:Collection</c>.</summary>
     public string Collection { get; set; } = "conversation-sessions";
 
+    /// <summary>
+    /// <c>Firestore:Auth</c>: <c>ServiceAccountKey</c> or <c>WorkloadIdentity</c>. Unset: a key when one is configured
+    /// (<c>Firestore:CredentialsJson</c>, <c>GOOGLE_APPLICATION_CREDENTIALS</c>), else workload identity when
+    /// <c>Firestore:WorkloadIdentity:Audience</c> is set, else a key (from Key Vault).
+    /// </summary>
+    public FirestoreAuth? Auth { get; set; }
+
+    /// <summary><c>Firestore:WorkloadIdentity</c>: the keyless way in, used with <c>Firestore:Auth=WorkloadIdentity</c>.</summary>
+    public FirestoreWorkloadIdentityOptions WorkloadIdentity { get; set; } = new();
+
     /// <summary><c>Firestore:CredentialsJson</c>: a service-account key, inline (Key Vault fills it in Azure).</summary>
     public string? CredentialsJson { get; set; }
 
@@ -42,9 +52,19 @@ public sealed class FirestoreOptions
 
     public bool UsesEmulator => !string.IsNullOrWhiteSpace(EmulatorHost);
 
-    /// <summary>True when a project id, a key or an emulator host is set: <c>Sessions:Store=Auto</c> then means Firestore.</summary>
+    /// <summary><see cref="Auth"/>, or what it defaults to (see there).</summary>
+    public FirestoreAuth EffectiveAuth => Auth
+        ?? (string.IsNullOrWhiteSpace(CredentialsJson) && string.IsNullOrWhiteSpace(CredentialsFile) && !string.IsNullOrWhiteSpace(WorkloadIdentity.Audience)
+            ? FirestoreAuth.WorkloadIdentity
+            : FirestoreAuth.ServiceAccountKey);
+
+    /// <summary>Firestore is reached through workload identity federation (not the emulator, not a key).</summary>
+    public bool UsesWorkloadIdentity => !UsesEmulator && EffectiveAuth == FirestoreAuth.WorkloadIdentity;
+
+    /// <summary>True when a project id, a key, workload identity or an emulator host is set: <c>Sessions:Store=Auto</c> then means Firestore.</summary>
     public bool IsConfigured =>
-        UsesEmulator || !string.IsNullOrWhiteSpace(ProjectId) || !string.IsNullOrWhiteSpace(CredentialsJson) || !string.IsNullOrWhiteSpace(CredentialsFile);
+        UsesEmulator || !string.IsNullOrWhiteSpace(ProjectId) || !string.IsNullOrWhiteSpace(CredentialsJson) || !string.IsNullOrWhiteSpace(CredentialsFile)
+        || Auth == FirestoreAuth.WorkloadIdentity || !string.IsNullOrWhiteSpace(WorkloadIdentity.Audience);
 
     /// <summary>The section, with Google's variables filling what it leaves unset: what registration decides on.</summary>
     public static FirestoreOptions Read(IConfiguration configuration)

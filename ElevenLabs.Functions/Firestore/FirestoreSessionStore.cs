@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using ElevenLabs.Functions.Sessions;
-using Google.Apis.Auth.OAuth2.Responses;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
@@ -31,7 +30,7 @@ public sealed partial class FirestoreSessionStore(
 
     private readonly string _collection = options.Value.Collection;
 
-    public string Name => $"Firestore (collection {_collection})";
+    public string Name => $"Firestore (collection {_collection}; authenticated by {connection.Description})";
 
     /// <summary>
     /// Creates the document. A create is not idempotent, but it is retried: when its answer was lost, the retry finds
@@ -267,14 +266,6 @@ public sealed partial class FirestoreSessionStore(
         {
             throw new SessionStoreException(SessionStoreFailure.Unavailable, $"Firestore could not be reached: {ex.HttpRequestError}.", ex);
         }
-        catch (TokenResponseException ex)
-        {
-            LogTokenRefused(logger, connection.ServiceAccountEmail ?? "(unknown)", ex.Error?.Error ?? "unknown");
-            var failure = ex.Error?.Error is "invalid_grant" or "unauthorized_client" or "invalid_client"
-                ? SessionStoreFailure.PermissionDenied
-                : SessionStoreFailure.Unavailable;
-            throw new SessionStoreException(failure, "Google refused a token for the Firestore service account.", ex);
-        }
     }
 
     private SessionStoreException Failure(FirestoreError error, string operation)
@@ -310,7 +301,4 @@ public sealed partial class FirestoreSessionStore(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Firestore {Operation} needs a composite index: create the indexes in infra/firestore.indexes.json (README, Sessions in Firestore). Firestore said: {FirestoreMessage}")]
     private static partial void LogMissingIndex(ILogger logger, string operation, string firestoreMessage);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Google's token endpoint refused service account {ServiceAccount} ({OAuthError}): check that its key is current and the account is enabled")]
-    private static partial void LogTokenRefused(ILogger logger, string serviceAccount, string oAuthError);
 }

@@ -1,6 +1,5 @@
 using ElevenLabs.Functions.Hosting;
 using Azure.Core;
-using Azure.Identity;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,11 +11,9 @@ namespace ElevenLabs.Functions.Secrets;
 
 public static class SecretsServiceCollectionExtensions
 {
-    public const string AzureClientIdVariable = "AZURE_CLIENT_ID";
-
     /// <summary>
-    /// The secret source: Key Vault when <c>KeyVault:Uri</c> is set (managed identity in Azure, developer
-    /// credentials locally), else configuration.
+    /// The secret source: Key Vault when <c>KeyVault:Uri</c> is set (read as the app's Azure identity, see
+    /// <see cref="Identity.AzureIdentityServiceCollectionExtensions.AddAzureIdentity"/>), else configuration.
     /// </summary>
     public static IHostApplicationBuilder AddSecrets(this IHostApplicationBuilder builder)
     {
@@ -31,14 +28,6 @@ public static class SecretsServiceCollectionExtensions
             return builder;
         }
 
-        // A registered credential wins (tests put a stand-in's here); else the managed identity, or the developer's.
-        var clientId = keyVault.ManagedIdentityClientId ?? builder.Configuration[AzureClientIdVariable];
-        builder.Services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential(new DefaultAzureCredentialOptions
-        {
-            ManagedIdentityClientId = string.IsNullOrWhiteSpace(clientId) ? null : clientId,
-            ExcludeInteractiveBrowserCredential = true,
-        }));
-
         // A URI that does not parse is not registered: KeyVaultOptionsValidator stops the start first, naming it.
         if (Uri.TryCreate(keyVault.Uri, UriKind.Absolute, out var vaultUri))
         {
@@ -50,7 +39,7 @@ public static class SecretsServiceCollectionExtensions
                     options.Retry.Delay = TimeSpan.FromMilliseconds(200);
                     options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
                 });
-                azure.UseCredential(sp => sp.GetRequiredService<TokenCredential>());
+                azure.UseCredential(sp => sp.GetRequiredService<TokenCredential>()); // the app's one identity
             });
         }
 
