@@ -14,29 +14,20 @@ namespace ElevenLabs.Functions.Tests.Firestore;
 /// How often tokens are fetched, how an expiring one is replaced, and what each failure gives the client and the log.
 /// </summary>
 [TestFixture]
-[NonParallelizable] // sets IDENTITY_ENDPOINT in the test process while it runs
+[NonParallelizable] // the rig sets IDENTITY_ENDPOINT in the test process while it runs
 public sealed class WorkloadIdentityTests
 {
     private WorkloadIdentityRig _rig = null!;
-    private ProcessEnvironment _environment = null!;
     private readonly List<AppHost> _apps = [];
 
     [OneTimeSetUp]
-    public async Task StartRigAsync()
-    {
-        _rig = await WorkloadIdentityRig.StartAsync();
-        _environment = _rig.UseIdentityEndpoint();
-    }
+    public async Task StartRigAsync() => _rig = await WorkloadIdentityRig.StartAsync();
 
     [OneTimeTearDown]
-    public async Task StopRigAsync()
-    {
-        _environment.Dispose();
-        await _rig.DisposeAsync();
-    }
+    public async Task StopRigAsync() => await _rig.DisposeAsync();
 
     [SetUp]
-    public void ResetStandIns() => _rig.ResetCounts();
+    public void ResetStandIns() => _rig.Reset();
 
     [TearDown]
     public async Task StopAppsAsync()
@@ -196,25 +187,18 @@ public sealed class WorkloadIdentityTests
     [Test]
     public async Task AnImpersonationRefusalTellsWhichRoleToGrantToWhichPrincipal()
     {
-        _rig.Iam.WorkloadIdentityUsers.TryRemove(_rig.Principal, out _);
-        try
-        {
-            var app = await StartAppAsync();
+        _rig.Iam.WorkloadIdentityUsers.TryRemove(_rig.Principal, out _); // Reset grants it again
+        var app = await StartAppAsync();
 
-            var (status, body, _) = await app.PostAsync(new { action = "create_session" });
+        var (status, body, _) = await app.PostAsync(new { action = "create_session" });
 
-            Assert.That(status, Is.EqualTo(500));
-            Api.ContractTests.AssertError(body, "store_error");
-            var error = app.LogMessages(LogLevel.Error).Single(m => m.Contains("act as service account", StringComparison.Ordinal));
-            Assert.That(error, Does.Contain("grant roles/iam.workloadIdentityUser on the service account to "
-                + $"principal://iam.googleapis.com/projects/{WorkloadIdentityRig.ProjectNumber}/locations/global/workloadIdentityPools/{WorkloadIdentityRig.Pool}/subject/{_rig.Identity.ObjectId}"));
-            Assert.That(error, Does.Contain(WorkloadIdentityRig.ServiceAccountEmail).And.Contain("PERMISSION_DENIED"));
-            AssertNothingSecretIn(app, body);
-        }
-        finally
-        {
-            _rig.Iam.WorkloadIdentityUsers[_rig.Principal] = true;
-        }
+        Assert.That(status, Is.EqualTo(500));
+        Api.ContractTests.AssertError(body, "store_error");
+        var error = app.LogMessages(LogLevel.Error).Single(m => m.Contains("act as service account", StringComparison.Ordinal));
+        Assert.That(error, Does.Contain("grant roles/iam.workloadIdentityUser on the service account to "
+            + $"principal://iam.googleapis.com/projects/{WorkloadIdentityRig.ProjectNumber}/locations/global/workloadIdentityPools/{WorkloadIdentityRig.Pool}/subject/{_rig.Identity.ObjectId}"));
+        Assert.That(error, Does.Contain(WorkloadIdentityRig.ServiceAccountEmail).And.Contain("PERMISSION_DENIED"));
+        AssertNothingSecretIn(app, body);
     }
 
     [Test]

@@ -6,8 +6,10 @@ namespace ElevenLabs.Functions.Tests.Support;
 /// identity allowed to act as the service account, Firestore accepting only that service account's tokens, and
 /// ElevenLabs. <see cref="Settings"/> gives an app's settings for it, each time with an application ID URI of its own
 /// (Azure.Identity caches managed identity tokens per process and resource, so apps of one test run never share one).
+/// While it runs, this test process has Azure's <c>IDENTITY_ENDPOINT</c> and <c>IDENTITY_HEADER</c> pointing at it:
+/// Azure.Identity reads them from the process environment only (fixtures using it are not parallelizable).
 /// </summary>
-public sealed class WorkloadIdentityRig : IAsyncDisposable
+public sealed class WorkloadIdentityRig : IStandIns<WorkloadIdentityRig>
 {
     public const string ProjectId = "replit-4f946";
     public const string ProjectNumber = "123456789012";
@@ -17,6 +19,7 @@ public sealed class WorkloadIdentityRig : IAsyncDisposable
     public const string Audience = $"//iam.googleapis.com/projects/{ProjectNumber}/locations/global/workloadIdentityPools/{Pool}/providers/{Provider}";
     public const string PrincipalPrefix = $"principal://iam.googleapis.com/projects/{ProjectNumber}/locations/global/workloadIdentityPools/{Pool}/subject/";
     private int _applications;
+    private ProcessEnvironment? _environment;
 
     private WorkloadIdentityRig(ElevenLabsStandIn elevenLabs, FirestoreStandIn firestore, ManagedIdentityStandIn identity, GoogleStsStandIn sts, IamCredentialsStandIn iam)
     {
@@ -48,6 +51,7 @@ public sealed class WorkloadIdentityRig : IAsyncDisposable
         iam.Issued = token => firestore.AcceptToken(token, ServiceAccountEmail);
         var rig = new WorkloadIdentityRig(new ElevenLabsStandIn(), firestore, identity, sts, iam);
         iam.WorkloadIdentityUsers[rig.Principal] = true;
+        rig._environment = ProcessEnvironment.Set(identity.Environment);
         return rig;
     }
 
@@ -75,22 +79,15 @@ public sealed class WorkloadIdentityRig : IAsyncDisposable
         settings["Firestore:WorkloadIdentity:StsUrl"] = Sts.TokenUrl.ToString();
         settings["Firestore:WorkloadIdentity:ImpersonationUrl"] = Iam.GenerateAccessTokenUrl.ToString();
         settings["KeyVault:ManagedIdentityClientId"] = Identity.ClientId;
-        foreach (var (key, value) in extra)
-        {
-            settings[key] = value;
-        }
-
-        return settings;
+        return settings.With(extra);
     }
 
-    /// <summary>Azure's <c>IDENTITY_ENDPOINT</c> and <c>IDENTITY_HEADER</c> in this process, for apps started in it, until disposed.</summary>
-    public ProcessEnvironment UseIdentityEndpoint() => ProcessEnvironment.Set(Identity.Environment);
-
-    /// <summary>Every credential the rig handed out (service-account tokens: since the last <see cref="ResetCounts"/>) or holds: none may reach a log or an answer.</summary>
+    /// <summary>Every credential the rig handed out (service-account tokens: since the last <see cref="Reset"/>) or holds: none may reach a log or an answer.</summary>
     public IEnumerable<string> Secrets =>
         [Identity.Secret, .. Identity.IssuedTokens.Keys, .. Sts.IssuedTokens.Keys, .. Iam.IssuedTokens];
 
-    public void ResetCounts()
+    /// <summary>Counts to zero, no faults, no held answers, the app's identity allowed to act as the service account.</summary>
+    public void Reset()
     {
         Identity.ResetCounts();
         Sts.ResetCounts();
@@ -99,12 +96,14 @@ public sealed class WorkloadIdentityRig : IAsyncDisposable
         Iam.BeforeAnswer = null;
         Iam.Unavailable = false;
         Sts.Unavailable = false;
+        Iam.WorkloadIdentityUsers[Principal] = true;
         Firestore.ClearFaults();
         ElevenLabs.Reset();
     }
 
     public async ValueTask DisposeAsync()
     {
+        _environment?.Dispose();
         await Firestore.DisposeAsync();
         await Iam.DisposeAsync();
         await Sts.DisposeAsync();
