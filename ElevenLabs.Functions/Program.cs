@@ -6,6 +6,7 @@ using ElevenLabs.Functions.Hosting;
 using ElevenLabs.Functions.Identity;
 using ElevenLabs.Functions.Secrets;
 using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Sweep;
 using ElevenLabs.Functions.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -71,6 +72,7 @@ public static partial class Program
         configure?.Invoke(builder); // before the app's registrations, which read configuration
         AddConversationApp(builder);
         builder.AddTelemetry(functionsWorker: false);
+        builder.AddSelfHostedSweep();
         var app = builder.Build();
         app.UseMiddleware<RequestTelemetryMiddleware>();
         app.UseConversationCors();

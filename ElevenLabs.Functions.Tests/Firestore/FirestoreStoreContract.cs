@@ -232,6 +232,19 @@ public abstract class FirestoreStoreContract<TFirestore> : AppFixture<TFirestore
     }
 
     [Test]
+    public async Task ASessionIsFoundByAnEarlierCallsElevenLabsIdToo()
+    {
+        var first = "conv_el_" + Guid.NewGuid().ToString("N");
+        var latest = "conv_el_" + Guid.NewGuid().ToString("N");
+        var session = NewSession() with { ElevenLabsConversationId = first, ElevenLabsConversationIds = [first] };
+        var version = await Store.CreateAsync(session);
+        await Store.UpdateAsync(session.ConversationId, session.LinkElevenLabsConversation(latest, Now.AddMinutes(1)), version);
+
+        Assert.That((await Store.FindByElevenLabsConversationIdAsync(first))?.Session.ConversationId, Is.EqualTo(session.ConversationId));
+        Assert.That((await Store.FindByElevenLabsConversationIdAsync(latest))?.Session.ConversationId, Is.EqualTo(session.ConversationId));
+    }
+
+    [Test]
     public async Task AnElevenLabsConversationIdNoSessionHasFindsNothing() =>
         Assert.That(await Store.FindByElevenLabsConversationIdAsync("conv_el_" + Guid.NewGuid().ToString("N")), Is.Null);
 

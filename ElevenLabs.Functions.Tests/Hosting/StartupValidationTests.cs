@@ -17,6 +17,9 @@ public sealed class StartupValidationTests
             ["ElevenLabs__MaxConcurrentCalls"] = "0",
             ["Sessions__Store"] = "Mongo",
             ["Sessions__InMemoryCapacity"] = "0",
+            ["Sessions__SweepSchedule"] = "every 15 minutes",
+            ["Sessions__SweepInterval"] = "00:00:05",
+            ["Sessions__MaxIdle"] = "00:00:10",
         });
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -31,6 +34,9 @@ public sealed class StartupValidationTests
         Assert.That(output, Does.Contain("  ElevenLabs:MaxConcurrentCalls must be between 1 and 10000."));
         Assert.That(output, Does.Contain("  Sessions:Store must be Auto, InMemory or Firestore."));
         Assert.That(output, Does.Contain("  Sessions:InMemoryCapacity must be between 1 and 1000000."));
+        Assert.That(output, Does.Contain("  Sessions:SweepSchedule must be an NCRONTAB expression of six fields"));
+        Assert.That(output, Does.Contain("  Sessions:SweepInterval must be 00:00:00 (off) or between 00:01:00 and 1.00:00:00."));
+        Assert.That(output, Does.Contain("  Sessions:MaxIdle must be between 00:01:00 and 7.00:00:00."));
     }
 
     [Test]

@@ -119,6 +119,7 @@ public sealed class ElevenLabsStandIn : IStandIns<ElevenLabsStandIn>, IDisposabl
             .AtPriority(50)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody($$$"""{"agent_id":"{{{AgentId}}}","name":"AI interviewer","conversation_config":{"agent":{"first_message":"Hello"}},"metadata":{"created_at_unix_secs":1764000000}}""").Delayed(Latency));
+        ServeUnknownConversations();
     }
 
     /// <summary>Every agent request gets this answer (an error or a slow one), whatever the key.</summary>
@@ -199,6 +200,69 @@ public sealed class ElevenLabsStandIn : IStandIns<ElevenLabsStandIn>, IDisposabl
 
     /// <summary>The app on this stand-in, sessions in memory: <see cref="Support.Settings.For"/>.</summary>
     public Dictionary<string, string?> Settings(params (string Key, string? Value)[] extra) => Support.Settings.For(this, extra);
+
+    public const string ConversationsPath = "/v1/convai/conversations/";
+
+    /// <summary>
+    /// <c>GET /v1/convai/conversations/{id}</c> answers this conversation to the right key, in ElevenLabs' shape
+    /// (status, transcript, metadata, analysis). <paramref name="hold"/>, if given, runs first (it may block);
+    /// false turns the answer into a 503.
+    /// </summary>
+    public void Conversation(string id, string status, DateTimeOffset startedAt, long durationSecs = 754, string callSuccessful = "success",
+        string summary = "The candidate walked through two projects and asked about the team.", string terminationReason = "end_call tool was called.",
+        Func<bool>? hold = null)
+    {
+        var body = $$"""
+            {"agent_id":"EVQJtCNSo0L6uHQnImQu","conversation_id":"{{id}}","status":"{{status}}",
+             "transcript":[{"role":"agent","message":"Hello, shall we start?","time_in_call_secs":0},
+                           {"role":"user","message":"Yes, please.","time_in_call_secs":3}],
+             "metadata":{"start_time_unix_secs":{{startedAt.ToUnixTimeSeconds()}},"call_duration_secs":{{durationSecs}},"cost":512,
+                         "termination_reason":"{{terminationReason}}"},
+             "analysis":{"evaluation_criteria_results":{},"data_collection_results":{},
+                         "call_successful":"{{callSuccessful}}","transcript_summary":"{{summary}}"},
+             "conversation_initiation_client_data":{"dynamic_variables":{} },"has_audio":true}
+            """;
+        Server.Given(Request.Create().WithPath(ConversationsPath + id).UsingGet()
+                .WithHeader(headers => headers.TryGetValue("xi-api-key", out var values) && values.Contains(ApiKey)))
+            .AtPriority(20)
+            .RespondWith(Response.Create().WithCallback(_ =>
+            {
+                var allowed = hold?.Invoke() ?? true;
+                return new WireMock.ResponseMessage
+                {
+                    StatusCode = allowed ? 200 : 503,
+                    Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new("application/json") },
+                    BodyData = new WireMock.Util.BodyData
+                    {
+                        BodyAsString = allowed ? body : """{"detail":{"status":"held","message":"held too long"}}""",
+                        DetectedBodyType = WireMock.Types.BodyType.String,
+                    },
+                };
+            }));
+    }
+
+    /// <summary><c>GET /v1/convai/conversations/{id}</c> always answers this (an error, say), whatever the id.</summary>
+    public void ConversationsAnswer(int status, string body) =>
+        Server.Given(Request.Create().WithPath(new WireMock.Matchers.WildcardMatcher(ConversationsPath + "*")).UsingGet())
+            .AtPriority(2)
+            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body));
+
+    public IReadOnlyList<WireMock.Logging.ILogEntry> ConversationRequests =>
+        [.. Server.LogEntries.Where(e => e.RequestMessage.Path.StartsWith(ConversationsPath, StringComparison.Ordinal))];
+
+    /// <summary>A conversation id ElevenLabs does not know: 404 in its error shape (401 for a wrong key).</summary>
+    private void ServeUnknownConversations()
+    {
+        Server.Given(Request.Create().WithPath(new WireMock.Matchers.WildcardMatcher(ConversationsPath + "*")).UsingGet())
+            .AtPriority(100)
+            .RespondWith(Response.Create().WithStatusCode(401).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"detail":{"status":"invalid_api_key","message":"Invalid API key"}}"""));
+        Server.Given(Request.Create().WithPath(new WireMock.Matchers.WildcardMatcher(ConversationsPath + "*")).UsingGet()
+                .WithHeader(headers => headers.TryGetValue("xi-api-key", out var values) && values.Contains(ApiKey)))
+            .AtPriority(90)
+            .RespondWith(Response.Create().WithStatusCode(404).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"detail":{"status":"conversation_not_found","message":"Conversation not found"}}"""));
+    }
 
     public void Dispose() => Server.Stop();
 

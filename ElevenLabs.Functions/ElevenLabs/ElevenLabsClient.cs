@@ -76,6 +76,61 @@ public sealed partial class ElevenLabsClient(HttpClient http, ConversationTeleme
         }
     }
 
+    /// <summary>One conversation's status, metadata and analysis; null when ElevenLabs has no conversation with that id.</summary>
+    /// <exception cref="ArgumentException">The id is not one ElevenLabs makes (letters, digits, '_' and '-').</exception>
+    /// <exception cref="ElevenLabsException">ElevenLabs failed or answered something unusable.</exception>
+    public async Task<ElevenLabsConversation?> GetConversationAsync(string conversationId, CancellationToken cancellationToken = default)
+    {
+        if (!IsElevenLabsId(conversationId))
+        {
+            throw new ArgumentException($"'{conversationId}' is not an ElevenLabs conversation id.", nameof(conversationId));
+        }
+
+        using var response = await SendAsync($"v1/convai/conversations/{conversationId}", cancellationToken);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ElevenLabsErrors.ReadAsync(response, time.GetUtcNow(), cancellationToken);
+        }
+
+        ConversationDetailsResponse? body;
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            body = await JsonSerializer.DeserializeAsync(stream, ConversationDetailsJsonContext.Default.ConversationDetailsResponse, cancellationToken);
+        }
+        catch (JsonException)
+        {
+            body = null;
+        }
+
+        if (body?.Status is not { Length: > 0 } status)
+        {
+            throw new ElevenLabsException(ElevenLabsFailure.InvalidResponse, "ElevenLabs answered a conversation without its status.");
+        }
+
+        return new ElevenLabsConversation
+        {
+            ConversationId = conversationId,
+            Status = status,
+            CallDurationSecs = body.Metadata?.CallDurationSecs is { } duration ? (long)Math.Round(duration) : null,
+            CallSuccessful = body.Analysis?.CallSuccessful,
+            TranscriptSummary = body.Analysis?.TranscriptSummary,
+            TerminationReason = string.IsNullOrEmpty(body.Metadata?.TerminationReason) ? null : body.Metadata.TerminationReason,
+            StartedAt = body.Metadata?.StartTimeUnixSecs is { } start and > 0 and < 253402300800
+                ? DateTimeOffset.FromUnixTimeMilliseconds((long)(start * 1000))
+                : null,
+        };
+    }
+
+    /// <summary>ElevenLabs' ids (<c>conv_...</c>): safe as one path segment as they are.</summary>
+    private static bool IsElevenLabsId(string? id) =>
+        id is { Length: > 0 and <= 128 } && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
+
     private async Task<HttpResponseMessage> SendAsync(string path, CancellationToken cancellationToken)
     {
         try

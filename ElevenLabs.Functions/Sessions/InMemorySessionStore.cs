@@ -80,7 +80,8 @@ public sealed partial class InMemorySessionStore(IOptions<SessionsOptions> optio
         lock (_gate)
         {
             var match = _sessions.Values
-                .Where(entry => entry.Session.ElevenLabsConversationId == elevenLabsConversationId)
+                .Where(entry => entry.Session.ElevenLabsConversationIds.Contains(elevenLabsConversationId, StringComparer.Ordinal)
+                    || entry.Session.ElevenLabsConversationId == elevenLabsConversationId)
                 .OrderBy(entry => entry.Session.ConversationId, StringComparer.Ordinal)
                 .Select(entry => entry.Stored)
                 .FirstOrDefault();

@@ -27,5 +27,15 @@ public sealed class ConversationTelemetry(TelemetryClient client)
             [Properties.StatusCode] = statusCode.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
 
+    /// <summary>The sweep closed an idle session: <see cref="TelemetryNames.Events.SessionExpired"/> with why.</summary>
+    public void Expired(string action, string conversationId, string agentId, string reason) =>
+        client.TrackEvent(Events.SessionExpired, new Dictionary<string, string>
+        {
+            [Properties.Action] = action,
+            [Properties.ConversationId] = conversationId,
+            [Properties.AgentId] = agentId,
+            [Properties.Reason] = reason,
+        });
+
     public void SignedUrlLatency(TimeSpan elapsed) => _signedUrlLatency.TrackValue(elapsed.TotalMilliseconds);
 }

@@ -14,7 +14,10 @@ public static class TelemetryNames
         public const string SessionEnded = nameof(SessionEnded);
         public const string SessionFailed = nameof(SessionFailed);
 
-        public static readonly IReadOnlyList<string> All = [SessionCreated, SignedUrlIssued, ConversationTokenIssued, SessionEnded, SessionFailed];
+        /// <summary>The sweep closed an idle session with no finished call (<c>Reason</c> says why).</summary>
+        public const string SessionExpired = nameof(SessionExpired);
+
+        public static readonly IReadOnlyList<string> All = [SessionCreated, SignedUrlIssued, ConversationTokenIssued, SessionEnded, SessionFailed, SessionExpired];
     }
 
     public static class Properties
@@ -24,8 +27,9 @@ public static class TelemetryNames
         public const string AgentId = nameof(AgentId);
         public const string FailureCode = nameof(FailureCode);
         public const string StatusCode = nameof(StatusCode);
+        public const string Reason = nameof(Reason);
 
-        public static readonly IReadOnlyList<string> All = [Action, ConversationId, AgentId, FailureCode, StatusCode];
+        public static readonly IReadOnlyList<string> All = [Action, ConversationId, AgentId, FailureCode, StatusCode, Reason];
     }
 
     public static class Metrics

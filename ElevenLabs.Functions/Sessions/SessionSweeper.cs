@@ -1,0 +1,163 @@
+using ElevenLabs.Functions.ElevenLabs;
+using ElevenLabs.Functions.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ElevenLabs.Functions.Sessions;
+
+/// <summary>
+/// Closes abandoned sessions. Takes the <c>active</c> sessions not updated for <c>Sessions:MaxIdle</c>, oldest first,
+/// at most <see cref="MaxPerRun"/>, and asks ElevenLabs about each one's latest call: <c>done</c>/<c>failed</c> ends
+/// the session (<c>endedBy: "sweeper"</c>, <c>lastCall</c> from the answer); a call still running and younger than
+/// <see cref="MaxCallAge"/> is left alone; anything else, or no call at all, expires it. Every write is conditional
+/// on the version the query read, so a client or the webhook writing meanwhile wins.
+/// </summary>
+public sealed partial class SessionSweeper(
+    ISessionStore store,
+    ElevenLabsClient elevenLabs,
+    IOptionsMonitor<SessionsOptions> options,
+    ConversationTelemetry telemetry,
+    TimeProvider time,
+    ILogger<SessionSweeper> logger)
+{
+    /// <summary>The most sessions one run takes; the rest wait for the next run.</summary>
+    public const int MaxPerRun = 200;
+
+    /// <summary>A call ElevenLabs still reports running after this long is taken for abandoned.</summary>
+    public static readonly TimeSpan MaxCallAge = TimeSpan.FromHours(24);
+
+    /// <summary>ElevenLabs calls in flight at once: enough to finish 200 sessions well inside a function's time-out.</summary>
+    private const int Parallelism = 4;
+
+    /// <summary>What <c>Action</c> the sweep's telemetry events carry.</summary>
+    public const string Action = "sweep";
+
+    /// <exception cref="SessionStoreException">The idle sessions could not be queried (nothing was written).</exception>
+    public async Task<SweepResult> RunAsync(CancellationToken cancellationToken = default)
+    {
+        var now = Now();
+        var idle = await store.FindIdleAsync(now - options.CurrentValue.MaxIdle, MaxPerRun, cancellationToken);
+        var outcomes = new SweepOutcome[idle.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, idle.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+            async (i, token) => outcomes[i] = await SweepAsync(idle[i], now, token));
+
+        var result = new SweepResult([.. idle.Select((s, i) => (s.Session.ConversationId, outcomes[i]))]);
+        LogRun(logger, idle.Count, result.Count(SweepOutcome.Ended), result.Count(SweepOutcome.Expired),
+            result.Count(SweepOutcome.LeftAlone), result.Count(SweepOutcome.ChangedMeanwhile), result.Count(SweepOutcome.Failed));
+        return result;
+    }
+
+    private async Task<SweepOutcome> SweepAsync(StoredSession stored, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var session = stored.Session;
+        var latest = session.ElevenLabsConversationIds.Count > 0 ? session.ElevenLabsConversationIds[^1] : session.ElevenLabsConversationId;
+        ElevenLabsConversation? call = null;
+        if (!string.IsNullOrEmpty(latest))
+        {
+            try
+            {
+                call = await elevenLabs.GetConversationAsync(latest, cancellationToken);
+            }
+            catch (ElevenLabsException ex)
+            {
+                LogElevenLabsFailed(logger, ex, session.ConversationId, latest);
+                return SweepOutcome.LeftAlone;
+            }
+            catch (ArgumentException)
+            {
+                // An id ElevenLabs would not have made: there is no call to ask about.
+            }
+        }
+
+        if (call is { IsRunning: true } && now - (call.StartedAt ?? session.UpdatedAt) < MaxCallAge)
+        {
+            LogLeftAlone(logger, session.ConversationId, call.ConversationId, call.Status);
+            return SweepOutcome.LeftAlone;
+        }
+
+        var summary = call is null ? null : Summary(call);
+        var ends = call is { IsFinished: true };
+        var changes = ends
+            ? new SessionChanges
+            {
+                UpdatedAt = now,
+                Status = SessionStatus.Ended,
+                EndedAt = session.EndedAt ?? now,
+                EndedBy = SessionEndedBy.Sweeper,
+                LastCall = summary,
+            }
+            : new SessionChanges { UpdatedAt = now, Status = SessionStatus.Expired, LastCall = summary };
+        try
+        {
+            await store.UpdateAsync(session.ConversationId, changes, stored.Version, cancellationToken);
+        }
+        catch (Exception ex) when (ex is SessionConflictException or SessionNotFoundException)
+        {
+            LogChangedMeanwhile(logger, session.ConversationId);
+            return SweepOutcome.ChangedMeanwhile;
+        }
+        catch (SessionStoreException ex)
+        {
+            LogWriteFailed(logger, ex, session.ConversationId);
+            return SweepOutcome.Failed;
+        }
+
+        if (ends)
+        {
+            telemetry.Succeeded(TelemetryNames.Events.SessionEnded, Action, session.ConversationId, session.AgentId);
+            LogEnded(logger, session.ConversationId, call!.ConversationId, call.Status);
+            return SweepOutcome.Ended;
+        }
+
+        var reason = call switch
+        {
+            null when string.IsNullOrEmpty(latest) => "no_call",
+            null => "call_not_found",
+            { IsRunning: true } => "call_running_too_long",
+            _ => "call_status_" + call.Status,
+        };
+        telemetry.Expired(Action, session.ConversationId, session.AgentId, reason);
+        LogExpired(logger, session.ConversationId, reason);
+        return SweepOutcome.Expired;
+    }
+
+    private static CallSummary Summary(ElevenLabsConversation call) => new()
+    {
+        ElevenLabsConversationId = call.ConversationId,
+        Status = call.Status,
+        CallDurationSecs = call.CallDurationSecs,
+        CallSuccessful = call.CallSuccessful,
+        TranscriptSummary = call.TranscriptSummary,
+        TerminationReason = call.TerminationReason,
+        StartedAt = call.StartedAt,
+    };
+
+    /// <summary>The clock, to the microsecond: what Firestore keeps.</summary>
+    private DateTimeOffset Now()
+    {
+        var now = time.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % 10));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep of idle sessions: {Found} found, {Ended} ended, {Expired} expired, {LeftAlone} left alone, {ChangedMeanwhile} changed meanwhile, {Failed} failed")]
+    private static partial void LogRun(ILogger logger, int found, int ended, int expired, int leftAlone, int changedMeanwhile, int failed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {ConversationId} ended by the sweep: ElevenLabs call {ElevenLabsConversationId} is {CallStatus}")]
+    private static partial void LogEnded(ILogger logger, string conversationId, string elevenLabsConversationId, string callStatus);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {ConversationId} expired ({Reason})")]
+    private static partial void LogExpired(ILogger logger, string conversationId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Session {ConversationId} left alone: ElevenLabs call {ElevenLabsConversationId} is {CallStatus}")]
+    private static partial void LogLeftAlone(ILogger logger, string conversationId, string elevenLabsConversationId, string callStatus);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Session {ConversationId} changed while the sweep looked at it: the other write stands")]
+    private static partial void LogChangedMeanwhile(ILogger logger, string conversationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {ConversationId} left for the next sweep: ElevenLabs could not tell the state of call {ElevenLabsConversationId}")]
+    private static partial void LogElevenLabsFailed(ILogger logger, Exception exception, string conversationId, string elevenLabsConversationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {ConversationId}: the sweep could not write it")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception, string conversationId);
+}
