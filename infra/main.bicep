@@ -25,6 +25,9 @@ param firestoreProjectId string = 'replit-4f946'
 @description('The ElevenLabs agent sessions talk to.')
 param elevenLabsAgentId string = 'EVQJtCNSo0L6uHQnImQu'
 
+@description('NCRONTAB schedule (six fields, seconds first) of the sweep that closes idle sessions.')
+param sweepSchedule string = '0 */15 * * * *'
+
 @description('Object id of whoever deploys (az ad signed-in-user show --query id): may set the Key Vault secrets. Empty: nobody.')
 param deployerPrincipalId string = ''
 
@@ -98,6 +101,7 @@ module functionApp 'modules/functionapp.bicep' = {
     keyVaultUri: keyVault.outputs.uri
     firestoreProjectId: firestoreProjectId
     elevenLabsAgentId: elevenLabsAgentId
+    sweepSchedule: sweepSchedule
     corsAllowedOrigins: corsAllowedOrigins
   }
 }

@@ -168,7 +168,7 @@ public sealed class InfraTests
 
         Assert.That(names, Is.SupersetOf(new[]
         {
-            "KeyVault__Uri", "KeyVault__ManagedIdentityClientId", "Firestore__ProjectId", "ElevenLabs__AgentId", "Sessions__Store",
+            "KeyVault__Uri", "KeyVault__ManagedIdentityClientId", "Firestore__ProjectId", "ElevenLabs__AgentId", "Sessions__Store", "Sessions__SweepSchedule",
             "APPLICATIONINSIGHTS_CONNECTION_STRING", "AzureWebJobsStorage__accountName", "AzureWebJobsStorage__credential",
         }));
         Assert.That(names, Has.None.Contains("ApiKey").And.None.EqualTo("AzureWebJobsStorage"), "no key and no connection string with a key");

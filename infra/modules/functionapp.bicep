@@ -12,6 +12,8 @@ param appInsightsConnectionString string
 param keyVaultUri string
 param firestoreProjectId string
 param elevenLabsAgentId string
+@description('NCRONTAB schedule of the sweep of idle sessions (app setting Sessions__SweepSchedule).')
+param sweepSchedule string
 @description('Browser origins allowed to call the function; the platform answers CORS (in-code CORS stays off).')
 param corsAllowedOrigins array
 
@@ -62,6 +64,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Firestore__ProjectId', value: firestoreProjectId }
         { name: 'ElevenLabs__AgentId', value: elevenLabsAgentId }
         { name: 'Sessions__Store', value: 'Firestore' }
+        // The sweep's timer trigger reads %Sessions:SweepSchedule%; Linux app settings spell ':' as '__'.
+        { name: 'Sessions__SweepSchedule', value: sweepSchedule }
       ]
     }
     functionAppConfig: {
