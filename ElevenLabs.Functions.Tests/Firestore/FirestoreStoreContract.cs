@@ -236,7 +236,7 @@ public abstract class FirestoreStoreContract<TFirestore> : AppFixture<TFirestore
     {
         var first = "conv_el_" + Guid.NewGuid().ToString("N");
         var latest = "conv_el_" + Guid.NewGuid().ToString("N");
-        var session = NewSession() with { ElevenLabsConversationId = first, ElevenLabsConversationIds = [first] };
+        var session = SampleSession.Create() with { ElevenLabsConversationId = first, ElevenLabsConversationIds = [first] };
         var version = await Store.CreateAsync(session);
         await Store.UpdateAsync(session.ConversationId, session.LinkElevenLabsConversation(latest, Now.AddMinutes(1)), version);
 

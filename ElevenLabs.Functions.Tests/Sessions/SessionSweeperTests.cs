@@ -238,7 +238,7 @@ public sealed class SessionSweeperTests
         var byAge = Enumerable.Range(0, 201).Select(i => (Id: ConversationId.NewId(), UpdatedAt: Start.AddHours(-3).AddMinutes(-i))).ToList();
         foreach (var (id, updatedAt) in byAge.OrderBy(_ => Random.Shared.Next()))
         {
-            await Store.CreateAsync(FirestoreStoreContract.NewSession() with { ConversationId = id, CreatedAt = updatedAt, UpdatedAt = updatedAt });
+            await Store.CreateAsync(SampleSession.Create() with { ConversationId = id, CreatedAt = updatedAt, UpdatedAt = updatedAt });
         }
 
         var first = await Sweeper.RunAsync();

@@ -36,7 +36,7 @@ public sealed class SweepHostedServiceTests
     {
         await using var app = await StartAppAsync("00:15:00");
         var store = app.Services.GetRequiredService<ISessionStore>();
-        var idle = FirestoreStoreContract.NewSession() with { CreatedAt = Start.AddHours(-3), UpdatedAt = Start.AddHours(-3) };
+        var idle = SampleSession.Create() with { CreatedAt = Start.AddHours(-3), UpdatedAt = Start.AddHours(-3) };
         await store.CreateAsync(idle);
 
         _time.Advance(TimeSpan.FromMinutes(14));
@@ -45,7 +45,7 @@ public sealed class SweepHostedServiceTests
 
         _time.Advance(TimeSpan.FromMinutes(1));
         var first = await NextRunAsync(app, 1);
-        var fresh = FirestoreStoreContract.NewSession() with { CreatedAt = Start.AddHours(-2).AddMinutes(-30), UpdatedAt = Start.AddHours(-2).AddMinutes(-30) };
+        var fresh = SampleSession.Create() with { CreatedAt = Start.AddHours(-2).AddMinutes(-30), UpdatedAt = Start.AddHours(-2).AddMinutes(-30) };
         await store.CreateAsync(fresh);
         _time.Advance(TimeSpan.FromMinutes(15));
         var second = await NextRunAsync(app, 2);
@@ -76,7 +76,7 @@ public sealed class SweepHostedServiceTests
     {
         await using var app = await StartAppAsync("00:00:00");
         var store = app.Services.GetRequiredService<ISessionStore>();
-        var idle = FirestoreStoreContract.NewSession() with { CreatedAt = Start.AddHours(-3), UpdatedAt = Start.AddHours(-3) };
+        var idle = SampleSession.Create() with { CreatedAt = Start.AddHours(-3), UpdatedAt = Start.AddHours(-3) };
         await store.CreateAsync(idle);
 
         _time.Advance(TimeSpan.FromDays(1));

@@ -50,7 +50,8 @@ internal sealed class SettingErrors
             return "0";
         }
 
+        // "c" is [d.]hh:mm:ss[.fffffff]: only a fraction (a '.' after the last ':') loses its trailing zeros.
         var text = value.ToString("c", CultureInfo.InvariantCulture);
-        return text.Contains('.', StringComparison.Ordinal) ? text.TrimEnd('0') : text;
+        return text.LastIndexOf('.') > text.LastIndexOf(':') ? text.TrimEnd('0') : text;
     }
 }
