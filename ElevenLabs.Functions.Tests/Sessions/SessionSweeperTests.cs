@@ -232,6 +232,19 @@ public sealed class SessionSweeperTests
     }
 
     [Test]
+    public async Task AnAnswerWithoutAStatusLeavesTheSessionAlone()
+    {
+        var (id, _) = await CreateSessionAsync();
+        _rig.ElevenLabs.ConversationsAnswer(200, """{"conversation_id":"x","transcript":[]}""");
+        _time.Advance(PastMaxIdle);
+
+        var result = await Sweeper.RunAsync();
+
+        Assert.That(result.Sessions, Is.EqualTo(new[] { (id, SweepOutcome.LeftAlone) }));
+        Assert.That((await Store.GetAsync(id))!.Session.Status, Is.EqualTo(SessionStatus.Active));
+    }
+
+    [Test]
     public async Task ARunTakesAtMost200IdleSessionsTheOldestFirst()
     {
         // 201 idle sessions written in shuffled order, each idle for a different time.

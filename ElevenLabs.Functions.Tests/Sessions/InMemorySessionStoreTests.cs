@@ -1,0 +1,49 @@
+using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Tests.Support;
+
+namespace ElevenLabs.Functions.Tests.Sessions;
+
+/// <summary>The in-memory store answers the sweep's and the webhook's lookups as Firestore does (no server involved).</summary>
+[TestFixture]
+public sealed class InMemorySessionStoreTests
+{
+    private static readonly DateTimeOffset Cutoff = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
+
+    [Test]
+    public async Task IdleSessionsAreTheActiveOnesLastUpdatedBeforeTheCutoffOldestFirstUpToTheLimit()
+    {
+        var store = new InMemorySessionStore();
+        var oldest = await AddAsync(store, SessionStatus.Active, Cutoff.AddHours(-3));
+        var middle = await AddAsync(store, SessionStatus.Active, Cutoff.AddHours(-2));
+        await AddAsync(store, SessionStatus.Active, Cutoff.AddHours(-1));
+        await AddAsync(store, SessionStatus.Ended, Cutoff.AddHours(-4));
+        await AddAsync(store, SessionStatus.Expired, Cutoff.AddHours(-4));
+        await AddAsync(store, SessionStatus.Active, Cutoff);
+
+        var idle = await store.FindIdleAsync(Cutoff, 2);
+
+        Assert.That(idle.Select(s => s.Session.ConversationId), Is.EqualTo(new[] { oldest, middle }));
+        Assert.That(idle[0].Version, Is.EqualTo((await store.GetAsync(oldest))!.Version));
+    }
+
+    [Test]
+    public async Task ASessionIsFoundByAnyOfItsElevenLabsIdsOrTheOlderSingleOne()
+    {
+        var store = new InMemorySessionStore();
+        var listed = SampleSession.Create() with { ElevenLabsConversationId = "conv_el_b", ElevenLabsConversationIds = ["conv_el_a", "conv_el_b"] };
+        var older = SampleSession.Create() with { ElevenLabsConversationId = "conv_el_c" };
+        await store.CreateAsync(listed);
+        await store.CreateAsync(older);
+
+        Assert.That((await store.FindByElevenLabsConversationIdAsync("conv_el_a"))?.Session.ConversationId, Is.EqualTo(listed.ConversationId));
+        Assert.That((await store.FindByElevenLabsConversationIdAsync("conv_el_c"))?.Session.ConversationId, Is.EqualTo(older.ConversationId));
+        Assert.That(await store.FindByElevenLabsConversationIdAsync("conv_el_x"), Is.Null);
+    }
+
+    private static async Task<string> AddAsync(InMemorySessionStore store, string status, DateTimeOffset updatedAt)
+    {
+        var session = SampleSession.Create() with { Status = status, CreatedAt = updatedAt, UpdatedAt = updatedAt };
+        await store.CreateAsync(session);
+        return session.ConversationId;
+    }
+}
