@@ -1,5 +1,7 @@
 using ElevenLabs.Functions.Sessions;
 using ElevenLabs.Functions.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace ElevenLabs.Functions.Tests.Sessions;
 
@@ -12,7 +14,7 @@ public sealed class InMemorySessionStoreTests
     [Test]
     public async Task IdleSessionsAreTheActiveOnesLastUpdatedBeforeTheCutoffOldestFirstUpToTheLimit()
     {
-        var store = new InMemorySessionStore();
+        var store = NewStore();
         var oldest = await AddAsync(store, SessionStatus.Active, Cutoff.AddHours(-3));
         var middle = await AddAsync(store, SessionStatus.Active, Cutoff.AddHours(-2));
         await AddAsync(store, SessionStatus.Active, Cutoff.AddHours(-1));
@@ -29,7 +31,7 @@ public sealed class InMemorySessionStoreTests
     [Test]
     public async Task ASessionIsFoundByAnyOfItsElevenLabsIdsOrTheOlderSingleOne()
     {
-        var store = new InMemorySessionStore();
+        var store = NewStore();
         var listed = SampleSession.Create() with { ElevenLabsConversationId = "conv_el_b", ElevenLabsConversationIds = ["conv_el_a", "conv_el_b"] };
         var older = SampleSession.Create() with { ElevenLabsConversationId = "conv_el_c" };
         await store.CreateAsync(listed);
@@ -39,6 +41,9 @@ public sealed class InMemorySessionStoreTests
         Assert.That((await store.FindByElevenLabsConversationIdAsync("conv_el_c"))?.Session.ConversationId, Is.EqualTo(older.ConversationId));
         Assert.That(await store.FindByElevenLabsConversationIdAsync("conv_el_x"), Is.Null);
     }
+
+    private static InMemorySessionStore NewStore() =>
+        new(Options.Create(new SessionsOptions()), NullLogger<InMemorySessionStore>.Instance);
 
     private static async Task<string> AddAsync(InMemorySessionStore store, string status, DateTimeOffset updatedAt)
     {
