@@ -58,6 +58,64 @@ public sealed class CorsTests : AppFixture
         Assert.That(health.Headers.GetValues("Access-Control-Allow-Origin").Single(), Is.EqualTo(Allowed));
     }
 
+    [TestCase("HTTPS://INTERVIEW.EXAMPLE.COM")]
+    [TestCase("https://Interview.Example.Com")]
+    [TestCase("Https://interview.example.COM")]
+    public async Task ACaseVariantOfAnAllowedOriginIsAnsweredWithTheConfiguredOrigin(string variant)
+    {
+        var post = new HttpRequestMessage(HttpMethod.Post, "/elevenlabs-conversation")
+        {
+            Content = new StringContent("""{"action":"end_session","conversationId":"conv_cors"}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        post.Headers.Add("Origin", variant);
+
+        var preflight = await App.Client.SendAsync(Preflight(variant));
+        var answer = await App.Client.SendAsync(post);
+
+        Assert.That(preflight.Headers.GetValues("Access-Control-Allow-Origin").Single(), Is.EqualTo(Allowed), "the preflight names the configured origin");
+        Assert.That(answer.Headers.GetValues("Access-Control-Allow-Origin").Single(), Is.EqualTo(Allowed), "so does the answer");
+        Assert.That(preflight.Headers.Vary, Does.Contain("Origin"));
+    }
+
+    [TestCase("https://interview.example.com:8443")]
+    [TestCase("http://interview.example.com")]
+    [TestCase("https://interview.example.com.evil.example")]
+    public async Task AnotherPortSchemeOrHostIsNotAllowed(string origin)
+    {
+        var response = await App.Client.SendAsync(Preflight(origin));
+
+        Assert.That(response.Headers.Contains("Access-Control-Allow-Origin"), Is.False);
+    }
+
+    [TestCase("content-type")]
+    [TestCase("authorization")]
+    [TestCase("Content-Type, Authorization")]
+    public async Task APreflightIsAnsweredWithTheHeadersTheApiAccepts(string requested)
+    {
+        var request = Preflight(Allowed);
+        request.Headers.Remove("Access-Control-Request-Headers");
+        request.Headers.Add("Access-Control-Request-Headers", requested);
+
+        var response = await App.Client.SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        Assert.That(response.Headers.GetValues("Access-Control-Allow-Headers").Single().Split(',').Select(h => h.Trim()),
+            Is.EqualTo(new[] { "Content-Type", "Authorization" }), "the accepted headers, not an echo of the request");
+    }
+
+    [Test]
+    public async Task APreflightAskingForAnotherHeaderGetsOnlyTheAcceptedOnes()
+    {
+        var request = Preflight(Allowed);
+        request.Headers.Remove("Access-Control-Request-Headers");
+        request.Headers.Add("Access-Control-Request-Headers", "content-type, x-evil");
+
+        var response = await App.Client.SendAsync(request);
+
+        var allowed = response.Headers.TryGetValues("Access-Control-Allow-Headers", out var values) ? values.Single() : "";
+        Assert.That(allowed, Does.Not.Contain("x-evil").IgnoreCase, "a header the API does not accept is never allowed");
+    }
+
     [Test]
     public async Task WildcardAllowsAnyOrigin()
     {

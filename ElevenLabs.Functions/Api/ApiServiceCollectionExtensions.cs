@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -13,6 +14,8 @@ public static class ApiServiceCollectionExtensions
     {
         builder.Services.AddOptions<CorsOptions>().BindConfiguration(CorsOptions.Section);
         builder.Services.AddCors();
+        builder.Services.AddTransient<CorsService>();
+        builder.Services.AddTransient<ICorsService, ConfiguredOriginCorsService>();
         builder.Services.AddOptions<AspNetCoreCorsOptions>().Configure<IOptions<CorsOptions>>((cors, settings) =>
             cors.AddDefaultPolicy(policy =>
             {
@@ -23,7 +26,8 @@ public static class ApiServiceCollectionExtensions
                 }
                 else
                 {
-                    policy.WithOrigins([.. origins]);
+                    // Scheme and host compared ignoring case; the answer names the configured origin (ConfiguredOriginCorsService).
+                    policy.SetIsOriginAllowed(origin => settings.Value.Match(origin) is not null);
                 }
 
                 policy.WithMethods("GET", "POST", "OPTIONS")

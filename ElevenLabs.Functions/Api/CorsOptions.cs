@@ -11,7 +11,18 @@ public sealed class CorsOptions
     /// </summary>
     public string? AllowedOrigins { get; set; }
 
-    /// <summary>The configured origins, without trailing slashes; empty when CORS is off.</summary>
+    /// <summary>
+    /// The configured origins, without trailing slashes, in lower case (as browsers send an <c>Origin</c>); empty
+    /// when CORS is off.
+    /// </summary>
     public IReadOnlyList<string> Origins =>
-        [.. (AllowedOrigins ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(o => o.TrimEnd('/'))];
+        [.. (AllowedOrigins ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(o => o.TrimEnd('/').ToLowerInvariant())];
+
+    /// <summary>
+    /// The configured origin that <paramref name="origin"/> is, ignoring case (an origin is a scheme, a host and a
+    /// port: the first two are case-insensitive, the port is digits); null when none is.
+    /// </summary>
+    public string? Match(string origin) =>
+        Origins.FirstOrDefault(o => o != "*" && string.Equals(o, origin, StringComparison.OrdinalIgnoreCase));
 }
