@@ -1,9 +1,11 @@
 using ElevenLabs.Functions.Api;
+using ElevenLabs.Functions.Auth;
 using ElevenLabs.Functions.ElevenLabs;
 using ElevenLabs.Functions.Firestore;
 using ElevenLabs.Functions.Health;
 using ElevenLabs.Functions.Hosting;
 using ElevenLabs.Functions.Identity;
+using ElevenLabs.Functions.Limits;
 using ElevenLabs.Functions.Secrets;
 using ElevenLabs.Functions.Sessions;
 using ElevenLabs.Functions.Sweep;
@@ -85,6 +87,8 @@ public static partial class Program
     {
         builder.AddAzureIdentity();
         builder.AddSecrets();
+        builder.AddCallerAuthentication();
+        builder.AddLimits();
         builder.AddElevenLabs();
         builder.AddSessions();
         AddSessionStore(builder);

@@ -7,6 +7,8 @@
 #
 # Settings (environment): RESOURCE_GROUP (rg-elevenlabs-conversation), LOCATION (eastus), NAME (elconv),
 # ALERT_EMAIL, CORS_ALLOWED_ORIGINS (comma list), FIRESTORE_PROJECT_ID (replit-4f946), ELEVENLABS_AGENT_ID,
+# AUTH_MODE (None, Firebase or Oidc; give it on every deploy, since the template sets what it is given),
+# FIREBASE_AUTH_PROJECT_ID (the Firestore project), OIDC_AUTHORITY, OIDC_AUDIENCE,
 # and the secrets as infra/set-secrets.sh reads them.
 set -euo pipefail
 
@@ -18,6 +20,8 @@ name=${NAME:-elconv}
 firestore_project=${FIRESTORE_PROJECT_ID:-replit-4f946}
 agent_id=${ELEVENLABS_AGENT_ID:-EVQJtCNSo0L6uHQnImQu}
 alert_email=${ALERT_EMAIL:-}
+auth_mode=${AUTH_MODE:-None}
+firebase_auth_project=${FIREBASE_AUTH_PROJECT_ID:-$firestore_project}
 
 need() {
   if ! command -v "$1" >/dev/null 2>&1; then
@@ -75,6 +79,8 @@ az deployment group create \
   --parameters name="$name" location="$location" alertEmail="$alert_email" \
     corsAllowedOrigins="$cors" firestoreProjectId="$firestore_project" elevenLabsAgentId="$agent_id" \
     deployerPrincipalId="$deployer_id" deployerPrincipalType="$deployer_type" \
+    authMode="$auth_mode" firebaseAuthProjectId="$firebase_auth_project" \
+    oidcAuthority="${OIDC_AUTHORITY:-}" oidcAudience="${OIDC_AUDIENCE:-}" \
   --output none
 
 output() {

@@ -28,6 +28,38 @@ param elevenLabsAgentId string = 'EVQJtCNSo0L6uHQnImQu'
 @description('NCRONTAB schedule (six fields, seconds first) of the sweep that closes idle sessions.')
 param sweepSchedule string = '0 */15 * * * *'
 
+@description('Who may call the POST actions: None (anyone, as the Cloud Function), Firebase (the web app\'s signed-in users) or Oidc.')
+@allowed([
+  'None'
+  'Firebase'
+  'Oidc'
+])
+param authMode string = 'None'
+
+@description('Firebase project whose ID tokens are accepted when authMode is Firebase.')
+param firebaseAuthProjectId string = 'replit-4f946'
+
+@description('OpenID Connect authority (issuer base URL) when authMode is Oidc, e.g. https://login.microsoftonline.com/<tenant>/v2.0.')
+param oidcAuthority string = ''
+
+@description('The audience tokens must carry when authMode is Oidc.')
+param oidcAudience string = ''
+
+@description('With auth on, whether signed-in callers may use sessions that have no owner (written before auth was on).')
+@allowed([
+  'Deny'
+  'Allow'
+])
+param legacySessions string = 'Deny'
+
+@description('Per caller and instance: sessions created plus signed URLs issued per minute (0: no limit).')
+@minValue(0)
+param rateLimitCreatePerMinute int = 10
+
+@description('Per caller and instance: other requests per minute (0: no limit).')
+@minValue(0)
+param rateLimitRequestsPerMinute int = 120
+
 @description('Object id of whoever deploys (az ad signed-in-user show --query id): may set the Key Vault secrets. Empty: nobody.')
 param deployerPrincipalId string = ''
 
@@ -103,6 +135,13 @@ module functionApp 'modules/functionapp.bicep' = {
     elevenLabsAgentId: elevenLabsAgentId
     sweepSchedule: sweepSchedule
     corsAllowedOrigins: corsAllowedOrigins
+    authMode: authMode
+    firebaseAuthProjectId: firebaseAuthProjectId
+    oidcAuthority: oidcAuthority
+    oidcAudience: oidcAudience
+    legacySessions: legacySessions
+    rateLimitCreatePerMinute: rateLimitCreatePerMinute
+    rateLimitRequestsPerMinute: rateLimitRequestsPerMinute
   }
 }
 

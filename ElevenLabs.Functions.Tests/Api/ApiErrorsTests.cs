@@ -1,5 +1,7 @@
 using ElevenLabs.Functions.Api;
+using ElevenLabs.Functions.Auth;
 using ElevenLabs.Functions.ElevenLabs;
+using ElevenLabs.Functions.Limits;
 using ElevenLabs.Functions.Secrets;
 using ElevenLabs.Functions.Sessions;
 
@@ -28,6 +30,10 @@ public sealed class ApiErrorsTests
         yield return new TestCaseData(new ElevenLabsException(ElevenLabsFailure.ServerError, "500"), 502, "elevenlabs_error", false);
         yield return new TestCaseData(new SessionStoreException(SessionStoreFailure.Unavailable, "down"), 503, "store_unavailable", true);
         yield return new TestCaseData(new SessionStoreException(SessionStoreFailure.PermissionDenied, "403"), 500, "store_error", false);
+        yield return new TestCaseData(new UnauthenticatedException(tokenPresent: false, "none"), 401, "unauthenticated", false);
+        yield return new TestCaseData(new UnauthenticatedException(tokenPresent: true, "expired"), 401, "unauthenticated", false);
+        yield return new TestCaseData(new AuthUnavailableException("keys down", TimeSpan.FromSeconds(5)), 503, "auth_unavailable", true);
+        yield return new TestCaseData(new RateLimitedException("slow down", TimeSpan.FromSeconds(6)), 429, "rate_limited", true);
         yield return new TestCaseData(new InvalidOperationException("bug"), 500, "internal_error", false);
     }
 
@@ -48,6 +54,21 @@ public sealed class ApiErrorsTests
 
         Assert.That(error.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(7)));
     }
+
+    [TestCase(false, "Bearer")]
+    [TestCase(true, "Bearer error=\"invalid_token\"")]
+    public void A401ChallengesForABearerTokenAndSaysInvalidTokenOnlyWhenOneWasSent(bool tokenPresent, string challenge)
+    {
+        var error = ApiErrors.From(new UnauthenticatedException(tokenPresent, "reason"), null);
+
+        Assert.That(error.Challenge, Is.EqualTo(challenge));
+        Assert.That(error.Message + error.Detail, Does.Not.Contain("reason"), "why a token was refused stays in the log");
+    }
+
+    [Test]
+    public void TheRateLimitersRetryAfterIsPassedOn() =>
+        Assert.That(ApiErrors.From(new RateLimitedException("slow down", TimeSpan.FromSeconds(6)), CreateSession.Name).RetryAfter,
+            Is.EqualTo(TimeSpan.FromSeconds(6)));
 
     [Test]
     public void UpstreamMessagesNeverReachTheClient()

@@ -12,12 +12,22 @@ namespace ElevenLabs.Functions.Tests.Api;
 public sealed class ConversationFunctionTests : AppFixture
 {
 
-    private async Task<(int Status, JsonObject Body, HttpResponse Response)> InvokeAsync(string method, string? body = null)
+    private Task<(int Status, JsonObject Body, HttpResponse Response)> InvokeAsync(string method, string? body = null) =>
+        InvokeAsync(App, method, body);
+
+    /// <summary>Calls the function class of <paramref name="app"/> as the worker does, with a bearer token if given.</summary>
+    public static async Task<(int Status, JsonObject Body, HttpResponse Response)> InvokeAsync(AppHost app, string method, string? body = null, string? token = null)
     {
-        var function = ActivatorUtilities.CreateInstance<ConversationFunction>(App.Services);
-        var context = new DefaultHttpContext { RequestServices = App.Services };
+        ArgumentNullException.ThrowIfNull(app);
+        await using var scope = app.Services.CreateAsyncScope(); // the worker activates the function per invocation, in a scope
+        var function = ActivatorUtilities.CreateInstance<ConversationFunction>(scope.ServiceProvider);
+        var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
         context.Request.Method = method;
         context.Request.Path = "/elevenlabs-conversation";
+        if (token is not null)
+        {
+            context.Request.Headers.Authorization = "Bearer " + token;
+        }
         if (body is not null)
         {
             context.Request.ContentType = "application/json";

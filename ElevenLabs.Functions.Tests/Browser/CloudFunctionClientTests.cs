@@ -89,6 +89,59 @@ public sealed class CloudFunctionClientTests
         Assert.That(request.Query!["agent_id"].Single(), Is.EqualTo("EVQJtCNSo0L6uHQnImQu"));
     }
 
+    /// <summary>
+    /// The same client with Firebase Authentication on, as README tells it: <c>await user.getIdToken()</c> in the
+    /// <c>Authorization</c> header. (<c>user</c> stands in for Firebase's signed-in user: it hands out a token the test's
+    /// OpenID provider signed.) The header makes the browser send a preflight, which must allow it.
+    /// </summary>
+    [Test]
+    public async Task TheSignedInClientSendsItsIdTokenCrossOriginAndGetsASignedUrl()
+    {
+        const string projectId = "browser-project";
+        await using var provider = await OpenIdStandIn.StartFirebaseAsync(projectId);
+        var pageOrigin = _pages.Url!.TrimEnd('/');
+        await using var app = await AppHost.StartAsync(Settings.For(_elevenLabs, [.. Settings.Firebase(provider, projectId), ("Cors:AllowedOrigins", pageOrigin)]));
+        var functionUrl = new Uri($"http://localhost:{app.BaseAddress.Port}/elevenlabs-conversation");
+        _pages.Given(Request.Create().WithPath("/interview-signed-in").UsingGet())
+            .RespondWith(Response.Create().WithHeader("Content-Type", "text/html; charset=utf-8")
+                .WithBody(SignedInPage(functionUrl, provider.Token("firebase-uid-browser", projectId))));
+        var page = await _browser.NewPageAsync();
+        await page.GotoAsync(_pages.Url + "/interview-signed-in");
+
+        var signedIn = await page.EvaluateAsync<string>("createConversationSession()");
+        var anonymous = await page.EvaluateAsync<string>("withoutToken()");
+
+        Assert.That(signedIn, Is.EqualTo("200 " + _elevenLabs.SignedUrl));
+        Assert.That(anonymous, Is.EqualTo("401 unauthenticated Bearer"), "the 401 is readable cross-origin, challenge included");
+    }
+
+    private static string SignedInPage(Uri functionUrl, string idToken) => $$"""
+        <!doctype html>
+        <html><head><title>AI interview</title></head><body>
+        <script>
+        const user = { getIdToken: async () => '{{idToken}}' };
+        const createConversationSession = async () => {
+          const response = await fetch('{{functionUrl}}', {
+            method: 'POST',
+            headers: {
+              'Content-Type': 'application/json',
+              'Authorization': `Bearer ${await user.getIdToken()}`,
+            },
+            body: JSON.stringify({ action: 'create_session', userId: 'current-user', metadata: { source: 'ai-interview-client' } }),
+          });
+          const data = await response.json();
+          return response.status + ' ' + (data.signedUrl ?? data.code);
+        };
+        const withoutToken = async () => {
+          const response = await fetch('{{functionUrl}}', {
+            method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ action: 'create_session' }),
+          });
+          return response.status + ' ' + (await response.json()).code + ' ' + response.headers.get('WWW-Authenticate');
+        };
+        </script>
+        </body></html>
+        """;
+
     [Test]
     public async Task AnOriginThatIsNotAllowedIsBlockedByTheBrowser()
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json.Nodes;
+using ElevenLabs.Functions.Limits;
 using ElevenLabs.Functions.Tests.Support;
 
 namespace ElevenLabs.Functions.Tests.Infra;
@@ -172,6 +173,30 @@ public sealed class InfraTests
             "APPLICATIONINSIGHTS_CONNECTION_STRING", "AzureWebJobsStorage__accountName", "AzureWebJobsStorage__credential",
         }));
         Assert.That(names, Has.None.Contains("ApiKey").And.None.EqualTo("AzureWebJobsStorage"), "no key and no connection string with a key");
+    }
+
+    [Test]
+    public void AuthAndLimitsAreParametersWithTheAppsDefaultsAndTheFrontEndIsTrusted()
+    {
+        var template = Template();
+        var parameters = template["parameters"]!;
+        var site = Resources(template).Single(r => r["type"]!.GetValue<string>() == "Microsoft.Web/sites");
+        var settings = site["properties"]!["siteConfig"]!["appSettings"]!.AsArray()
+            .ToDictionary(s => s!["name"]!.GetValue<string>(), s => s!["value"]!.ToString());
+
+        Assert.That(parameters["authMode"]!["defaultValue"]!.GetValue<string>(), Is.EqualTo("None"), "the Cloud Function was open: so is the default");
+        Assert.That(parameters["authMode"]!["allowedValues"]!.AsArray().Select(v => v!.GetValue<string>()), Is.EqualTo(new[] { "None", "Firebase", "Oidc" }));
+        Assert.That(parameters["firebaseAuthProjectId"]!["defaultValue"]!.GetValue<string>(), Is.EqualTo("replit-4f946"));
+        Assert.That(parameters["legacySessions"]!["defaultValue"]!.GetValue<string>(), Is.EqualTo("Deny"));
+        Assert.That(parameters["rateLimitCreatePerMinute"]!["defaultValue"]!.GetValue<int>(), Is.EqualTo(new RateLimitOptions().CreatePerMinute));
+        Assert.That(parameters["rateLimitRequestsPerMinute"]!["defaultValue"]!.GetValue<int>(), Is.EqualTo(new RateLimitOptions().RequestsPerMinute));
+        Assert.That(settings.Keys, Is.SupersetOf(new[]
+        {
+            "Auth__Mode", "Auth__Firebase__ProjectId", "Auth__Oidc__Authority", "Auth__Oidc__Audience", "Auth__LegacySessions",
+            "RateLimit__CreatePerMinute", "RateLimit__RequestsPerMinute",
+        }));
+        Assert.That(settings["RateLimit__TrustForwardedFor"], Is.EqualTo("true"), "under Azure the client is the first X-Forwarded-For hop");
+        Assert.That(settings["Auth__Mode"], Does.Contain("parameters('authMode')"));
     }
 
     [Test]

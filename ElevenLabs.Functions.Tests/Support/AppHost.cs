@@ -28,9 +28,9 @@ public sealed class AppHost : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     public static async Task<AppHost> StartAsync(IDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null,
-        LogLevel minimumLevel = LogLevel.Trace)
+        LogLevel minimumLevel = LogLevel.Trace, string environment = "Production")
     {
-        var app = Program.BuildSelfHost(["--urls", "http://127.0.0.1:0"], builder =>
+        var app = Program.BuildSelfHost(["--urls", "http://127.0.0.1:0", "--environment", environment], builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.ClearProviders();

@@ -10,7 +10,8 @@ namespace ElevenLabs.Functions.Api;
 /// <param name="Message">The envelope's human-readable <c>error</c>.</param>
 /// <param name="Detail">What the client can do about it, when there is something to say.</param>
 /// <param name="RetryAfter">When trying again may help: sent as <c>Retry-After</c>.</param>
-public sealed record ApiError(int StatusCode, string Code, string Message, string? Detail = null, TimeSpan? RetryAfter = null)
+/// <param name="Challenge">For a 401: the <c>WWW-Authenticate</c> header.</param>
+public sealed record ApiError(int StatusCode, string Code, string Message, string? Detail = null, TimeSpan? RetryAfter = null, string? Challenge = null)
 {
     /// <summary>The failure is ours or a dependency's, not the client's.</summary>
     public bool IsServerFailure => StatusCode >= 500;

@@ -1,4 +1,6 @@
+using ElevenLabs.Functions.Auth;
 using ElevenLabs.Functions.ElevenLabs;
+using ElevenLabs.Functions.Limits;
 using ElevenLabs.Functions.Secrets;
 using ElevenLabs.Functions.Sessions;
 using Microsoft.AspNetCore.Http;
@@ -10,6 +12,10 @@ public static class ApiErrors
 {
     /// <summary>How long a client waits before retrying a transient failure that gave no time of its own.</summary>
     public static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(5);
+
+    /// <summary>RFC 6750: no error parameter when no token was sent, <c>invalid_token</c> when the one sent is not good.</summary>
+    public const string MissingTokenChallenge = "Bearer";
+    public const string InvalidTokenChallenge = "Bearer error=\"invalid_token\"";
 
     /// <summary>The Cloud Function's wording for a failed action.</summary>
     public static string FailureMessage(string? action) => action switch
@@ -30,6 +36,14 @@ public static class ApiErrors
         return exception switch
         {
             ApiRequestException bad => bad.Error,
+            UnauthenticatedException { TokenPresent: false } => new(StatusCodes.Status401Unauthorized, "unauthenticated",
+                "Sign-in required: send Authorization: Bearer <ID token>.", TokenDetail, Challenge: MissingTokenChallenge),
+            UnauthenticatedException => new(StatusCodes.Status401Unauthorized, "unauthenticated",
+                "The bearer token is not valid or has expired.", TokenDetail, Challenge: InvalidTokenChallenge),
+            AuthUnavailableException unavailable => new(StatusCodes.Status503ServiceUnavailable, "auth_unavailable", failed,
+                "The sign-in provider's keys could not be fetched; try again shortly.", unavailable.RetryAfter),
+            RateLimitedException limited => new(StatusCodes.Status429TooManyRequests, "rate_limited", limited.Message,
+                "Slow down and try again after Retry-After seconds.", limited.RetryAfter),
             SessionNotFoundException => new(StatusCodes.Status404NotFound, "session_not_found", "Conversation session not found"),
             SessionNotActiveException { Status: SessionStatus.Ended } => new(StatusCodes.Status409Conflict, "session_ended", "Conversation session has ended"),
             SessionNotActiveException inactive => new(StatusCodes.Status409Conflict, "session_not_active", $"Conversation session is {inactive.Status}"),
@@ -48,6 +62,8 @@ public static class ApiErrors
             _ => new(StatusCodes.Status500InternalServerError, "internal_error", failed),
         };
     }
+
+    private const string TokenDetail = "Get a fresh ID token (Firebase: await user.getIdToken()) and send it as Authorization: Bearer <token>.";
 
     private static ApiError FromElevenLabs(ElevenLabsException exception, string failed)
     {

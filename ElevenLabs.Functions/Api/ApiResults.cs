@@ -29,6 +29,11 @@ public static class ApiResults
             context.Response.Headers.RetryAfter = Math.Ceiling(after.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         }
 
+        if (error.Challenge is { } challenge)
+        {
+            context.Response.Headers.WWWAuthenticate = challenge;
+        }
+
         return Json(context, error.StatusCode,
             new ErrorResponse(false, error.Message, error.Code, error.Detail, RequestId(context)), ApiJsonContext.Default.ErrorResponse);
     }

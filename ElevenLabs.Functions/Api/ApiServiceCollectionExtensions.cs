@@ -32,7 +32,7 @@ public static class ApiServiceCollectionExtensions
 
                 policy.WithMethods("GET", "POST", "OPTIONS")
                     .WithHeaders("Content-Type", "Authorization")
-                    .WithExposedHeaders("Retry-After")
+                    .WithExposedHeaders("Retry-After", "WWW-Authenticate")
                     .SetPreflightMaxAge(TimeSpan.FromMinutes(10));
             }));
         builder.Services.AddTransient<ConversationEndpoint>();

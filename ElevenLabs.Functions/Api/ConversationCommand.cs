@@ -9,4 +9,7 @@ public abstract record ConversationCommand(string Action)
 {
     /// <summary>The session the command is about, when it names one (for logs and telemetry).</summary>
     public virtual string? ConversationId => null;
+
+    /// <summary>Creates a session or issues a signed URL or token: counted against <c>RateLimit:CreatePerMinute</c>.</summary>
+    public virtual bool IssuesCredential => false;
 }

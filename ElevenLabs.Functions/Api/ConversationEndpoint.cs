@@ -1,5 +1,7 @@
 using System.Reflection;
+using ElevenLabs.Functions.Auth;
 using ElevenLabs.Functions.ElevenLabs;
+using ElevenLabs.Functions.Limits;
 using ElevenLabs.Functions.Sessions;
 using ElevenLabs.Functions.Telemetry;
 using Microsoft.AspNetCore.Http;
@@ -10,6 +12,9 @@ namespace ElevenLabs.Functions.Api;
 
 /// <summary>The HTTP contract of <c>/elevenlabs-conversation</c>, shared by both hosts.</summary>
 public sealed partial class ConversationEndpoint(
+    CallerIdentifier callers,
+    CallerContext callerContext,
+    CallerRateLimiter rateLimiter,
     SessionService sessions,
     ConversationTelemetry telemetry,
     IOptionsMonitor<ElevenLabsOptions> elevenLabs,
@@ -44,6 +49,18 @@ public sealed partial class ConversationEndpoint(
                 $"Method {request.Method} is not allowed: use GET, POST or OPTIONS."));
         }
 
+        // Who is calling comes first: with auth on, nothing of an unauthenticated request is read.
+        Caller caller;
+        try
+        {
+            caller = await callers.IdentifyAsync(request, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return Failure(context, null, ex, "(auth)");
+        }
+
+        callerContext.Current = caller; // the use cases read it: owner of new sessions, access to existing ones, quota
         ConversationCommand command;
         try
         {
@@ -51,6 +68,16 @@ public sealed partial class ConversationEndpoint(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // A bad body still counts as one of the caller's requests: garbage cannot be sent without limit either.
+            try
+            {
+                rateLimiter.Acquire(caller.Key, issuesCredential: false);
+            }
+            catch (RateLimitedException limited)
+            {
+                return Failure(context, null, limited);
+            }
+
             return Failure(context, null, ex);
         }
 
@@ -63,6 +90,7 @@ public sealed partial class ConversationEndpoint(
         try
         {
             LogHandling(logger, command.Action);
+            rateLimiter.Acquire(caller.Key, command.IssuesCredential);
             return await RunAsync(context, command, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -107,10 +135,10 @@ public sealed partial class ConversationEndpoint(
     }
 
     /// <summary>The envelope for a failure, its log line and its <c>SessionFailed</c> event, all from one <see cref="ApiError"/>.</summary>
-    private IResult Failure(HttpContext context, ConversationCommand? command, Exception exception)
+    private IResult Failure(HttpContext context, ConversationCommand? command, Exception exception, string stage = "(invalid)")
     {
         var error = ApiErrors.From(exception, command?.Action);
-        var action = command?.Action ?? "(invalid)";
+        var action = command?.Action ?? stage;
         if (error.IsServerFailure)
         {
             LogServerFailure(logger, exception, action, error.StatusCode, error.Code);

@@ -6,4 +6,6 @@ namespace ElevenLabs.Functions.Api;
 public sealed record CreateSession(NewSession Session) : ConversationCommand(Name)
 {
     public const string Name = "create_session";
+
+    public override bool IssuesCredential => true;
 }

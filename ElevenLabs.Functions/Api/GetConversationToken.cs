@@ -11,4 +11,6 @@ public sealed record GetConversationToken(string? ConversationId, NewSession? Ne
     public override string? ConversationId { get; } = ConversationId;
 
     public const string Name = "get_conversation_token";
+
+    public override bool IssuesCredential => true;
 }

@@ -6,4 +6,6 @@ public sealed record GetSignedUrl(string ConversationId) : ConversationCommand(N
     public override string ConversationId { get; } = ConversationId;
 
     public const string Name = "get_signed_url";
+
+    public override bool IssuesCredential => true;
 }

@@ -12,6 +12,11 @@ public static class SessionDocument
         String(w, "conversationId", session.ConversationId);
         String(w, "agentId", session.AgentId);
         String(w, "userId", session.UserId);
+        if (session.OwnerId is { } ownerId)
+        {
+            String(w, "ownerId", ownerId);
+        }
+
         String(w, "candidateId", session.CandidateId);
         String(w, "jobId", session.JobId);
         w.WritePropertyName("metadata");
@@ -117,6 +122,7 @@ public static class SessionDocument
             ConversationId = String(fields, "conversationId") ?? name[(name.LastIndexOf('/') + 1)..],
             AgentId = String(fields, "agentId") ?? "",
             UserId = String(fields, "userId"),
+            OwnerId = String(fields, "ownerId"),
             CandidateId = String(fields, "candidateId"),
             JobId = String(fields, "jobId"),
             Metadata = fields.ValueKind == JsonValueKind.Object && fields.TryGetProperty("metadata", out var metadata)

@@ -1,13 +1,18 @@
+using ElevenLabs.Functions.Auth;
 using ElevenLabs.Functions.Secrets;
 using ElevenLabs.Functions.Sessions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ElevenLabs.Functions.Hosting;
 
-/// <summary>Says at start where sessions and secrets come from, and warns when sessions are not durable.</summary>
-public sealed partial class StartupReport(IServiceProvider services, ILogger<StartupReport> logger) : IHostedService
+/// <summary>
+/// Says at start where sessions and secrets come from and who may call; warns when sessions are not durable and when
+/// anyone may call outside Development.
+/// </summary>
+public sealed partial class StartupReport(IServiceProvider services, IHostEnvironment environment, ILogger<StartupReport> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -24,6 +29,16 @@ public sealed partial class StartupReport(IServiceProvider services, ILogger<Sta
         }
 
         LogSecrets(logger, secrets.Description);
+        var auth = services.GetRequiredService<IOptions<AuthOptions>>().Value;
+        if (auth.Enabled)
+        {
+            LogAuth(logger, auth.Mode.ToString(), auth.DiscoveryDocument.ToString());
+        }
+        else if (!environment.IsDevelopment())
+        {
+            LogOpen(logger);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -34,6 +49,12 @@ public sealed partial class StartupReport(IServiceProvider services, ILogger<Sta
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sessions are stored in {Store}")]
     private static partial void LogStore(ILogger logger, string store);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Auth:Mode is None: anyone who finds the URL can create sessions on the ElevenLabs account, limited only per client address. Set Auth:Mode=Firebase (or Oidc) to admit only signed-in users")]
+    private static partial void LogOpen(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Callers must send a {Mode} bearer token; keys from {DiscoveryDocument}")]
+    private static partial void LogAuth(ILogger logger, string mode, string discoveryDocument);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Secrets come from {SecretSource}")]
     private static partial void LogSecrets(ILogger logger, string secretSource);

@@ -8,6 +8,9 @@ public sealed record Session
     public required string ConversationId { get; init; }
     public required string AgentId { get; init; }
     public string? UserId { get; init; }
+
+    /// <summary>The signed-in user who created it (the token's <c>sub</c>); null when auth was off.</summary>
+    public string? OwnerId { get; init; }
     public string? CandidateId { get; init; }
     public string? JobId { get; init; }
 

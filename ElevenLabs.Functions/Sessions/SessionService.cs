@@ -1,3 +1,4 @@
+using ElevenLabs.Functions.Auth;
 using ElevenLabs.Functions.ElevenLabs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,6 +8,7 @@ namespace ElevenLabs.Functions.Sessions;
 /// <summary>The use cases: create a session, issue a fresh signed URL or WebRTC token for it, read it, end it.</summary>
 public sealed partial class SessionService(
     ISessionStore store,
+    CallerContext caller,
     ElevenLabsClient elevenLabs,
     IOptionsMonitor<ElevenLabsOptions> options,
     TimeProvider time,
@@ -48,7 +50,7 @@ public sealed partial class SessionService(
     /// <exception cref="SessionNotActiveException">The session is no longer active, or was closed while the token was issued.</exception>
     public async Task<SessionWithToken> IssueTokenAsync(string conversationId, CancellationToken cancellationToken = default)
     {
-        var stored = await store.GetAsync(conversationId, cancellationToken) ?? throw new SessionNotFoundException(conversationId);
+        var stored = await ReadAsync(conversationId, cancellationToken);
         var session = stored.Session;
         if (session.Status != SessionStatus.Active)
         {
@@ -65,14 +67,14 @@ public sealed partial class SessionService(
     /// <summary>The session as stored.</summary>
     /// <exception cref="SessionNotFoundException">Unknown id.</exception>
     public async Task<Session> GetAsync(string conversationId, CancellationToken cancellationToken = default) =>
-        (await store.GetAsync(conversationId, cancellationToken) ?? throw new SessionNotFoundException(conversationId)).Session;
+        (await ReadAsync(conversationId, cancellationToken)).Session;
 
     /// <summary>A fresh signed URL for an existing, active session.</summary>
     /// <exception cref="SessionNotFoundException">Unknown id.</exception>
     /// <exception cref="SessionNotActiveException">The session was ended (or failed).</exception>
     public async Task<SessionWithUrl> IssueSignedUrlAsync(string conversationId, CancellationToken cancellationToken = default)
     {
-        var stored = await store.GetAsync(conversationId, cancellationToken) ?? throw new SessionNotFoundException(conversationId);
+        var stored = await ReadAsync(conversationId, cancellationToken);
         var session = stored.Session;
         if (session.Status != SessionStatus.Active)
         {
@@ -100,7 +102,7 @@ public sealed partial class SessionService(
     {
         for (var attempt = 1; ; attempt++)
         {
-            var stored = await store.GetAsync(conversationId, cancellationToken) ?? throw new SessionNotFoundException(conversationId);
+            var stored = await ReadAsync(conversationId, cancellationToken);
             if (stored.Session.Status is SessionStatus.Ended or SessionStatus.Expired)
             {
                 return stored.Session;
@@ -136,6 +138,7 @@ public sealed partial class SessionService(
             ConversationId = ConversationId.NewId(),
             AgentId = agentId,
             UserId = request.UserId,
+            OwnerId = caller.NewOwner,
             CandidateId = request.CandidateId,
             JobId = request.JobId,
             Metadata = request.Metadata,
@@ -149,6 +152,29 @@ public sealed partial class SessionService(
         await store.CreateAsync(session, cancellationToken);
         LogCreated(logger, session.ConversationId, session.AgentId);
         return session;
+    }
+
+    /// <summary>
+    /// The one read of a session every action on an existing session goes through. A session the caller may not use (another
+    /// user's, or one without an owner while <c>Auth:LegacySessions</c> is Deny) is not found, exactly as an unknown id is:
+    /// the answer does not tell that it exists.
+    /// </summary>
+    /// <exception cref="SessionNotFoundException">Unknown id, or not the caller's.</exception>
+    private async Task<StoredSession> ReadAsync(string conversationId, CancellationToken cancellationToken)
+    {
+        var stored = await store.GetAsync(conversationId, cancellationToken);
+        if (stored is null)
+        {
+            throw new SessionNotFoundException(conversationId);
+        }
+
+        if (!caller.MayUse(stored.Session.OwnerId))
+        {
+            LogNotTheCallers(logger, conversationId);
+            throw new SessionNotFoundException(conversationId);
+        }
+
+        return stored;
     }
 
     /// <summary>The clock, to the microsecond: what Firestore keeps, so a re-read equals what was written.</summary>
@@ -200,6 +226,9 @@ public sealed partial class SessionService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created session {ConversationId} for agent {AgentId}")]
     private static partial void LogCreated(ILogger logger, string conversationId, string agentId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {ConversationId} is not the caller's: answered as not found")]
+    private static partial void LogNotTheCallers(ILogger logger, string conversationId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ended session {ConversationId}")]
     private static partial void LogEnded(ILogger logger, string conversationId);

@@ -16,6 +16,15 @@ param elevenLabsAgentId string
 param sweepSchedule string
 @description('Browser origins allowed to call the function; the platform answers CORS (in-code CORS stays off).')
 param corsAllowedOrigins array
+@description('Auth:Mode: None, Firebase or Oidc.')
+param authMode string
+param firebaseAuthProjectId string
+@description('Auth:Oidc:Authority and Auth:Oidc:Audience (empty unless authMode is Oidc).')
+param oidcAuthority string
+param oidcAudience string
+param legacySessions string
+param rateLimitCreatePerMinute int
+param rateLimitRequestsPerMinute int
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: 'plan-${name}'
@@ -66,6 +75,15 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Sessions__Store', value: 'Firestore' }
         // The sweep's timer trigger reads %Sessions:SweepSchedule%; Linux app settings spell ':' as '__'.
         { name: 'Sessions__SweepSchedule', value: sweepSchedule }
+        { name: 'Auth__Mode', value: authMode }
+        { name: 'Auth__Firebase__ProjectId', value: firebaseAuthProjectId }
+        { name: 'Auth__Oidc__Authority', value: oidcAuthority }
+        { name: 'Auth__Oidc__Audience', value: oidcAudience }
+        { name: 'Auth__LegacySessions', value: legacySessions }
+        { name: 'RateLimit__CreatePerMinute', value: string(rateLimitCreatePerMinute) }
+        { name: 'RateLimit__RequestsPerMinute', value: string(rateLimitRequestsPerMinute) }
+        // Behind the App Service front end the connection comes from the platform: the client is the first forwarded hop.
+        { name: 'RateLimit__TrustForwardedFor', value: 'true' }
       ]
     }
     functionAppConfig: {

@@ -1,0 +1,136 @@
+using System.Globalization;
+using ElevenLabs.Functions.Tests.Api;
+using ElevenLabs.Functions.Tests.Support;
+
+namespace ElevenLabs.Functions.Tests.Limits;
+
+/// <summary>
+/// Per-caller token buckets over HTTP, at the default settings: 10 creates and signed-URL issues a minute, 120 other
+/// requests. The caller is the token's subject, or without auth the client address (the first X-Forwarded-For hop only
+/// when the front end is trusted). No test waits for a bucket to refill: each one stays within the minute.
+/// </summary>
+[TestFixture]
+public sealed class RateLimitTests
+{
+    private ElevenLabsStandIn _elevenLabs = null!;
+
+    [OneTimeSetUp]
+    public void Start() => _elevenLabs = new ElevenLabsStandIn();
+
+    [OneTimeTearDown]
+    public void Stop() => _elevenLabs.Dispose();
+
+    /// <summary>The app with the limits at their defaults (the test settings raise them for every other test).</summary>
+    private Task<AppHost> StartAsync(params (string Key, string? Value)[] extra)
+    {
+        var settings = Settings.For(_elevenLabs, extra);
+        foreach (var key in new[] { "RateLimit:CreatePerMinute", "RateLimit:RequestsPerMinute" })
+        {
+            if (!extra.Any(e => e.Key == key))
+            {
+                settings.Remove(key);
+            }
+        }
+
+        return AppHost.StartAsync(settings);
+    }
+
+    private static Task<(int Status, System.Text.Json.Nodes.JsonObject Body, HttpResponseMessage Response)[]> CreateManyAsync(
+        AppHost app, int count, string? token = null, string? forwardedFor = null) =>
+        Task.WhenAll(Enumerable.Range(0, count).Select(_ => app.PostAsync(new { action = "create_session" }, token, forwardedFor)));
+
+    [Test]
+    public async Task TheEleventhCreateInAMinuteIs429WithRetryAfter()
+    {
+        await using var app = await StartAsync();
+        _elevenLabs.Reset();
+
+        var answers = await CreateManyAsync(app, 11);
+
+        Assert.That(answers.Count(a => a.Status == 200), Is.EqualTo(10), string.Join("\n", answers.Select(a => a.Body.ToJsonString())));
+        var refused = answers.Single(a => a.Status != 200);
+        Assert.That(refused.Status, Is.EqualTo(429));
+        ContractTests.AssertError(refused.Body, "rate_limited");
+        var retryAfter = int.Parse(refused.Response.Headers.GetValues("Retry-After").Single(), CultureInfo.InvariantCulture);
+        Assert.That(retryAfter, Is.InRange(1, 60), "a token comes back every 6 s");
+        Assert.That(_elevenLabs.SignedUrlRequests, Has.Count.EqualTo(10), "the refused create never reached ElevenLabs");
+    }
+
+    [Test]
+    public async Task OtherActionsHaveTheirOwnBucket()
+    {
+        await using var app = await StartAsync();
+        var created = await CreateManyAsync(app, 10);
+
+        var (status, body, _) = await app.PostAsync(new { action = "end_session", conversationId = created[0].Body["conversationId"]!.GetValue<string>() }, token: null);
+        var (issue, _, _) = await app.PostAsync(new { action = "get_signed_url", conversationId = created[1].Body["conversationId"]!.GetValue<string>() }, token: null);
+
+        Assert.That(status, Is.EqualTo(200), body.ToJsonString());
+        Assert.That(issue, Is.EqualTo(429), "a signed URL counts with creates");
+    }
+
+    [Test]
+    public async Task RequestsPerMinuteLimitsTheRest()
+    {
+        await using var app = await StartAsync(("RateLimit:RequestsPerMinute", "3"));
+
+        var answers = new List<int>();
+        for (var i = 0; i < 4; i++)
+        {
+            answers.Add((await app.PostAsync(new { action = "end_session", conversationId = "conv_nobody" }, token: null)).Status);
+        }
+
+        Assert.That(answers, Is.EqualTo(new[] { 404, 404, 404, 429 }));
+    }
+
+    [Test]
+    public async Task BadBodiesCountAsRequestsToo()
+    {
+        await using var app = await StartAsync(("RateLimit:RequestsPerMinute", "2"));
+
+        var answers = new List<int>();
+        for (var i = 0; i < 3; i++)
+        {
+            answers.Add((await app.PostRawAsync("not json")).Status);
+        }
+
+        Assert.That(answers, Is.EqualTo(new[] { 400, 400, 429 }));
+    }
+
+    [Test]
+    public async Task BehindATrustedFrontEndEachForwardedClientHasItsOwnBucket()
+    {
+        await using var app = await StartAsync(("RateLimit:TrustForwardedFor", "true"));
+        await CreateManyAsync(app, 10, forwardedFor: "203.0.113.8:50123, 10.0.0.4");
+
+        var (same, _, _) = await app.PostAsync(new { action = "create_session" }, token: null, forwardedFor: "203.0.113.8:50999");
+        var (other, _, _) = await app.PostAsync(new { action = "create_session" }, token: null, forwardedFor: "203.0.113.9");
+
+        Assert.That(same, Is.EqualTo(429), "the same client from another port");
+        Assert.That(other, Is.EqualTo(200));
+    }
+
+    [Test]
+    public async Task WithoutTrustAForgedForwardedForDoesNotBuyANewBucket()
+    {
+        await using var app = await StartAsync();
+        await CreateManyAsync(app, 10);
+
+        var (status, _, _) = await app.PostAsync(new { action = "create_session" }, token: null, forwardedFor: "198.51.100.77");
+
+        Assert.That(status, Is.EqualTo(429), "the socket address counts, not the header");
+    }
+
+    [Test]
+    public async Task SignedInCallersAreCountedByTheirSubjectNotTheirAddress()
+    {
+        await using var provider = await OpenIdStandIn.StartFirebaseAsync("limits-project");
+        await using var app = await StartAsync(Settings.Firebase(provider, "limits-project"));
+        await CreateManyAsync(app, 10, provider.Token("uid-busy", "limits-project"));
+
+        var (busy, _, _) = await app.PostAsync(new { action = "create_session" }, provider.Token("uid-busy", "limits-project"));
+        var (other, _, _) = await app.PostAsync(new { action = "create_session" }, provider.Token("uid-other", "limits-project"));
+
+        Assert.That((busy, other), Is.EqualTo((429, 200)), "the same address, two users");
+    }
+}
