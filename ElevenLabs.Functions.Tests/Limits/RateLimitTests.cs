@@ -65,8 +65,11 @@ public sealed class RateLimitTests
         var (status, body, _) = await app.PostAsync(new { action = "end_session", conversationId = created[0].Body["conversationId"]!.GetValue<string>() }, token: null);
         var (issue, _, _) = await app.PostAsync(new { action = "get_signed_url", conversationId = created[1].Body["conversationId"]!.GetValue<string>() }, token: null);
 
+        var (token, _, _) = await app.PostAsync(new { action = "get_conversation_token", conversationId = created[2].Body["conversationId"]!.GetValue<string>() }, token: null);
+
         Assert.That(status, Is.EqualTo(200), body.ToJsonString());
         Assert.That(issue, Is.EqualTo(429), "a signed URL counts with creates");
+        Assert.That(token, Is.EqualTo(429), "so does a WebRTC token");
     }
 
     [Test]

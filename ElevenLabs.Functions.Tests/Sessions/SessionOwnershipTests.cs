@@ -58,22 +58,26 @@ public sealed class SessionOwnershipTests
     }
 
     [Test]
-    public async Task TheOwnerCanReissueAndEnd()
+    public async Task TheOwnerCanReissueReadAndEnd()
     {
         var id = await CreateAsAliceAsync();
 
         var (issued, _, _) = await _app.PostAsync(new { action = "get_signed_url", conversationId = id }, Alice);
+        var (token, _, _) = await _app.PostAsync(new { action = "get_conversation_token", conversationId = id }, Alice);
+        var (read, _, _) = await _app.PostAsync(new { action = "get_session", conversationId = id }, Alice);
         var (ended, _, _) = await _app.PostAsync(new { action = "end_session", conversationId = id }, Alice);
 
-        Assert.That((issued, ended), Is.EqualTo((200, 200)));
+        Assert.That((issued, token, read, ended), Is.EqualTo((200, 200, 200, 200)));
     }
 
     [TestCase("get_signed_url")]
+    [TestCase("get_conversation_token")]
+    [TestCase("get_session")]
     [TestCase("end_session")]
     public async Task AnotherUsersSessionAnswersExactlyAsAnUnknownOne(string action)
     {
         var id = await CreateAsAliceAsync();
-        var signedUrlsBefore = _elevenLabs.SignedUrlRequests.Count;
+        var elevenLabsCallsBefore = _elevenLabs.Server.LogEntries.Count();
 
         var (status, body, response) = await _app.PostAsync(new { action, conversationId = id }, Mallory);
         var (unknownStatus, unknownBody, unknownResponse) = await _app.PostAsync(new { action, conversationId = "conv_" + Guid.NewGuid().ToString("N") }, Mallory);
@@ -83,7 +87,7 @@ public sealed class SessionOwnershipTests
         Assert.That(status, Is.EqualTo(unknownStatus));
         Assert.That(WithoutRequestId(body), Is.EqualTo(WithoutRequestId(unknownBody)), "no field tells the two apart");
         Assert.That(response.Headers.Select(h => h.Key).Order(), Is.EqualTo(unknownResponse.Headers.Select(h => h.Key).Order()));
-        Assert.That(_elevenLabs.SignedUrlRequests, Has.Count.EqualTo(signedUrlsBefore), "no signed URL was asked for");
+        Assert.That(_elevenLabs.Server.LogEntries.Count(), Is.EqualTo(elevenLabsCallsBefore), "ElevenLabs was not asked for anything");
         var stored = Store.Snapshot().Single(s => s.ConversationId == id);
         Assert.That((stored.Status, stored.EndedAt), Is.EqualTo((SessionStatus.Active, (DateTimeOffset?)null)), "Alice's session is untouched");
     }
