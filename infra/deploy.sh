@@ -10,6 +10,11 @@
 # AUTH_MODE (None, Firebase or Oidc; give it on every deploy, since the template sets what it is given),
 # FIREBASE_AUTH_PROJECT_ID (the Firestore project), OIDC_AUTHORITY, OIDC_AUDIENCE,
 # and the secrets as infra/set-secrets.sh reads them.
+#
+# Firestore without a Google key: FIRESTORE_AUTH=WorkloadIdentity with FIRESTORE_WORKLOAD_IDENTITY_AUDIENCE,
+# FIRESTORE_SERVICE_ACCOUNT_EMAIL and FIRESTORE_AZURE_TOKEN_SCOPE (infra/setup-workload-identity.sh prints them);
+# no key secret is then asked for or set. FIRESTORE_AUTH=ServiceAccountKey (the default) keeps the key in Key Vault.
+# Like AUTH_MODE, give them on every deploy: the template sets what it is given.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -22,6 +27,28 @@ agent_id=${ELEVENLABS_AGENT_ID:-EVQJtCNSo0L6uHQnImQu}
 alert_email=${ALERT_EMAIL:-}
 auth_mode=${AUTH_MODE:-None}
 firebase_auth_project=${FIREBASE_AUTH_PROJECT_ID:-$firestore_project}
+firestore_auth=${FIRESTORE_AUTH:-ServiceAccountKey}
+federation_audience=${FIRESTORE_WORKLOAD_IDENTITY_AUDIENCE:-}
+federation_account=${FIRESTORE_SERVICE_ACCOUNT_EMAIL:-}
+federation_scope=${FIRESTORE_AZURE_TOKEN_SCOPE:-}
+
+case "$firestore_auth" in
+  ServiceAccountKey) ;;
+  WorkloadIdentity)
+    missing=()
+    [ -n "$federation_audience" ] || missing+=(FIRESTORE_WORKLOAD_IDENTITY_AUDIENCE)
+    [ -n "$federation_account" ] || missing+=(FIRESTORE_SERVICE_ACCOUNT_EMAIL)
+    [ -n "$federation_scope" ] || missing+=(FIRESTORE_AZURE_TOKEN_SCOPE)
+    if [ "${#missing[@]}" -gt 0 ]; then
+      echo "FIRESTORE_AUTH=WorkloadIdentity needs ${missing[*]}: run infra/setup-workload-identity.sh (README, Keyless access to Firestore), which prints them." >&2
+      exit 1
+    fi
+    ;;
+  *)
+    echo "FIRESTORE_AUTH must be ServiceAccountKey or WorkloadIdentity (got '$firestore_auth')." >&2
+    exit 1
+    ;;
+esac
 
 need() {
   if ! command -v "$1" >/dev/null 2>&1; then
@@ -78,6 +105,8 @@ az deployment group create \
   --template-file "$here/main.bicep" \
   --parameters name="$name" location="$location" alertEmail="$alert_email" \
     corsAllowedOrigins="$cors" firestoreProjectId="$firestore_project" elevenLabsAgentId="$agent_id" \
+    firestoreAuth="$firestore_auth" firestoreWorkloadIdentityAudience="$federation_audience" \
+    firestoreServiceAccountEmail="$federation_account" firestoreAzureTokenScope="$federation_scope" \
     deployerPrincipalId="$deployer_id" deployerPrincipalType="$deployer_type" \
     authMode="$auth_mode" firebaseAuthProjectId="$firebase_auth_project" \
     oidcAuthority="${OIDC_AUTHORITY:-}" oidcAudience="${OIDC_AUDIENCE:-}" \
@@ -91,7 +120,7 @@ app=$(output functionAppName)
 vault=$(output keyVaultName)
 url=$(output functionUrl)
 
-KEY_VAULT_NAME=$vault "$here/set-secrets.sh"
+KEY_VAULT_NAME=$vault FIRESTORE_AUTH=$firestore_auth "$here/set-secrets.sh"
 
 echo "Publishing the app to $app"
 package=$(mktemp -d)
@@ -106,6 +135,10 @@ for attempt in $(seq 1 30); do
   if curl --fail --silent --show-error --max-time 20 "$url" >/dev/null; then
     echo "Healthy."
     echo "Function URL: $url"
+    if [ "$firestore_auth" = ServiceAccountKey ]; then
+      echo "To reach Firestore without the key: AZURE_TENANT_ID=$(output tenantId)" \
+        "MANAGED_IDENTITY_OBJECT_ID=$(output managedIdentityPrincipalId) infra/setup-workload-identity.sh (README, Keyless access to Firestore)"
+    fi
     exit 0
   fi
   echo "Not answering yet (attempt $attempt of 30); retrying in 10 s"

@@ -22,6 +22,22 @@ param corsAllowedOrigins array = []
 @description('Google Cloud project holding the conversation-sessions collection.')
 param firestoreProjectId string = 'replit-4f946'
 
+@description('How the app reaches Firestore: ServiceAccountKey (a Google key in Key Vault) or WorkloadIdentity (no key: this deployment\'s managed identity through Google workload identity federation; infra/setup-workload-identity.sh prints the three values below).')
+@allowed([
+  'ServiceAccountKey'
+  'WorkloadIdentity'
+])
+param firestoreAuth string = 'ServiceAccountKey'
+
+@description('With WorkloadIdentity: the provider, //iam.googleapis.com/projects/<project number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>.')
+param firestoreWorkloadIdentityAudience string = ''
+
+@description('With WorkloadIdentity: the Google service account (with roles/datastore.user) the app acts as.')
+param firestoreServiceAccountEmail string = ''
+
+@description('With WorkloadIdentity: what the managed identity asks Entra ID for, the application ID URI the provider accepts plus /.default.')
+param firestoreAzureTokenScope string = ''
+
 @description('The ElevenLabs agent sessions talk to.')
 param elevenLabsAgentId string = 'EVQJtCNSo0L6uHQnImQu'
 
@@ -132,6 +148,10 @@ module functionApp 'modules/functionapp.bicep' = {
     appInsightsConnectionString: monitoring.outputs.connectionString
     keyVaultUri: keyVault.outputs.uri
     firestoreProjectId: firestoreProjectId
+    firestoreAuth: firestoreAuth
+    firestoreWorkloadIdentityAudience: firestoreWorkloadIdentityAudience
+    firestoreServiceAccountEmail: firestoreServiceAccountEmail
+    firestoreAzureTokenScope: firestoreAzureTokenScope
     elevenLabsAgentId: elevenLabsAgentId
     sweepSchedule: sweepSchedule
     corsAllowedOrigins: corsAllowedOrigins
@@ -166,6 +186,9 @@ output appInsightsName string = monitoring.outputs.appInsightsName
 @description('Readiness: what the availability test calls.')
 output readinessUrl string = 'https://${functionApp.outputs.defaultHostName}/elevenlabs-conversation/ready'
 output workbookId string = monitoring.outputs.workbookId
+@description('For infra/setup-workload-identity.sh: the tenant whose tokens the app gets, and its managed identity\'s object id (the subject Google sees).')
+output tenantId string = tenant().tenantId
+output managedIdentityPrincipalId string = identity.outputs.principalId
 
 // The same values under the names azd exports to hooks and `azd env get-values`.
 output AZURE_FUNCTION_URL string = 'https://${functionApp.outputs.defaultHostName}/elevenlabs-conversation'

@@ -7,6 +7,7 @@
 #
 # Values: ELEVENLABS_API_KEY or ELEVENLABS_API_KEY_FILE; FIRESTORE_CREDENTIALS_FILE (else
 # GOOGLE_APPLICATION_CREDENTIALS). Absent ones are prompted for when the vault does not hold them yet.
+# With FIRESTORE_AUTH=WorkloadIdentity the app holds no Google key: none is asked for or set.
 set -euo pipefail
 
 vault=${KEY_VAULT_NAME:-${AZURE_KEY_VAULT_NAME:-}}
@@ -69,7 +70,15 @@ else
   echo "Key Vault secret elevenlabs-api-key: kept"
 fi
 
-# The Google service-account key for Firestore.
+# The Google service-account key for Firestore, unless the app reaches Firestore without one.
+if [ "${FIRESTORE_AUTH:-}" = WorkloadIdentity ]; then
+  if secret_exists firestore-service-account; then
+    echo "Key Vault secret firestore-service-account: not used (Firestore:Auth=WorkloadIdentity); delete it once the app works without it"
+  else
+    echo "Key Vault secret firestore-service-account: not needed (Firestore:Auth=WorkloadIdentity)"
+  fi
+  exit 0
+fi
 credentials=${FIRESTORE_CREDENTIALS_FILE:-${GOOGLE_APPLICATION_CREDENTIALS:-}}
 if [ -z "$credentials" ] && ! secret_exists firestore-service-account && [ -t 0 ]; then
   read -rp "Path of the Google service-account JSON for Firestore (empty to skip): " credentials

@@ -214,6 +214,37 @@ public sealed class InfraTests
     }
 
     [Test]
+    public void FirestoresWayInIsAParameterTheAppSettingsCarry()
+    {
+        var template = Template();
+        var parameters = template["parameters"]!;
+        Assert.That(parameters["firestoreAuth"]!["allowedValues"]!.AsArray().Select(v => v!.GetValue<string>()),
+            Is.EqualTo(new[] { "ServiceAccountKey", "WorkloadIdentity" }));
+        Assert.That(parameters["firestoreAuth"]!["defaultValue"]!.GetValue<string>(), Is.EqualTo("ServiceAccountKey"), "today's behaviour unless asked");
+
+        var app = DeploymentHolding("Microsoft.Web/sites");
+        var passed = new Dictionary<string, string>
+        {
+            ["firestoreAuth"] = "Firestore__Auth",
+            ["firestoreWorkloadIdentityAudience"] = "Firestore__WorkloadIdentity__Audience",
+            ["firestoreServiceAccountEmail"] = "Firestore__WorkloadIdentity__ServiceAccountEmail",
+            ["firestoreAzureTokenScope"] = "Firestore__WorkloadIdentity__AzureTokenScope",
+        };
+        var site = ResourceOfType("Microsoft.Web/sites");
+        var settings = site["properties"]!["siteConfig"]!["appSettings"]!.AsArray()
+            .ToDictionary(s => s!["name"]!.GetValue<string>(), s => s!["value"]!.GetValue<string>());
+        foreach (var (parameter, setting) in passed)
+        {
+            Assert.That(parameters[parameter], Is.Not.Null, parameter);
+            Assert.That(app["properties"]!["parameters"]![parameter]!["value"]!.GetValue<string>(), Is.EqualTo($"[parameters('{parameter}')]"), parameter);
+            Assert.That(settings[setting], Is.EqualTo($"[parameters('{parameter}')]"), setting);
+        }
+
+        Assert.That(template["outputs"]!["tenantId"], Is.Not.Null, "what infra/setup-workload-identity.sh reads");
+        Assert.That(template["outputs"]!["managedIdentityPrincipalId"]!["value"]!.GetValue<string>(), Does.Contain("principalId"));
+    }
+
+    [Test]
     public void NoSecretValueIsATemplateParameter()
     {
         var parameters = Template()["parameters"]!.AsObject().Select(p => p.Key).ToList();

@@ -11,6 +11,11 @@ param deploymentContainerName string
 param appInsightsConnectionString string
 param keyVaultUri string
 param firestoreProjectId string
+@description('ServiceAccountKey or WorkloadIdentity; the three values below are used with WorkloadIdentity only.')
+param firestoreAuth string
+param firestoreWorkloadIdentityAudience string
+param firestoreServiceAccountEmail string
+param firestoreAzureTokenScope string
 param elevenLabsAgentId string
 @description('NCRONTAB schedule of the sweep of idle sessions (app setting Sessions__SweepSchedule).')
 param sweepSchedule string
@@ -71,6 +76,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'KeyVault__Uri', value: keyVaultUri }
         { name: 'KeyVault__ManagedIdentityClientId', value: identityClientId }
         { name: 'Firestore__ProjectId', value: firestoreProjectId }
+        { name: 'Firestore__Auth', value: firestoreAuth }
+        { name: 'Firestore__WorkloadIdentity__Audience', value: firestoreWorkloadIdentityAudience }
+        { name: 'Firestore__WorkloadIdentity__ServiceAccountEmail', value: firestoreServiceAccountEmail }
+        { name: 'Firestore__WorkloadIdentity__AzureTokenScope', value: firestoreAzureTokenScope }
         { name: 'ElevenLabs__AgentId', value: elevenLabsAgentId }
         { name: 'Sessions__Store', value: 'Firestore' }
         // The sweep's timer trigger reads %Sessions:SweepSchedule%; Linux app settings spell ':' as '__'.
