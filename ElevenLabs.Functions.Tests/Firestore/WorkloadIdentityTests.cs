@@ -219,6 +219,22 @@ public sealed class WorkloadIdentityTests
     }
 
     [Test]
+    public async Task AScopeNoApplicationHasIsAStoreErrorAndTheLogSaysToCreateIt()
+    {
+        var app = await StartAppAsync(_rig.Settings(("Firestore:WorkloadIdentity:AzureTokenScope", "api://nobody-has-this/.default")));
+
+        var (status, body, _) = await app.PostAsync(new { action = "create_session" });
+
+        Assert.That(status, Is.EqualTo(500), body.ToJsonString());
+        Api.ContractTests.AssertError(body, "store_error");
+        Assert.That(_rig.Identity.Calls.Select(c => c.Query["resource"].ToString()), Has.Some.EqualTo("api://nobody-has-this"), "asked, and refused with AADSTS500011");
+        Assert.That(app.LogMessages(LogLevel.Error), Has.Some.Contains("could not get a token for api://nobody-has-this/.default")
+            .And.Some.Contains("application ID URI"));
+        Assert.That(_rig.Sts.Requests, Is.Zero);
+        AssertNothingSecretIn(app, body);
+    }
+
+    [Test]
     public async Task AnUnreachableStsIsServiceUnavailable()
     {
         var closed = $"http://127.0.0.1:{AppOutput.FreePort()}/v1/token";
