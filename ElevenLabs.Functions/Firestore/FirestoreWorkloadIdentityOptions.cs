@@ -8,7 +8,6 @@ namespace ElevenLabs.Functions.Firestore;
 /// </summary>
 public sealed partial class FirestoreWorkloadIdentityOptions
 {
-    public const string Section = "Firestore:WorkloadIdentity";
     public const string DefaultStsUrl = "https://sts.googleapis.com/v1/token";
 
     /// <summary>

@@ -8,8 +8,6 @@ internal sealed class GoogleTokenException(
     GoogleTokenStep step, int? httpStatus, string? error, string? description, bool transient, Exception? innerException = null)
     : Exception($"Google {(step == GoogleTokenStep.Exchange ? "STS" : "IAM credentials")} failed: {httpStatus?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no answer"} {error}", innerException)
 {
-    public GoogleTokenStep Step { get; } = step;
-
     /// <summary>The HTTP status, or null when there was no answer (unreachable, timed out).</summary>
     public int? HttpStatus { get; } = httpStatus;
 
