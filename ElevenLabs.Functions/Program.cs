@@ -6,6 +6,7 @@ using ElevenLabs.Functions.Health;
 using ElevenLabs.Functions.Hosting;
 using ElevenLabs.Functions.Identity;
 using ElevenLabs.Functions.Limits;
+using ElevenLabs.Functions.OpenApi;
 using ElevenLabs.Functions.Secrets;
 using ElevenLabs.Functions.Sessions;
 using ElevenLabs.Functions.Sweep;
@@ -80,6 +81,7 @@ public static partial class Program
         app.UseConversationCors();
         app.MapConversationEndpoint();
         app.MapReadinessEndpoint();
+        app.MapApiDescription();
         return app;
     }
 

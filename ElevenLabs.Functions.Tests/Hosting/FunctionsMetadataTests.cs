@@ -19,9 +19,19 @@ public sealed class FunctionsMetadataTests
     }
 
     [Test]
-    public void TheAppHasTheConversationReadinessAndSweepFunctions() =>
+    public void TheAppHasTheConversationReadinessDescriptionAndSweepFunctions() =>
         Assert.That(Functions().Select(f => f!["name"]!.GetValue<string>()),
-            Is.EquivalentTo(new[] { "elevenlabs-conversation", "elevenlabs-conversation-ready", "sweep-idle-sessions" }));
+            Is.EquivalentTo(new[] { "elevenlabs-conversation", "elevenlabs-conversation-ready", "elevenlabs-conversation-openapi", "sweep-idle-sessions" }));
+
+    [Test]
+    public void TheOpenApiDocumentIsAnAnonymousGetFunctionUnderTheRoute()
+    {
+        var trigger = Trigger("elevenlabs-conversation-openapi");
+
+        Assert.That(trigger["route"]!.GetValue<string>(), Is.EqualTo("elevenlabs-conversation/openapi.json"));
+        Assert.That(trigger["authLevel"]!.GetValue<string>(), Is.EqualTo("Anonymous").IgnoreCase);
+        Assert.That(trigger["methods"]!.AsArray().Select(m => m!.GetValue<string>().ToUpperInvariant()), Is.EquivalentTo(new[] { "GET" }));
+    }
 
     [Test]
     public void ReadinessIsAnAnonymousGetFunctionOfItsOwnUnderTheRoute()

@@ -19,7 +19,8 @@ public sealed class AppHost : IAsyncDisposable
     {
         _app = app;
         BaseAddress = baseAddress;
-        Client = new HttpClient { BaseAddress = baseAddress };
+        // Every answer is checked against the OpenAPI document on its way to the test.
+        Client = new HttpClient(new OpenApiValidatingHandler(OpenApiContract.App, new HttpClientHandler())) { BaseAddress = baseAddress };
     }
 
     public Uri BaseAddress { get; }
