@@ -4,7 +4,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ElevenLabs.Functions.Api;
+using ElevenLabs.Functions.Auth;
 using ElevenLabs.Functions.ElevenLabs;
+using ElevenLabs.Functions.Limits;
 using ElevenLabs.Functions.OpenApi;
 using ElevenLabs.Functions.Secrets;
 using ElevenLabs.Functions.Sessions;
@@ -115,6 +117,10 @@ public sealed class OpenApiDocumentTests : AppFixture<ElevenLabsStandIn>
     {
         IEnumerable<Exception> exceptions =
         [
+            new UnauthenticatedException(tokenPresent: false, "no token"),
+            new UnauthenticatedException(tokenPresent: true, "expired"),
+            new AuthUnavailableException("keys down", TimeSpan.FromSeconds(5)),
+            new RateLimitedException("too many", TimeSpan.FromSeconds(7)),
             new SessionNotFoundException("conv_x"),
             new SessionNotActiveException("conv_x", SessionStatus.Ended),
             new SessionNotActiveException("conv_x", SessionStatus.Failed),
@@ -144,6 +150,11 @@ public sealed class OpenApiDocumentTests : AppFixture<ElevenLabsStandIn>
         if (error.RetryAfter is { } after)
         {
             response.Headers.RetryAfter = new RetryConditionHeaderValue(after);
+        }
+
+        if (error.Challenge is { } challenge)
+        {
+            response.Headers.TryAddWithoutValidation("WWW-Authenticate", challenge);
         }
 
         var problems = OpenApiContract.App.Problems("POST", "/elevenlabs-conversation", error.StatusCode, response.Headers, response.Content.Headers,
