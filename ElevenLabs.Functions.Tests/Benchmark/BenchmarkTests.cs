@@ -8,21 +8,21 @@ namespace ElevenLabs.Functions.Tests.Benchmark;
 /// <summary>
 /// The benchmark (README, "Benchmark"): the published app as its own process against ElevenLabs and Firestore
 /// stand-ins that answer after a fixed delay, beside the limit (the same client making only the dependency calls
-/// each action cannot avoid), rounds interleaved. It prints tables and asserts only that every answer was right:
-/// never a time. Explicit, so the default test run leaves it out; run it with the README's command.
+/// each action cannot avoid), rounds interleaved. With <c>BENCHMARK_BASELINE</c> (a git ref) the app built from that
+/// ref runs too, in the same rounds, so a change is measured against its baseline under the same machine load.
+/// It prints tables and asserts only that every answer was right: never a time. Explicit, so the default test run
+/// leaves it out; run it with the README's command.
 /// </summary>
 [TestFixture]
 [Category("Benchmark")]
 [Explicit("A benchmark: minutes long and meaningful only on a quiet machine; run it with the README's benchmark command")]
 public sealed class BenchmarkTests
 {
-    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
     private readonly BenchmarkSettings _settings = BenchmarkSettings.FromEnvironment();
+    private readonly List<(string Label, string Dll)> _apps = [];
     private string _work = null!;
-    private string _appDll = null!;
     private string _bareDll = null!;
     private FirestoreRig _rig = null!;
-    private ApplicationInsightsStandIn _insights = null!;
 
     [OneTimeSetUp]
     public async Task PublishAndStartStandInsAsync()
@@ -30,28 +30,31 @@ public sealed class BenchmarkTests
         _work = Directory.CreateTempSubdirectory("elevenlabs-benchmark-").FullName;
         var clock = Stopwatch.StartNew();
         // The app as deployed (infra/deploy.sh publishes the same way), and the bare app, both Release.
-        Dotnet("publish", Path.Combine(AppOutput.RepositoryRoot, "ElevenLabs.Functions"), "-c", "Release", "-o", Path.Combine(_work, "app"));
-        Dotnet("build", Path.Combine(AppOutput.RepositoryRoot, "ElevenLabs.Functions.Tests", "Benchmark", "BareApp", "BareApp.csproj"),
+        Dotnet(AppOutput.RepositoryRoot, "publish", "ElevenLabs.Functions", "-c", "Release", "-o", Path.Combine(_work, "app"));
+        _apps.Add(("app", Path.Combine(_work, "app", "ElevenLabs.Functions.dll")));
+        if (Environment.GetEnvironmentVariable("BENCHMARK_BASELINE") is { Length: > 0 } baseline)
+        {
+            // The same project at another commit, exported from git and published the same way.
+            var source = Directory.CreateDirectory(Path.Combine(_work, "baseline-source")).FullName;
+            Run("bash", AppOutput.RepositoryRoot, "-c", $"git archive \"$0\" | tar -x -C \"$1\"", baseline, source);
+            Dotnet(source, "publish", "ElevenLabs.Functions", "-c", "Release", "-o", Path.Combine(_work, "baseline"));
+            _apps.Add(($"baseline {baseline}", Path.Combine(_work, "baseline", "ElevenLabs.Functions.dll")));
+        }
+
+        Dotnet(AppOutput.RepositoryRoot, "build", Path.Combine("ElevenLabs.Functions.Tests", "Benchmark", "BareApp", "BareApp.csproj"),
             "-c", "Release", "-o", Path.Combine(_work, "bare"));
-        _appDll = Path.Combine(_work, "app", "ElevenLabs.Functions.dll");
         _bareDll = Path.Combine(_work, "bare", "BareApp.dll");
-        Print($"Published the app and built the bare app in {clock.Elapsed.TotalSeconds:F0} s, into {_work}");
+        Print($"Published {string.Join(" and ", _apps.Select(a => a.Label))} and built the bare app in {clock.Elapsed.TotalSeconds:F0} s, into {_work}");
 
         _rig = await FirestoreRig.StartAsync();
         _rig.ElevenLabs.Latency = _settings.ElevenLabsLatency;
         _rig.ElevenLabs.Reset();
         _rig.Firestore.Latency = _settings.FirestoreLatency;
-        _insights = await ApplicationInsightsStandIn.StartAsync();
     }
 
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        if (_insights is not null)
-        {
-            await _insights.DisposeAsync();
-        }
-
         if (_rig is not null)
         {
             await _rig.DisposeAsync();
@@ -67,38 +70,39 @@ public sealed class BenchmarkTests
     public async Task StartUpBesideABareAspNetCoreApp()
     {
         var load = ProcessCounters.LoadAverage();
-        var app = new StartSamples();
+        await using var insights = await ApplicationInsightsStandIn.StartAsync();
         var bare = new StartSamples();
-        var firstCreate = new StartSamples();
-        var warmCreate = new StartSamples();
-        var rssAfterStart = new LatencySamples();
+        var apps = _apps.Select(a => (a.Label, a.Dll, Start: new StartSamples(), FirstCreate: new StartSamples(), WarmCreate: new StartSamples(), Rss: new LatencySamples())).ToList();
         for (var i = 0; i < _settings.Starts; i++)
         {
-            // Alternating, so a change in the machine's load falls on both alike.
+            // Alternating, so a change in the machine's load falls on all alike.
             var (bareProcess, bareMs) = await StartAsync(_bareDll, []);
             using (bareProcess)
             {
                 bare.Add(bareMs, ProcessCounters.Cpu(bareProcess.Process.Id));
             }
 
-            var (appProcess, appMs) = await StartAsync(_appDll, AppEnvironment(_insights.ConnectionString)); // as in Azure: reporting
-            using (appProcess)
+            foreach (var app in i % 2 == 0 ? apps : Enumerable.Reverse(apps))
             {
-                var pid = appProcess.Process.Id;
-                app.Add(appMs, ProcessCounters.Cpu(pid));
-                rssAfterStart.Add(ProcessCounters.ResidentMiB(pid));
-                using var http = Client(appProcess);
-                var client = new AppInterviewClient(http);
-                var cpu = ProcessCounters.Cpu(pid);
-                var ms = await TimedAsync(() => client.CreateSessionAsync(0));
-                firstCreate.Add(ms, ProcessCounters.Cpu(pid) - cpu);
-                for (var n = 1; n <= 30; n++)
+                var (appProcess, appMs) = await StartAsync(app.Dll, AppEnvironment(insights.ConnectionString)); // as in Azure: reporting
+                using (appProcess)
                 {
-                    cpu = ProcessCounters.Cpu(pid);
-                    ms = await TimedAsync(() => client.CreateSessionAsync(n));
-                    if (n > 10)
+                    var pid = appProcess.Process.Id;
+                    app.Start.Add(appMs, ProcessCounters.Cpu(pid));
+                    app.Rss.Add(ProcessCounters.ResidentMiB(pid));
+                    using var http = Client(appProcess);
+                    var client = new AppInterviewClient(http);
+                    var cpu = ProcessCounters.Cpu(pid);
+                    var ms = await TimedAsync(() => client.CreateSessionAsync(0));
+                    app.FirstCreate.Add(ms, ProcessCounters.Cpu(pid) - cpu);
+                    for (var n = 1; n <= 30; n++)
                     {
-                        warmCreate.Add(ms, ProcessCounters.Cpu(pid) - cpu);
+                        cpu = ProcessCounters.Cpu(pid);
+                        ms = await TimedAsync(() => client.CreateSessionAsync(n));
+                        if (n > 10)
+                        {
+                            app.WarmCreate.Add(ms, ProcessCounters.Cpu(pid) - cpu);
+                        }
                     }
                 }
             }
@@ -107,97 +111,128 @@ public sealed class BenchmarkTests
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"START-UP ({_settings.Starts} starts of each, alternating; load average before {load}, after {ProcessCounters.LoadAverage()})");
         report.AppendLine("                                          wall: median    min    max | CPU: median   mean");
-        Row("start to first healthy answer, app", app);
-        Row("start to first healthy answer, bare", bare);
-        report.AppendLine(CultureInfo.InvariantCulture,
-            $"  app - bare (medians)                  {app.Wall.Median - bare.Wall.Median,8:F0} ms                |  {app.Cpu.Median - bare.Cpu.Median,7:F0} ms");
-        Row("first create_session after start", firstCreate);
-        Row("warm create_session (one at a time)", warmCreate);
-        report.AppendLine(CultureInfo.InvariantCulture,
-            $"  first - warm (medians)                {firstCreate.Wall.Median - warmCreate.Wall.Median,8:F0} ms                |  {firstCreate.Cpu.Median - warmCreate.Cpu.Median,7:F0} ms");
-        report.AppendLine(CultureInfo.InvariantCulture, $"  app resident memory after start       {rssAfterStart.Median,8:F0} MiB");
-        report.AppendLine("  (CPU: the process's user + system time from /proc, 10 ms ticks; on a loaded machine it moves far less than wall time)");
+        Row("bare ASP.NET Core: start to first healthy", bare);
+        foreach (var app in apps)
+        {
+            Row($"{app.Label}: start to first healthy", app.Start);
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"    - bare (medians)                    {app.Start.Wall.Median - bare.Wall.Median,8:F0} ms                |  {app.Start.Cpu.Median - bare.Cpu.Median,7:F0} ms");
+            Row($"{app.Label}: first create_session", app.FirstCreate);
+            Row($"{app.Label}: warm create_session", app.WarmCreate);
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"    first - warm (medians)              {app.FirstCreate.Wall.Median - app.WarmCreate.Wall.Median,8:F0} ms                |  {app.FirstCreate.Cpu.Median - app.WarmCreate.Cpu.Median,7:F0} ms");
+            report.AppendLine(CultureInfo.InvariantCulture, $"    resident memory after start         {app.Rss.Median,8:F0} MiB");
+        }
+
+        report.AppendLine("  (warm: one at a time, after 10; CPU: the process's user + system time from /proc, 10 ms ticks; on a loaded machine");
+        report.AppendLine("  it moves far less than wall time)");
         Print(report.ToString());
 
         void Row(string name, StartSamples samples) =>
             report.AppendLine(CultureInfo.InvariantCulture,
-                $"  {name,-36}{samples.Wall.Median,8:F0} ms {samples.Wall.Percentile(0),6:F0} {samples.Wall.Percentile(100),6:F0} |  {samples.Cpu.Median,7:F0} ms {samples.Cpu.Mean,6:F1}");
+                $"  {name,-40}{samples.Wall.Median,6:F0} ms {samples.Wall.Percentile(0),6:F0} {samples.Wall.Percentile(100),6:F0} |  {samples.Cpu.Median,7:F0} ms {samples.Cpu.Mean,6:F1}");
     }
 
     [Test]
     public async Task ActionsBesideTheirLimitUnderLoad()
     {
         var loadBefore = ProcessCounters.LoadAverage();
-        _insights.Items.Clear();
-        var (appProcess, _) = await StartAsync(_appDll, AppEnvironment(_insights.ConnectionString));
-        using var _app = appProcess;
-        var pid = appProcess.Process.Id;
-        using var appHttp = Client(appProcess);
-        var app = new CountingClient(new AppInterviewClient(appHttp));
-        using var elevenLabsHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue });
-        using var firestoreHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue });
-        var limit = await LimitInterviewClient.StartAsync(_rig, elevenLabsHttp, firestoreHttp);
-        var failures = new List<string>();
-
-        // At rest: what the app spends with nothing to do (timers, telemetry modules), over a few seconds.
-        var restCpu = ProcessCounters.Cpu(pid);
-        await Task.Delay(TimeSpan.FromSeconds(5));
-        restCpu = ProcessCounters.Cpu(pid) - restCpu;
-
-        // Warm-up: one round each, not counted (connections, JIT, token).
-        await RoundAsync(app, new Samples(), failures);
-        await RoundAsync(limit, new Samples(), failures);
-
-        var appSamples = new Samples();
-        var limitSamples = new Samples();
-        TimeSpan appWall = TimeSpan.Zero, limitWall = TimeSpan.Zero;
-        var cpuBefore = ProcessCounters.Cpu(pid);
-        for (var round = 0; round < _settings.Rounds; round++)
+        var apps = new List<RunningApp>();
+        try
         {
-            // Alternate which side goes first, so neither always follows the other.
-            foreach (var side in round % 2 == 0 ? new[] { true, false } : [false, true])
+            foreach (var (label, dll) in _apps)
             {
-                var clock = Stopwatch.StartNew();
-                await RoundAsync(side ? app : limit, side ? appSamples : limitSamples, failures);
-                if (side)
+                var insights = await ApplicationInsightsStandIn.StartAsync();
+                var (process, _) = await StartAsync(dll, AppEnvironment(insights.ConnectionString));
+                apps.Add(new RunningApp(label, process, insights, Client(process)));
+            }
+
+            using var elevenLabsHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue });
+            using var firestoreHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue });
+            var limit = await LimitInterviewClient.StartAsync(_rig, elevenLabsHttp, firestoreHttp);
+            var limitSamples = new Samples();
+            var limitWall = TimeSpan.Zero;
+            var failures = new List<string>();
+
+            // At rest: what each app spends with nothing to do (timers, telemetry modules), over a few seconds.
+            var rest = apps.Select(a => ProcessCounters.Cpu(a.Pid)).ToList();
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            foreach (var (app, before) in apps.Zip(rest))
+            {
+                app.RestCpu = ProcessCounters.Cpu(app.Pid) - before;
+            }
+
+            // Warm-up: one round each, not counted (connections, JIT, token).
+            foreach (var app in apps)
+            {
+                await RoundAsync(app.Client, new Samples(), failures);
+            }
+
+            await RoundAsync(limit, new Samples(), failures);
+
+            var cpuBefore = apps.Select(a => ProcessCounters.Cpu(a.Pid)).ToList();
+            var sides = apps.Cast<RunningApp?>().Append(null).ToList(); // null: the limit
+            for (var round = 0; round < _settings.Rounds; round++)
+            {
+                // Rotate which side goes first, so none always follows another.
+                foreach (var side in sides.Skip(round % sides.Count).Concat(sides.Take(round % sides.Count)))
                 {
-                    appWall += clock.Elapsed;
-                }
-                else
-                {
-                    limitWall += clock.Elapsed;
+                    var clock = Stopwatch.StartNew();
+                    await RoundAsync(side?.Client ?? (IInterviewClient)limit, side?.Samples ?? limitSamples, failures);
+                    if (side is null)
+                    {
+                        limitWall += clock.Elapsed;
+                    }
+                    else
+                    {
+                        side.Wall += clock.Elapsed;
+                    }
                 }
             }
-        }
 
-        // All the app spent while the rounds ran, limit rounds included: work a request leaves behind (log lines
-        // written, telemetry sent) is the request's cost too.
-        var appCpu = ProcessCounters.Cpu(pid) - cpuBefore;
-        var peak = ProcessCounters.PeakResidentMiB(pid);
-        var requests = appSamples.Requests;
-        var telemetry = await TelemetryAsync(app.Requests + 1); // + the health probe
-        var report = new StringBuilder();
-        report.AppendLine(CultureInfo.InvariantCulture, $"LOAD ({_settings}; load average before {loadBefore}, after {ProcessCounters.LoadAverage()})");
-        report.AppendLine("  ms               n   app p50    p95    p99 | limit p50  p95    p99 | overhead p50  p95    p99 | ratio p50  p95   p99");
-        foreach (var (action, a, l) in appSamples.Actions.Zip(limitSamples.Actions, (a, l) => (a.Name, a.Samples, l.Samples)))
+            // All each app spent while the rounds ran, other sides' rounds included: work a request leaves behind
+            // (log lines written, telemetry sent) is the request's cost too.
+            foreach (var (app, before) in apps.Zip(cpuBefore))
+            {
+                app.Cpu = ProcessCounters.Cpu(app.Pid) - before;
+                app.PeakMiB = ProcessCounters.PeakResidentMiB(app.Pid);
+            }
+
+            var report = new StringBuilder();
+            report.AppendLine(CultureInfo.InvariantCulture, $"LOAD ({_settings}; load average before {loadBefore}, after {ProcessCounters.LoadAverage()})");
+            foreach (var app in apps)
+            {
+                var requests = app.Samples.Requests;
+                report.AppendLine(CultureInfo.InvariantCulture, $"  {app.Label}");
+                report.AppendLine("  ms               n   app p50    p95    p99 | limit p50  p95    p99 | overhead p50  p95    p99 | ratio p50  p95   p99");
+                foreach (var (action, a, l) in app.Samples.Actions.Zip(limitSamples.Actions, (a, l) => (a.Name, a.Samples, l.Samples)))
+                {
+                    report.AppendLine(CultureInfo.InvariantCulture,
+                        $"  {action,-15}{a.Count,5} {a.Percentile(50),7:F1}{a.Percentile(95),7:F1}{a.Percentile(99),7:F1} |{l.Percentile(50),8:F1}{l.Percentile(95),7:F1}{l.Percentile(99),7:F1} |" +
+                        $"{a.Percentile(50) - l.Percentile(50),10:F1}{a.Percentile(95) - l.Percentile(95),7:F1}{a.Percentile(99) - l.Percentile(99),7:F1} |" +
+                        $"{a.Percentile(50) / l.Percentile(50),8:F3}{a.Percentile(95) / l.Percentile(95),6:F3}{a.Percentile(99) / l.Percentile(99),6:F3}");
+                }
+
+                report.AppendLine(CultureInfo.InvariantCulture,
+                    $"  throughput: app {requests / app.Wall.TotalSeconds:F0} req/s, limit {limitSamples.Requests / limitWall.TotalSeconds:F0} req/s");
+                report.AppendLine(CultureInfo.InvariantCulture,
+                    $"  CPU per request: {app.Cpu.TotalMilliseconds / requests:F2} ms ({app.Cpu.TotalSeconds:F2} s from /proc/{app.Pid}/stat over all rounds, / {requests} requests); " +
+                    $"at rest before the load: {app.RestCpu.TotalMilliseconds / 5:F1} ms per second");
+                report.AppendLine(CultureInfo.InvariantCulture, $"  peak resident memory (VmHWM): {app.PeakMiB:F0} MiB");
+                report.Append(await TelemetryAsync(app.Insights, app.Client.Requests + 1)); // + the health probe
+            }
+
+            Print(report.ToString());
+            Assert.That(failures, Is.Empty, string.Join("\n", apps.Select(a => a.Process.Output)));
+            Assert.That(apps.Select(a => a.Samples.Requests), Has.All.EqualTo(_settings.Rounds * _settings.InterviewsPerRound * 3));
+        }
+        finally
         {
-            report.AppendLine(CultureInfo.InvariantCulture,
-                $"  {action,-15}{a.Count,5} {a.Percentile(50),7:F1}{a.Percentile(95),7:F1}{a.Percentile(99),7:F1} |{l.Percentile(50),8:F1}{l.Percentile(95),7:F1}{l.Percentile(99),7:F1} |" +
-                $"{a.Percentile(50) - l.Percentile(50),10:F1}{a.Percentile(95) - l.Percentile(95),7:F1}{a.Percentile(99) - l.Percentile(99),7:F1} |" +
-                $"{a.Percentile(50) / l.Percentile(50),8:F3}{a.Percentile(95) / l.Percentile(95),6:F3}{a.Percentile(99) / l.Percentile(99),6:F3}");
+            foreach (var app in apps)
+            {
+                await app.DisposeAsync();
+            }
         }
-
-        report.AppendLine(CultureInfo.InvariantCulture,
-            $"  throughput: app {requests / appWall.TotalSeconds:F0} req/s, limit {limitSamples.Requests / limitWall.TotalSeconds:F0} req/s");
-        report.AppendLine(CultureInfo.InvariantCulture,
-            $"  app CPU per request: {appCpu.TotalMilliseconds / requests:F2} ms ({appCpu.TotalSeconds:F2} s from /proc/{pid}/stat over all rounds, / {requests} app requests); " +
-            $"at rest before the load: {restCpu.TotalMilliseconds / 5:F1} ms per second");
-        report.AppendLine(CultureInfo.InvariantCulture, $"  app peak resident memory (VmHWM): {peak:F0} MiB");
-        report.Append(telemetry);
-        Print(report.ToString());
-
-        Assert.That(failures, Is.Empty, appProcess.Output);
-        Assert.That(requests, Is.EqualTo(_settings.Rounds * _settings.InterviewsPerRound * 3));
     }
 
     private async Task RoundAsync(IInterviewClient client, Samples samples, List<string> failures)
@@ -245,21 +280,21 @@ public sealed class BenchmarkTests
     /// action (told by its event), and those outside any request. Waits until every request's item arrived (the
     /// channel sends every 30 s).
     /// </summary>
-    private async Task<string> TelemetryAsync(int requests)
+    private static async Task<string> TelemetryAsync(ApplicationInsightsStandIn insights, int requests)
     {
         var deadline = Stopwatch.StartNew();
-        while (_insights.Items.Count(i => i.BaseType == "RequestData") < requests && deadline.Elapsed < TimeSpan.FromSeconds(90))
+        while (insights.Items.Count(i => i.BaseType == "RequestData") < requests && deadline.Elapsed < TimeSpan.FromSeconds(90))
         {
             await Task.Delay(500);
         }
 
-        var items = _insights.Items.ToList();
+        var items = insights.Items.ToList();
         var operations = items.Where(i => i.OperationId is not null).GroupBy(i => i.OperationId!)
             .Where(g => g.Any(i => i.BaseType == "RequestData")).ToList();
         var inRequests = operations.SelectMany(g => g).ToHashSet();
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture,
-            $"  Application Insights items per request ({items.Count} items posted to the ingestion stand-in, {operations.Count} of {requests} requests seen; Live Metrics calls {_insights.LiveRequests}):");
+            $"  Application Insights items per request ({items.Count} items posted to the ingestion stand-in, {operations.Count} of {requests} requests seen; Live Metrics calls {insights.LiveRequests}):");
         foreach (var (action, operation) in new[] { ("create_session", "SessionCreated"), ("get_signed_url", "SignedUrlIssued"), ("end_session", "SessionEnded") })
         {
             var group = operations.Where(g => g.Any(i => i.BaseType == "EventData" && i.Name == operation)).ToList();
@@ -348,11 +383,13 @@ public sealed class BenchmarkTests
         return new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue }) { BaseAddress = new Uri(url) };
     }
 
-    /// <summary>Runs <c>dotnet</c> (build, publish) at the repository root, outside the test host's MSBuild environment.</summary>
-    private static void Dotnet(params string[] args)
+    /// <summary>Runs <c>dotnet</c> (build, publish) in a folder, outside the test host's MSBuild environment.</summary>
+    private static void Dotnet(string directory, params string[] args) => Run("dotnet", directory, [.. args, "--nologo"]);
+
+    private static void Run(string file, string directory, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = AppOutput.RepositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args.Append("--nologo"))
+        var info = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
         }
@@ -368,7 +405,7 @@ public sealed class BenchmarkTests
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"dotnet {string.Join(' ', args)} failed:\n{output.Result}\n{errors.Result}");
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed:\n{output.Result}\n{errors.Result}");
         }
     }
 
