@@ -72,7 +72,7 @@ public sealed class InfraTests
 
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppOutput.RepositoryRoot };
         foreach (var arg in new[] { "msbuild", "ElevenLabs.Functions/ElevenLabs.Functions.csproj", "-p:_IsPublishing=true", "-p:Configuration=Release",
-                     "-getProperty:PublishReadyToRun", "-getProperty:RuntimeIdentifier", "-getProperty:SelfContained" })
+                     "-getProperty:PublishReadyToRun", "-getProperty:RuntimeIdentifier", "-getProperty:SelfContained", "-getProperty:TieredPGO" })
         {
             info.ArgumentList.Add(arg);
         }
@@ -91,6 +91,7 @@ public sealed class InfraTests
         Assert.That(properties["PublishReadyToRun"]!.GetValue<string>(), Is.EqualTo("true"), "published as ReadyToRun");
         Assert.That(properties["RuntimeIdentifier"]!.GetValue<string>(), Is.EqualTo("linux-x64"), "for Flex Consumption's Linux x64");
         Assert.That(properties["SelfContained"]!.GetValue<string>(), Is.EqualTo("false"), "on the platform's .NET runtime");
+        Assert.That(properties["TieredPGO"]!.GetValue<string>(), Is.EqualTo("false"), "no instrumented tier: the benchmark's CPU per request");
     }
 
     [Test]
