@@ -99,7 +99,10 @@ public static partial class Program
         builder.Services.AddHostedService<StartupReport>();
     }
 
-    /// <summary><c>Sessions:Store</c>: Firestore, InMemory, or Auto (Firestore when anything about it is configured).</summary>
+    /// <summary>
+    /// <c>Sessions:Store</c>: Firestore, InMemory, or Auto (Firestore when anything about it is configured). The daily
+    /// quota's counts live in the same place.
+    /// </summary>
     private static void AddSessionStore(IHostApplicationBuilder builder)
     {
         var sessions = builder.Configuration.GetSection(SessionsOptions.Section).Get<SessionsOptions>() ?? new SessionsOptions();
@@ -107,10 +110,12 @@ public static partial class Program
             || (sessions.Store == SessionStoreKind.Auto && FirestoreOptions.Read(builder.Configuration).IsConfigured))
         {
             builder.AddFirestoreSessionStore();
+            builder.AddFirestoreUsageCounter();
         }
         else
         {
             builder.AddInMemorySessionStore();
+            builder.AddInMemoryUsageCounter();
         }
     }
 }

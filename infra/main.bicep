@@ -76,6 +76,10 @@ param rateLimitCreatePerMinute int = 10
 @minValue(0)
 param rateLimitRequestsPerMinute int = 120
 
+@description('Per caller, across instances: sessions created per UTC day (0: no quota).')
+@minValue(0)
+param quotaSessionsPerDay int = 50
+
 @description('Object id of whoever deploys (az ad signed-in-user show --query id): may set the Key Vault secrets. Empty: nobody.')
 param deployerPrincipalId string = ''
 
@@ -162,6 +166,7 @@ module functionApp 'modules/functionapp.bicep' = {
     legacySessions: legacySessions
     rateLimitCreatePerMinute: rateLimitCreatePerMinute
     rateLimitRequestsPerMinute: rateLimitRequestsPerMinute
+    quotaSessionsPerDay: quotaSessionsPerDay
   }
 }
 

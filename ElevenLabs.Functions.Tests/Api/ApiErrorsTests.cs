@@ -34,6 +34,7 @@ public sealed class ApiErrorsTests
         yield return new TestCaseData(new UnauthenticatedException(tokenPresent: true, "expired"), 401, "unauthenticated", false);
         yield return new TestCaseData(new AuthUnavailableException("keys down", TimeSpan.FromSeconds(5)), 503, "auth_unavailable", true);
         yield return new TestCaseData(new RateLimitedException("slow down", TimeSpan.FromSeconds(6)), 429, "rate_limited", true);
+        yield return new TestCaseData(new QuotaExceededException(50, TimeSpan.FromHours(3)), 429, "quota_exceeded", true);
         yield return new TestCaseData(new InvalidOperationException("bug"), 500, "internal_error", false);
     }
 

@@ -58,8 +58,10 @@ public sealed class WorkloadIdentityTests
         return app;
     }
 
+    /// <summary>The Authorization of every call on a session document (the daily quota's <c>:commit</c>s carry the same token, apart).</summary>
     private List<string?> DocumentAuthorizations() =>
-        [.. _rig.Firestore.Requests.Where(r => r.RawTarget.StartsWith("/v1/", StringComparison.Ordinal)).Select(r => r.Authorization)];
+        [.. _rig.Firestore.Requests.Where(r => r.RawTarget.StartsWith("/v1/", StringComparison.Ordinal) && !r.RawTarget.EndsWith(":commit", StringComparison.Ordinal))
+            .Select(r => r.Authorization)];
 
     private void AssertNothingSecretIn(AppHost app, params JsonObject[] answers)
     {

@@ -191,10 +191,11 @@ public sealed class InfraTests
         Assert.That(parameters["legacySessions"]!["defaultValue"]!.GetValue<string>(), Is.EqualTo("Deny"));
         Assert.That(parameters["rateLimitCreatePerMinute"]!["defaultValue"]!.GetValue<int>(), Is.EqualTo(new RateLimitOptions().CreatePerMinute));
         Assert.That(parameters["rateLimitRequestsPerMinute"]!["defaultValue"]!.GetValue<int>(), Is.EqualTo(new RateLimitOptions().RequestsPerMinute));
+        Assert.That(parameters["quotaSessionsPerDay"]!["defaultValue"]!.GetValue<int>(), Is.EqualTo(new QuotaOptions().SessionsPerDay));
         Assert.That(settings.Keys, Is.SupersetOf(new[]
         {
             "Auth__Mode", "Auth__Firebase__ProjectId", "Auth__Oidc__Authority", "Auth__Oidc__Audience", "Auth__LegacySessions",
-            "RateLimit__CreatePerMinute", "RateLimit__RequestsPerMinute",
+            "RateLimit__CreatePerMinute", "RateLimit__RequestsPerMinute", "Quota__SessionsPerDay",
         }));
         Assert.That(settings["RateLimit__TrustForwardedFor"], Is.EqualTo("true"), "under Azure the client is the first X-Forwarded-For hop");
         Assert.That(settings["Auth__Mode"], Does.Contain("parameters('authMode')"));

@@ -21,7 +21,7 @@ namespace ElevenLabs.Functions.Tests.Support;
 /// token on every call, and serves Google's OAuth token endpoint at <c>/token</c> (the signed-JWT grant) for
 /// service-account keys it is told to trust.
 /// </summary>
-public sealed class FirestoreStandIn : IAsyncDisposable
+public sealed partial class FirestoreStandIn : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Lock _gate = new();
@@ -154,6 +154,12 @@ public sealed class FirestoreStandIn : IAsyncDisposable
         if (_faults.TryDequeue(out var fault))
         {
             await ErrorAsync(context, fault.Code, fault.Status, "Injected failure.");
+            return;
+        }
+
+        if (context.Request.Method == "POST" && context.Request.Path.Value!.EndsWith("/documents:commit", StringComparison.Ordinal))
+        {
+            await CommitAsync(context);
             return;
         }
 

@@ -16,11 +16,12 @@ public static class Settings
             ["Sessions:Store"] = "InMemory",
         }.With(LimitsOutOfTheWay).With(extra);
 
-    /// <summary>Per-caller limits raised far beyond what any test sends from its one address.</summary>
+    /// <summary>Per-caller limits and the daily quota raised far beyond what any test sends from its one address.</summary>
     public static readonly (string Key, string? Value)[] LimitsOutOfTheWay =
     [
         ("RateLimit:CreatePerMinute", "1000000"),
         ("RateLimit:RequestsPerMinute", "1000000"),
+        ("Quota:SessionsPerDay", "1000000"),
     ];
 
     /// <summary>The settings with <paramref name="extra"/> on top (a null value removes nothing: it sets null).</summary>

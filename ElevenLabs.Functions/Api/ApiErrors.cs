@@ -44,6 +44,8 @@ public static class ApiErrors
                 "The sign-in provider's keys could not be fetched; try again shortly.", unavailable.RetryAfter),
             RateLimitedException limited => new(StatusCodes.Status429TooManyRequests, "rate_limited", limited.Message,
                 "Slow down and try again after Retry-After seconds.", limited.RetryAfter),
+            QuotaExceededException quota => new(StatusCodes.Status429TooManyRequests, "quota_exceeded",
+                $"Daily limit of {quota.SessionsPerDay} sessions reached.", "The quota resets at 00:00 UTC (Retry-After).", quota.RetryAfter),
             SessionNotFoundException => new(StatusCodes.Status404NotFound, "session_not_found", "Conversation session not found"),
             SessionNotActiveException { Status: SessionStatus.Ended } => new(StatusCodes.Status409Conflict, "session_ended", "Conversation session has ended"),
             SessionNotActiveException inactive => new(StatusCodes.Status409Conflict, "session_not_active", $"Conversation session is {inactive.Status}"),

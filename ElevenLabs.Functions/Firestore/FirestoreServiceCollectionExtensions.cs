@@ -1,4 +1,5 @@
 using ElevenLabs.Functions.Hosting;
+using ElevenLabs.Functions.Limits;
 using ElevenLabs.Functions.Sessions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,8 +24,26 @@ public static class FirestoreServiceCollectionExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         AddCredential(builder, FirestoreOptions.Read(builder.Configuration));
         builder.Services.AddTransient<FirestoreAuthHandler>();
-        var client = builder.Services.AddHttpClient<ISessionStore, FirestoreSessionStore>(http => http.Timeout = Timeout.InfiniteTimeSpan)
-            .RemoveAllLoggers(); // the factory's trace log would carry the bearer token in its structured state
+        builder.Services.AddHttpClient<ISessionStore, FirestoreSessionStore>(http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .WithFirestorePipeline();
+        return builder;
+    }
+
+    /// <summary>
+    /// The daily quota's counts in Firestore (<c>usage/{caller}_{yyyyMMdd}</c>), through the same client pipeline as the
+    /// store. Call after <see cref="AddFirestoreSessionStore"/>, which registers the connection and credential.
+    /// </summary>
+    public static IHostApplicationBuilder AddFirestoreUsageCounter(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHttpClient<IUsageCounter, FirestoreUsageCounter>(http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .WithFirestorePipeline();
+        return builder;
+    }
+
+    /// <summary>Auth handler (key, or workload identity federation) inside a retry of Firestore's transient statuses, no loggers.</summary>
+    private static IHttpClientBuilder WithFirestorePipeline(this IHttpClientBuilder client)
+    {
+        client.RemoveAllLoggers(); // the factory's trace log would carry the bearer token in its structured state
         client.AddResilienceHandler("firestore", (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<FirestoreOptions>>().Value;
@@ -41,7 +60,7 @@ public static class FirestoreServiceCollectionExtensions
                 pipeline.AddTimeout(options.Timeout);
             });
         client.AddHttpMessageHandler<FirestoreAuthHandler>(); // inside the retry: each attempt gets a current token
-        return builder;
+        return client;
     }
 
     /// <summary>

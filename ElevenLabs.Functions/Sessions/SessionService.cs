@@ -1,5 +1,6 @@
 using ElevenLabs.Functions.Auth;
 using ElevenLabs.Functions.ElevenLabs;
+using ElevenLabs.Functions.Limits;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -9,6 +10,7 @@ namespace ElevenLabs.Functions.Sessions;
 public sealed partial class SessionService(
     ISessionStore store,
     CallerContext caller,
+    DailyQuota quota,
     ElevenLabsClient elevenLabs,
     IOptionsMonitor<ElevenLabsOptions> options,
     TimeProvider time,
@@ -24,9 +26,11 @@ public sealed partial class SessionService(
     {
         ArgumentNullException.ThrowIfNull(request);
         var agentId = options.CurrentValue.AgentId;
-        var signed = await elevenLabs.GetSignedUrlAsync(agentId, cancellationToken);
-        var session = await StoreNewAsync(request, agentId, signed.ConversationId, cancellationToken);
-        return new SessionWithUrl(session, signed);
+        return await CountedAsync(async ct =>
+        {
+            var signed = await elevenLabs.GetSignedUrlAsync(agentId, ct);
+            return (signed, signed.ConversationId);
+        }, request, agentId, (session, signed) => new SessionWithUrl(session, signed), cancellationToken);
     }
 
     /// <summary>
@@ -37,9 +41,8 @@ public sealed partial class SessionService(
     {
         ArgumentNullException.ThrowIfNull(request);
         var agentId = options.CurrentValue.AgentId;
-        var token = await elevenLabs.GetConversationTokenAsync(agentId, cancellationToken);
-        var session = await StoreNewAsync(request, agentId, null, cancellationToken);
-        return new SessionWithToken(session, token);
+        return await CountedAsync(async ct => (await elevenLabs.GetConversationTokenAsync(agentId, ct), (string?)null),
+            request, agentId, (session, token) => new SessionWithToken(session, token), cancellationToken);
     }
 
     /// <summary>
@@ -130,6 +133,67 @@ public sealed partial class SessionService(
     }
 
     /// <summary>A new active session, with ElevenLabs' id when there is one, in one write.</summary>
+    /// <summary>
+    /// A new session under the caller's daily quota (<c>Quota:SessionsPerDay</c>): the quota's atomic count and the
+    /// ElevenLabs call run at the same time, so the quota adds no latency. Over the quota, the ElevenLabs call is
+    /// cancelled (a URL or token that is never handed out costs nothing), nothing is written, and the caller gets
+    /// <see cref="QuotaExceededException"/>. A session that is refused or fails is given back to the count.
+    /// </summary>
+    private async Task<TResult> CountedAsync<TIssued, TResult>(
+        Func<CancellationToken, Task<(TIssued Issued, string? ElevenLabsId)>> issue,
+        NewSession request,
+        string agentId,
+        Func<Session, TIssued, TResult> answer,
+        CancellationToken cancellationToken)
+    {
+        using var issuing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var issued = issue(issuing.Token);
+        QuotaTicket ticket;
+        try
+        {
+            ticket = await quota.TakeAsync(caller.Current?.Key, cancellationToken);
+        }
+        catch
+        {
+            await issuing.CancelAsync();
+            await ObserveAsync(issued);
+            throw;
+        }
+
+        if (!ticket.Allowed)
+        {
+            await issuing.CancelAsync();
+            await ObserveAsync(issued);
+            await quota.GiveBackAsync(ticket);
+            throw quota.Exceeded(ticket);
+        }
+
+        try
+        {
+            var (credential, elevenLabsId) = await issued;
+            var session = await StoreNewAsync(request, agentId, elevenLabsId, cancellationToken);
+            return answer(session, credential);
+        }
+        catch
+        {
+            await quota.GiveBackAsync(ticket);
+            throw;
+        }
+    }
+
+    /// <summary>Waits for a call whose result is dropped, so its failure (or cancellation) is never unobserved.</summary>
+    private static async Task ObserveAsync(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (Exception)
+        {
+            // Dropped on purpose: the answer is the quota's (or the store's), not this call's.
+        }
+    }
+
     private async Task<Session> StoreNewAsync(NewSession request, string agentId, string? elevenLabsId, CancellationToken cancellationToken)
     {
         var now = Now();

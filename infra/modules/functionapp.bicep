@@ -30,6 +30,7 @@ param oidcAudience string
 param legacySessions string
 param rateLimitCreatePerMinute int
 param rateLimitRequestsPerMinute int
+param quotaSessionsPerDay int
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: 'plan-${name}'
@@ -91,6 +92,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Auth__LegacySessions', value: legacySessions }
         { name: 'RateLimit__CreatePerMinute', value: string(rateLimitCreatePerMinute) }
         { name: 'RateLimit__RequestsPerMinute', value: string(rateLimitRequestsPerMinute) }
+        { name: 'Quota__SessionsPerDay', value: string(quotaSessionsPerDay) }
         // Behind the App Service front end the connection comes from the platform: the client is the first forwarded hop.
         { name: 'RateLimit__TrustForwardedFor', value: 'true' }
       ]

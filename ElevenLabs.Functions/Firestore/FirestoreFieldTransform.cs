@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace ElevenLabs.Functions.Firestore;
+
+/// <summary>
+/// One <c>FieldTransform</c> of a <c>:commit</c> write (Firestore REST v1): applied by the server atomically with the write,
+/// its result coming back in the write result's <c>transformResults</c>, in order.
+/// </summary>
+public sealed class FirestoreFieldTransform
+{
+    private readonly Action<Utf8JsonWriter> _write;
+
+    private FirestoreFieldTransform(string fieldPath, Action<Utf8JsonWriter> write)
+    {
+        FieldPath = fieldPath;
+        _write = write;
+    }
+
+    public string FieldPath { get; }
+
+    /// <summary>Adds <paramref name="value"/> to an integer field (a missing or non-numeric field becomes the value); the result is the new value.</summary>
+    public static FirestoreFieldTransform Increment(string fieldPath, long value) => new(fieldPath, w =>
+    {
+        w.WriteStartObject("increment");
+        w.WriteString("integerValue", value.ToString(CultureInfo.InvariantCulture));
+        w.WriteEndObject();
+    });
+
+    /// <summary>Appends the strings not already in the array field (a missing field becomes an array); the result is null.</summary>
+    public static FirestoreFieldTransform AppendMissingElements(string fieldPath, IEnumerable<string> values) => new(fieldPath, w =>
+    {
+        w.WriteStartObject("appendMissingElements");
+        w.WriteStartArray("values");
+        foreach (var value in values)
+        {
+            w.WriteStartObject();
+            w.WriteString("stringValue", value);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
+
+    /// <summary>Sets the field to the commit's time; the result is that timestamp.</summary>
+    public static FirestoreFieldTransform RequestTime(string fieldPath) => new(fieldPath, w => w.WriteString("setToServerValue", "REQUEST_TIME"));
+
+    internal void WriteTo(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("fieldPath", FieldPath);
+        _write(writer);
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,10 @@
+namespace ElevenLabs.Functions.Limits;
+
+/// <summary>Settings of the <c>Quota</c> section: per caller, across all instances.</summary>
+public sealed class QuotaOptions
+{
+    public const string Section = "Quota";
+
+    /// <summary><c>Quota:SessionsPerDay</c>: sessions a caller may create per UTC day (0: no quota).</summary>
+    public int SessionsPerDay { get; set; } = 50;
+}
