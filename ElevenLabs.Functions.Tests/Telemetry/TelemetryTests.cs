@@ -101,7 +101,7 @@ public sealed class TelemetryTests
     }
 
     [Test]
-    public async Task ASuccessfulCreateSessionOnFirestoreIsFourItems()
+    public async Task ASuccessfulCreateSessionOnFirestoreIsFiveItems()
     {
         await using var rig = await FirestoreRig.StartAsync();
         var channel = new InMemoryTelemetryChannel();
@@ -132,11 +132,12 @@ public sealed class TelemetryTests
         Assert.That(items, Is.EqualTo(new[]
             {
                 "dependency GET /v1/convai/conversation/get-signed-url",
+                "dependency POST /v1/projects/replit-4f946/databases/(default)/documents:commit",
                 "dependency POST /v1/projects/replit-4f946/databases/(default)/documents/conversation-sessions",
                 "event SessionCreated",
                 "request",
             }),
-            "the request, ElevenLabs' signed URL, Firestore's one write, one event: no trace, nothing per attempt");
+            "the request, ElevenLabs' signed URL, Firestore's one write, the daily quota's one commit, one event: no trace, nothing per attempt");
     }
 
     [Test]
