@@ -1,36 +1,58 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 
 namespace ElevenLabs.Functions.Tests.Benchmark;
 
-/// <summary>The app's side: the three actions as a browser sends them to <c>/elevenlabs-conversation</c>.</summary>
+/// <summary>
+/// The app's side: the three actions as a browser sends them to <c>/elevenlabs-conversation</c>. Each interview is
+/// its own candidate, told apart as behind Azure's front end (<c>X-Forwarded-For</c>, which the app trusts as infra
+/// configures it), so per-caller rate limits and the daily quota count and cost what they would in production.
+/// </summary>
 internal sealed class AppInterviewClient(HttpClient http) : IInterviewClient
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private static int _callers;
+    private readonly ConcurrentDictionary<string, string> _callerOf = new(StringComparer.Ordinal);
 
     public async Task<string> CreateSessionAsync(int interview)
     {
-        using var answer = await PostAsync(
+        var caller = NewCaller();
+        using var answer = await PostAsync(caller,
             $$$"""{"action":"create_session","userId":"user{{{interview}}}","candidateId":"candidate{{{interview}}}","jobId":"job789","metadata":{"jobTitle":"Software Engineer","source":"benchmark","round":{{{interview}}}}}""");
-        return answer.RootElement.GetProperty("conversationId").GetString()!;
+        var id = answer.RootElement.GetProperty("conversationId").GetString()!;
+        _callerOf[id] = caller;
+        return id;
     }
 
     public async Task GetSignedUrlAsync(string conversationId)
     {
-        using var answer = await PostAsync($$"""{"action":"get_signed_url","conversationId":"{{conversationId}}"}""");
+        using var answer = await PostAsync(_callerOf[conversationId], $$"""{"action":"get_signed_url","conversationId":"{{conversationId}}"}""");
         _ = answer.RootElement.GetProperty("signedUrl").GetString()!;
     }
 
     public async Task EndSessionAsync(string conversationId)
     {
-        using var answer = await PostAsync($$"""{"action":"end_session","conversationId":"{{conversationId}}"}""");
+        _callerOf.TryRemove(conversationId, out var caller);
+        using var answer = await PostAsync(caller!, $$"""{"action":"end_session","conversationId":"{{conversationId}}"}""");
     }
 
-    private async Task<JsonDocument> PostAsync(string body)
+    /// <summary>An address per candidate from the IPv6 documentation range (RFC 3849), its own /64: only a header, never dialled.</summary>
+    private static string NewCaller()
     {
-        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)) { Headers = { ContentType = Json } };
-        using var response = await http.PostAsync("/elevenlabs-conversation", content);
+        var n = Interlocked.Increment(ref _callers);
+        return $"2001:db8:{n >> 16:x}:{n & 0xffff:x}::1";
+    }
+
+    private async Task<JsonDocument> PostAsync(string caller, string body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/elevenlabs-conversation")
+        {
+            Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)) { Headers = { ContentType = Json } },
+        };
+        request.Headers.Add("X-Forwarded-For", caller);
+        using var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)
         {

@@ -334,6 +334,7 @@ public sealed class BenchmarkTests
         var settings = _rig.Settings();
         settings.Remove("ElevenLabs:RetryBaseDelay"); // production's retry delays: they only matter on a retry
         settings.Remove("Firestore:RetryBaseDelay");
+        settings["RateLimit:TrustForwardedFor"] = "true"; // as infra sets it: callers told apart by X-Forwarded-For
         if (connectionString is not null)
         {
             settings["APPLICATIONINSIGHTS_CONNECTION_STRING"] = connectionString;
