@@ -75,6 +75,21 @@ public sealed class DailyQuotaTests
     }
 
     [Test]
+    public async Task ACreateThatFailsIsGivenBack()
+    {
+        await using var rig = await FirestoreRig.StartAsync();
+        await using var app = await AppHost.StartAsync(rig.Settings(("Quota:SessionsPerDay", "50")));
+        await app.PostAsync(new { action = "create_session" });
+        rig.ElevenLabs.ApiKey = "revoked"; // ElevenLabs now answers 401
+
+        var (status, body, _) = await app.PostAsync(new { action = "create_session" });
+
+        Assert.That(status, Is.EqualTo(502), body.ToJsonString());
+        Assert.That(UsageDocument(rig)!["count"]!["integerValue"]!.GetValue<string>(), Is.EqualTo("1"), "only the session the caller got counts");
+        Assert.That(SessionDocuments(rig), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task InMemoryTheQuotaIsCountedInTheProcessAndTokensCountToo()
     {
         using var elevenLabs = new ElevenLabsStandIn();
