@@ -11,6 +11,7 @@ using ElevenLabs.Functions.Secrets;
 using ElevenLabs.Functions.Sessions;
 using ElevenLabs.Functions.Sweep;
 using ElevenLabs.Functions.Telemetry;
+using ElevenLabs.Functions.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
@@ -82,6 +83,7 @@ public static partial class Program
         app.MapConversationEndpoint();
         app.MapReadinessEndpoint();
         app.MapApiDescription();
+        app.MapWebhookEndpoint();
         return app;
     }
 
@@ -96,6 +98,7 @@ public static partial class Program
         AddSessionStore(builder);
         builder.AddConversationApi();
         builder.AddReadiness();
+        builder.AddWebhooks();
         builder.Services.AddHostedService<StartupReport>();
     }
 

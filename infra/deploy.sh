@@ -119,6 +119,7 @@ output() {
 app=$(output functionAppName)
 vault=$(output keyVaultName)
 url=$(output functionUrl)
+webhook=$(output webhookUrl)
 
 KEY_VAULT_NAME=$vault FIRESTORE_AUTH=$firestore_auth "$here/set-secrets.sh"
 
@@ -139,6 +140,7 @@ for attempt in $(seq 1 30); do
       echo "To reach Firestore without the key: AZURE_TENANT_ID=$(output tenantId)" \
         "MANAGED_IDENTITY_OBJECT_ID=$(output managedIdentityPrincipalId) infra/setup-workload-identity.sh (README, Keyless access to Firestore)"
     fi
+    echo "Webhook URL (paste it into ElevenLabs as the post-call webhook; its secret goes in Key Vault as elevenlabs-webhook-secret): $webhook"
     exit 0
   fi
   echo "Not answering yet (attempt $attempt of 30); retrying in 10 s"

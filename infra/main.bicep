@@ -184,6 +184,8 @@ module availability 'modules/availability.bicep' = {
 
 @description('What the web app calls: the Cloud Function URL with only the host changed.')
 output functionUrl string = 'https://${functionApp.outputs.defaultHostName}/elevenlabs-conversation'
+@description('What to paste into ElevenLabs (Agents platform settings, post-call webhook): its events are signed with the secret in Key Vault.')
+output webhookUrl string = 'https://${functionApp.outputs.defaultHostName}/elevenlabs-webhook'
 output functionAppName string = functionApp.outputs.name
 output keyVaultName string = keyVault.outputs.name
 output keyVaultUri string = keyVault.outputs.uri
@@ -197,5 +199,6 @@ output managedIdentityPrincipalId string = identity.outputs.principalId
 
 // The same values under the names azd exports to hooks and `azd env get-values`.
 output AZURE_FUNCTION_URL string = 'https://${functionApp.outputs.defaultHostName}/elevenlabs-conversation'
+output AZURE_WEBHOOK_URL string = 'https://${functionApp.outputs.defaultHostName}/elevenlabs-webhook'
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name

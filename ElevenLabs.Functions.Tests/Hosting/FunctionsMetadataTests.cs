@@ -19,9 +19,9 @@ public sealed class FunctionsMetadataTests
     }
 
     [Test]
-    public void TheAppHasTheConversationReadinessDescriptionAndSweepFunctions() =>
+    public void TheAppHasTheConversationReadinessDescriptionSweepAndWebhookFunctions() =>
         Assert.That(Functions().Select(f => f!["name"]!.GetValue<string>()),
-            Is.EquivalentTo(new[] { "elevenlabs-conversation", "elevenlabs-conversation-ready", "elevenlabs-conversation-openapi", "sweep-idle-sessions" }));
+            Is.EquivalentTo(new[] { "elevenlabs-conversation", "elevenlabs-conversation-ready", "elevenlabs-conversation-openapi", "sweep-idle-sessions", "elevenlabs-webhook" }));
 
     [Test]
     public void TheOpenApiDocumentIsAnAnonymousGetFunctionUnderTheRoute()
@@ -31,6 +31,16 @@ public sealed class FunctionsMetadataTests
         Assert.That(trigger["route"]!.GetValue<string>(), Is.EqualTo("elevenlabs-conversation/openapi.json"));
         Assert.That(trigger["authLevel"]!.GetValue<string>(), Is.EqualTo("Anonymous").IgnoreCase);
         Assert.That(trigger["methods"]!.AsArray().Select(m => m!.GetValue<string>().ToUpperInvariant()), Is.EquivalentTo(new[] { "GET" }));
+    }
+
+    [Test]
+    public void TheWebhookIsAnAnonymousPostFunction()
+    {
+        var trigger = Trigger("elevenlabs-webhook");
+
+        Assert.That(trigger["route"]!.GetValue<string>(), Is.EqualTo("elevenlabs-webhook"));
+        Assert.That(trigger["authLevel"]!.GetValue<string>(), Is.EqualTo("Anonymous").IgnoreCase, "the signature is the authentication");
+        Assert.That(trigger["methods"]!.AsArray().Select(m => m!.GetValue<string>().ToUpperInvariant()), Is.EquivalentTo(new[] { "POST" }));
     }
 
     [Test]

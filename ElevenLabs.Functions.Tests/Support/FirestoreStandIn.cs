@@ -169,21 +169,23 @@ public sealed partial class FirestoreStandIn : IAsyncDisposable
             return;
         }
 
-        // /v1/projects/{p}/databases/{d}/documents/{collection}[/{id}]: decoded segments, no more, no fewer.
+        // /v1/projects/{p}/databases/{d}/documents/{collection}[/{id}[/{subcollection}[/{id}...]]]: decoded segments,
+        // none empty; an odd count after "documents" names a collection, an even count a document.
         var segments = context.Request.Path.Value!.Split('/', StringSplitOptions.None);
-        if (segments.Length is < 8 or > 9 || segments[1] != "v1" || segments[2] != "projects" || segments[4] != "databases" || segments[6] != "documents")
+        if (segments.Length < 8 || segments[1] != "v1" || segments[2] != "projects" || segments[4] != "databases" || segments[6] != "documents"
+            || segments.Skip(7).Any(s => s.Length == 0))
         {
             await ErrorAsync(context, 400, "INVALID_ARGUMENT", $"Invalid resource path {raw}.");
             return;
         }
 
-        var collection = string.Join('/', segments[2..8]);
-        var request = (context.Request.Method, segments.Length);
-        await (request switch
+        var name = string.Join('/', segments[2..]);
+        var isDocument = (segments.Length - 7) % 2 == 0;
+        await ((context.Request.Method, isDocument) switch
         {
-            ("POST", 8) => CreateAsync(context, collection),
-            ("GET", 9) => GetAsync(context, collection + "/" + segments[8]),
-            ("PATCH", 9) => PatchAsync(context, collection + "/" + segments[8]),
+            ("POST", false) => CreateAsync(context, name),
+            ("GET", true) => GetAsync(context, name),
+            ("PATCH", true) => PatchAsync(context, name),
             _ => ErrorAsync(context, 400, "INVALID_ARGUMENT", $"{context.Request.Method} is not served on {raw}."),
         });
     }
@@ -204,6 +206,12 @@ public sealed partial class FirestoreStandIn : IAsyncDisposable
         }
 
         var name = collection + "/" + (id.Length > 0 ? id : Guid.NewGuid().ToString("N"));
+        if (TooLarge(name, fields) is { } size)
+        {
+            await ErrorAsync(context, 400, "INVALID_ARGUMENT", size);
+            return;
+        }
+
         var fault = _createFaults.TryDequeue(out var f) ? f : (CreateFault?)null;
         bool created;
         lock (_gate)
@@ -304,6 +312,11 @@ public sealed partial class FirestoreStandIn : IAsyncDisposable
                 }
             }
 
+            if (TooLarge(name, updated) is { } size)
+            {
+                return (400, "INVALID_ARGUMENT", size);
+            }
+
             var now = Tick();
             Documents[name] = (updated, exists ? current.CreateTime : now, now);
             return null;
@@ -387,11 +400,65 @@ public sealed partial class FirestoreStandIn : IAsyncDisposable
     }
 
     /// <summary>What Google would refuse in a Value: not exactly one type, an integerValue that is not an int64 string, a bad timestamp.</summary>
-    private static string? Invalid(JsonNode? value)
+    /// <summary>
+    /// Google's limit: a document is at most 1,048,576 bytes by its storage-size rules (name: each path segment's UTF-8
+    /// bytes + 1, plus 16; each field's name (UTF-8 + 1) and value: string UTF-8 + 1, number or timestamp 8, boolean or
+    /// null 1, map its keys and values, array its values; plus 32).
+    /// </summary>
+    public const int MaxDocumentBytes = 1_048_576;
+
+    private static string? TooLarge(string name, JsonObject fields)
+    {
+        var path = name[(name.IndexOf("/documents/", StringComparison.Ordinal) + "/documents/".Length)..];
+        var size = path.Split('/').Sum(s => Encoding.UTF8.GetByteCount(s) + 1L) + 16 + 32
+            + fields.Sum(f => Encoding.UTF8.GetByteCount(f.Key) + 1L + StoredSize(f.Value));
+        return size > MaxDocumentBytes
+            ? $"Document '{name}' cannot be written because its size ({size:N0} bytes) exceeds the maximum allowed size of {MaxDocumentBytes:N0} bytes."
+            : null;
+    }
+
+    public static long StoredSize(JsonNode? value)
+    {
+        var (type, inner) = value!.AsObject().First();
+        return type switch
+        {
+            "stringValue" => Encoding.UTF8.GetByteCount(inner!.GetValue<string>()) + 1,
+            "booleanValue" or "nullValue" => 1,
+            "mapValue" => (inner!["fields"] as JsonObject ?? []).Sum(f => Encoding.UTF8.GetByteCount(f.Key) + 1 + StoredSize(f.Value)),
+            "arrayValue" => (inner!["values"] as JsonArray ?? []).Sum(StoredSize),
+            _ => 8,
+        };
+    }
+
+    /// <summary>
+    /// What Google refuses in a field's Value: not exactly one type, an integerValue that is not an int64 string, a bad
+    /// timestamp; maps and arrays nested deeper than 20 (the field itself is depth 1), an array directly inside an
+    /// array, a map key that is empty, <c>__.*__</c> or over 1,500 bytes.
+    /// </summary>
+    private static string? Invalid(JsonNode? value) => Invalid(value, depth: 1, insideArray: false);
+
+    private static string? Invalid(JsonNode? value, int depth, bool insideArray)
     {
         if (value is not JsonObject typed || typed.Count != 1)
         {
             return "a Value must have exactly one type";
+        }
+
+        if (typed.First().Key is "mapValue" or "arrayValue" && depth > 20)
+        {
+            return "maps and arrays may nest at most 20 deep";
+        }
+
+        if (typed.First().Key == "arrayValue" && insideArray)
+        {
+            return "an array cannot directly contain another array";
+        }
+
+        if (typed.First().Key == "mapValue" && (typed.First().Value?["fields"] as JsonObject ?? []).Select(f => f.Key)
+                .FirstOrDefault(k => k.Length == 0 || (k.Length >= 4 && k.StartsWith("__", StringComparison.Ordinal) && k.EndsWith("__", StringComparison.Ordinal))
+                    || Encoding.UTF8.GetByteCount(k) > 1500) is { } badKey)
+        {
+            return $"map key '{badKey}' is empty, reserved or too long";
         }
 
         var (type, inner) = typed.First();
@@ -407,9 +474,9 @@ public sealed partial class FirestoreStandIn : IAsyncDisposable
                 && DateTimeOffset.TryParse(inner.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
                 ? null : "timestampValue must be RFC 3339 UTC",
             "mapValue" => inner is JsonObject map && (map["fields"] is null || map["fields"] is JsonObject)
-                ? (map["fields"] as JsonObject ?? []).Select(f => Invalid(f.Value)).FirstOrDefault(p => p is not null) : "mapValue must hold fields",
+                ? (map["fields"] as JsonObject ?? []).Select(f => Invalid(f.Value, depth + 1, false)).FirstOrDefault(p => p is not null) : "mapValue must hold fields",
             "arrayValue" => inner is JsonObject array && (array["values"] is null || array["values"] is JsonArray)
-                ? (array["values"] as JsonArray ?? []).Select(Invalid).FirstOrDefault(p => p is not null) : "arrayValue must hold values",
+                ? (array["values"] as JsonArray ?? []).Select(v => Invalid(v, depth + 1, true)).FirstOrDefault(p => p is not null) : "arrayValue must hold values",
             _ => $"unknown value type {type}",
         };
     }

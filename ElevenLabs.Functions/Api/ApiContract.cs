@@ -60,6 +60,9 @@ public sealed record LastCallData(
     string? TerminationReason,
     DateTime? StartedAt);
 
+/// <summary>An authentic webhook event was taken: its type, and whether a session was found for a call.</summary>
+public sealed record WebhookAcknowledged(bool Success, string Type, bool Matched);
+
 /// <summary>Every failure: <c>success</c> false and a human-readable <c>error</c>; the rest is extra.</summary>
 public sealed record ErrorResponse(bool Success, string Error, string Code, string? Detail, string RequestId);
 
@@ -69,5 +72,6 @@ public sealed record ErrorResponse(bool Success, string Error, string Code, stri
 [JsonSerializable(typeof(SessionTokenResponse))]
 [JsonSerializable(typeof(SessionEndedResponse))]
 [JsonSerializable(typeof(SessionDetailsResponse))]
+[JsonSerializable(typeof(WebhookAcknowledged))]
 [JsonSerializable(typeof(ErrorResponse))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -25,6 +25,7 @@ public static class ApiErrors
         GetConversationToken.Name => "Failed to get conversation token",
         EndSession.Name => "Failed to end conversation session",
         GetSession.Name => "Failed to get conversation session",
+        Webhooks.WebhookEndpoint.Action => "Failed to process the ElevenLabs event",
         _ => "Request failed",
     };
 
@@ -52,6 +53,9 @@ public static class ApiErrors
             SessionConflictException => new(StatusCodes.Status409Conflict, "session_conflict", failed, "The session changed concurrently; try again."),
             SecretNotConfiguredException { Kind: SecretKind.ElevenLabsApiKey } =>
                 new(StatusCodes.Status500InternalServerError, "api_key_not_configured", "ElevenLabs API key is not configured"),
+            SecretNotConfiguredException { Kind: SecretKind.ElevenLabsWebhookSecret } => new(StatusCodes.Status500InternalServerError,
+                "webhook_secret_not_configured", "The ElevenLabs webhook secret is not configured",
+                "Set ElevenLabs:WebhookSecret, or the Key Vault secret elevenlabs-webhook-secret."),
             SecretNotConfiguredException => new(StatusCodes.Status500InternalServerError, "secret_not_configured", failed),
             SecretUnavailableException { Transient: false } => new(StatusCodes.Status500InternalServerError, "secret_forbidden", failed,
                 "The app may not read its secrets; the log says what to fix."),

@@ -14,6 +14,12 @@ public sealed class ElevenLabsOptions
     /// <summary><c>ElevenLabs:ApiKey</c>: the API key, when no Key Vault is configured (read by the configuration secret source).</summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>
+    /// <c>ElevenLabs:WebhookSecret</c>: the secret ElevenLabs signs post-call webhooks with (its workspace's webhook
+    /// settings show it), when no Key Vault is configured (read by the configuration secret source).
+    /// </summary>
+    public string? WebhookSecret { get; set; }
+
     /// <summary><c>ElevenLabs:Timeout</c>: how long one attempt at ElevenLabs may take.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -195,6 +195,46 @@ public sealed partial class FirestoreSessionStore(
     }
 
     /// <summary>
+    /// The call's transcript parts first (full writes: a repeated delivery writes the same), then the call's document
+    /// as a create, which a repeated delivery finds existing and leaves as it is: the last step, so a delivery that
+    /// failed half-way is completed by ElevenLabs' retry.
+    /// </summary>
+    public async Task<bool> CreateCallAsync(CallRecord call, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        if (!FirestorePaths.IsValidDocumentId(call.ElevenLabsConversationId))
+        {
+            throw new ArgumentException($"'{call.ElevenLabsConversationId}' cannot name a document.", nameof(call));
+        }
+
+        var parent = call.ConversationId is { } conversationId
+            ? FirestorePaths.Document(_collection, conversationId) + "/" + CallDocument.CallsCollection
+            : CallDocument.UnmatchedCollection;
+        var path = parent + "/" + FirestorePaths.Segment(call.ElevenLabsConversationId);
+        var (document, parts) = CallDocument.Write(call, path);
+        var root = await connection.DocumentsRootAsync(cancellationToken);
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var partUrl = new Uri(root, $"{path}/{CallDocument.PartsCollection}/{CallDocument.PartId(i + 1)}");
+            using var written = await SendAsync(HttpMethod.Patch, partUrl, parts[i], cancellationToken);
+            if (!written.IsSuccessStatusCode)
+            {
+                throw Failure(await FirestoreErrors.ReadAsync(written, cancellationToken), "write of a transcript part");
+            }
+        }
+
+        var url = new Uri(root, $"{parent}?documentId={Uri.EscapeDataString(call.ElevenLabsConversationId)}");
+        using var response = await SendAsync(HttpMethod.Post, url, document, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return true;
+        }
+
+        var error = await FirestoreErrors.ReadAsync(response, cancellationToken);
+        return error.Status == "ALREADY_EXISTS" ? false : throw Failure(error, "create of a call");
+    }
+
+    /// <summary>
     /// <c>POST {documents root}:runQuery</c>. The answer is a JSON array of <c>{document, readTime}</c>; entries
     /// without a document (no results, progress) are skipped.
     /// </summary>

@@ -1,4 +1,5 @@
 using ElevenLabs.Functions.Api;
+using ElevenLabs.Functions.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -31,6 +32,14 @@ public static class SelfHost
     {
         endpoints.Map("/" + ConversationEndpoint.Route,
             (HttpContext context, ConversationEndpoint endpoint) => endpoint.HandleAsync(context.Request, context.RequestAborted));
+        return endpoints;
+    }
+
+    /// <summary>Every method on <c>/elevenlabs-webhook</c> goes to the webhook (it answers 405 itself).</summary>
+    public static IEndpointRouteBuilder MapWebhookEndpoint(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.Map("/" + WebhookEndpoint.Route,
+            (HttpContext context, WebhookEndpoint endpoint) => endpoint.HandleAsync(context.Request, context.RequestAborted));
         return endpoints;
     }
 }

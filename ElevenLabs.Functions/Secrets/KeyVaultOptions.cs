@@ -17,6 +17,9 @@ public sealed class KeyVaultOptions
     /// <summary><c>KeyVault:FirestoreCredentialsSecretName</c>: the service-account JSON (optional).</summary>
     public string FirestoreCredentialsSecretName { get; set; } = "firestore-service-account";
 
+    /// <summary><c>KeyVault:ElevenLabsWebhookSecretName</c>: the secret ElevenLabs signs its post-call webhooks with.</summary>
+    public string ElevenLabsWebhookSecretName { get; set; } = "elevenlabs-webhook-secret";
+
     /// <summary><c>KeyVault:CacheTtl</c>: how long a read value is used before it is read again.</summary>
     public TimeSpan CacheTtl { get; set; } = TimeSpan.FromMinutes(5);
 

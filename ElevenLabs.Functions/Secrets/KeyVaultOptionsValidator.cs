@@ -11,6 +11,7 @@ public sealed class KeyVaultOptionsValidator : IValidateOptions<KeyVaultOptions>
             $"KeyVault:Uri must be an absolute https URL such as https://my-vault.vault.azure.net/ (got '{options.Uri}').")
         .Check(IsSecretName(options.ElevenLabsApiKeySecretName), SecretNameRule("KeyVault:ElevenLabsApiKeySecretName", options.ElevenLabsApiKeySecretName))
         .Check(IsSecretName(options.FirestoreCredentialsSecretName), SecretNameRule("KeyVault:FirestoreCredentialsSecretName", options.FirestoreCredentialsSecretName))
+        .Check(IsSecretName(options.ElevenLabsWebhookSecretName), SecretNameRule("KeyVault:ElevenLabsWebhookSecretName", options.ElevenLabsWebhookSecretName))
         .Check(options.CacheTtl > TimeSpan.Zero, "KeyVault:CacheTtl must be positive.")
         .Check(options.MaxStaleness >= TimeSpan.Zero, "KeyVault:MaxStaleness must not be negative.")
         .Result;

@@ -25,7 +25,7 @@ public sealed partial class KeyVaultSecretSource(
     private readonly Dictionary<SecretKind, Entry> _entries = [];
 
     public string Description =>
-        $"Key Vault {client.VaultUri} (secrets {_options.ElevenLabsApiKeySecretName}, {_options.FirestoreCredentialsSecretName}); configuration values for the ElevenLabs key are ignored";
+        $"Key Vault {client.VaultUri} (secrets {_options.ElevenLabsApiKeySecretName}, {_options.FirestoreCredentialsSecretName}, {_options.ElevenLabsWebhookSecretName}); configuration values for the ElevenLabs key and webhook secret are ignored";
 
     public async ValueTask<string?> GetAsync(SecretKind kind, bool refresh = false, CancellationToken cancellationToken = default)
     {
@@ -116,6 +116,7 @@ public sealed partial class KeyVaultSecretSource(
     private string SecretName(SecretKind kind) => kind switch
     {
         SecretKind.ElevenLabsApiKey => _options.ElevenLabsApiKeySecretName,
+        SecretKind.ElevenLabsWebhookSecret => _options.ElevenLabsWebhookSecretName,
         _ => _options.FirestoreCredentialsSecretName,
     };
 

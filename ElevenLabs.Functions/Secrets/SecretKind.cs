@@ -5,4 +5,7 @@ public enum SecretKind
 {
     ElevenLabsApiKey,
     FirestoreCredentials,
+
+    /// <summary>The secret ElevenLabs signs its post-call webhooks with.</summary>
+    ElevenLabsWebhookSecret,
 }

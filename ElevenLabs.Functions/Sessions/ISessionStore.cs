@@ -43,4 +43,12 @@ public interface ISessionStore
     /// <summary>Completes when the store answers a read as a working store does (for readiness); a missing document is such an answer.</summary>
     /// <exception cref="SessionStoreException">The store failed or refused the read.</exception>
     Task ProbeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores a finished call: with its session when <see cref="CallRecord.ConversationId"/> is set, else with the
+    /// unmatched calls; named by ElevenLabs' id, and never written over (a repeated delivery keeps the first).
+    /// </summary>
+    /// <returns>True when stored now; false when it was stored already.</returns>
+    /// <exception cref="SessionStoreException">The store failed.</exception>
+    Task<bool> CreateCallAsync(CallRecord call, CancellationToken cancellationToken = default);
 }

@@ -15,6 +15,7 @@ public sealed partial class InMemorySessionStore(IOptions<SessionsOptions> optio
     private readonly Dictionary<string, Entry> _sessions = new(StringComparer.Ordinal);
     private readonly LinkedList<string> _byCreation = new(); // oldest first
     private readonly LinkedList<string> _byClosing = new(); // closed longest ago first
+    private readonly Dictionary<(string? ConversationId, string ElevenLabsId), CallRecord> _calls = [];
     private readonly Lock _gate = new();
     private long _nextVersion;
     private bool _evictedActive;
@@ -106,6 +107,24 @@ public sealed partial class InMemorySessionStore(IOptions<SessionsOptions> optio
 
     /// <summary>Memory is always there.</summary>
     public Task ProbeAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task<bool> CreateCallAsync(CallRecord call, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        lock (_gate)
+        {
+            return Task.FromResult(_calls.TryAdd((call.ConversationId, call.ElevenLabsConversationId), call));
+        }
+    }
+
+    /// <summary>Every stored call (a null session: unmatched), for tests and diagnostics.</summary>
+    internal IReadOnlyList<CallRecord> Calls()
+    {
+        lock (_gate)
+        {
+            return [.. _calls.Values];
+        }
+    }
 
     /// <summary>Every stored session, for tests and diagnostics.</summary>
     internal IReadOnlyList<Session> Snapshot()

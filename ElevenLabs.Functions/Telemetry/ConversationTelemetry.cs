@@ -1,3 +1,5 @@
+using System.Globalization;
+using ElevenLabs.Functions.Sessions;
 using Microsoft.ApplicationInsights;
 using Microsoft.ApplicationInsights.Metrics;
 using static ElevenLabs.Functions.Telemetry.TelemetryNames;
@@ -36,6 +38,32 @@ public sealed class ConversationTelemetry(TelemetryClient client)
             [Properties.AgentId] = agentId,
             [Properties.Reason] = reason,
         });
+
+    /// <summary>An authentic webhook event; for a call, what the workbook charts (duration, outcome) and its id to count it once.</summary>
+    public void WebhookReceived(string type, bool matched, CallRecord? call)
+    {
+        var properties = new Dictionary<string, string>
+        {
+            [Properties.Type] = type,
+            [Properties.Matched] = matched ? "true" : "false",
+        };
+        if (call is not null)
+        {
+            properties[Properties.ElevenLabsConversationId] = call.ElevenLabsConversationId;
+            properties[Properties.ConversationId] = call.ConversationId ?? "";
+            properties[Properties.AgentId] = call.AgentId ?? "";
+            properties[Properties.CallSuccessful] = call.Summary.CallSuccessful ?? "";
+            if (call.Summary.CallDurationSecs is { } duration)
+            {
+                properties[Properties.CallDurationSecs] = duration.ToString(CultureInfo.InvariantCulture);
+            }
+        }
+
+        client.TrackEvent(Events.WebhookReceived, properties);
+    }
+
+    public void WebhookRejected(string reason) =>
+        client.TrackEvent(Events.WebhookRejected, new Dictionary<string, string> { [Properties.Reason] = reason });
 
     public void SignedUrlLatency(TimeSpan elapsed) => _signedUrlLatency.TrackValue(elapsed.TotalMilliseconds);
 }

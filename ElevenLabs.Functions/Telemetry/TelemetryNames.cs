@@ -17,7 +17,14 @@ public static class TelemetryNames
         /// <summary>The sweep closed an idle session with no finished call (<c>Reason</c> says why).</summary>
         public const string SessionExpired = nameof(SessionExpired);
 
-        public static readonly IReadOnlyList<string> All = [SessionCreated, SignedUrlIssued, ConversationTokenIssued, SessionEnded, SessionFailed, SessionExpired];
+        /// <summary>An authentic ElevenLabs webhook event was taken (Type, Matched; for a call its id, duration and outcome).</summary>
+        public const string WebhookReceived = nameof(WebhookReceived);
+
+        /// <summary>A webhook delivery was refused (Reason): bad or missing signature, stale timestamp, too large.</summary>
+        public const string WebhookRejected = nameof(WebhookRejected);
+
+        public static readonly IReadOnlyList<string> All =
+            [SessionCreated, SignedUrlIssued, ConversationTokenIssued, SessionEnded, SessionFailed, SessionExpired, WebhookReceived, WebhookRejected];
     }
 
     public static class Properties
@@ -27,9 +34,15 @@ public static class TelemetryNames
         public const string AgentId = nameof(AgentId);
         public const string FailureCode = nameof(FailureCode);
         public const string StatusCode = nameof(StatusCode);
+        public const string Type = nameof(Type);
+        public const string Matched = nameof(Matched);
         public const string Reason = nameof(Reason);
+        public const string ElevenLabsConversationId = nameof(ElevenLabsConversationId);
+        public const string CallDurationSecs = nameof(CallDurationSecs);
+        public const string CallSuccessful = nameof(CallSuccessful);
 
-        public static readonly IReadOnlyList<string> All = [Action, ConversationId, AgentId, FailureCode, StatusCode, Reason];
+        public static readonly IReadOnlyList<string> All =
+            [Action, ConversationId, AgentId, FailureCode, StatusCode, Type, Matched, Reason, ElevenLabsConversationId, CallDurationSecs, CallSuccessful];
     }
 
     public static class Metrics

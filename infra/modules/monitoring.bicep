@@ -101,6 +101,15 @@ var alerts = [
     aggregation: 'Total'
     threshold: 0
   }
+  {
+    key: 'webhook-rejected'
+    displayName: 'ElevenLabs conversation: more than 10 webhook deliveries rejected in 5 minutes'
+    severity: 2
+    query: loadTextContent('../alerts/webhook-rejected.kql')
+    measure: 'Rejections'
+    aggregation: 'Total'
+    threshold: 10
+  }
 ]
 
 resource rules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [for alert in alerts: {

@@ -1,0 +1,44 @@
+using System.Text.Json;
+
+namespace ElevenLabs.Functions.Sessions;
+
+/// <summary>
+/// One finished ElevenLabs call as its post-call event reported it: what is stored under
+/// <c>conversation-sessions/{id}/calls/{elevenLabsConversationId}</c> (or with the unmatched calls).
+/// ElevenLabs' own objects (<see cref="Metadata"/>, <see cref="Analysis"/>, <see cref="InitiationData"/>) are kept as sent.
+/// </summary>
+public sealed record CallRecord
+{
+    public required string ElevenLabsConversationId { get; init; }
+    public string? AgentId { get; init; }
+    public string? Status { get; init; }
+    public string? UserId { get; init; }
+
+    /// <summary>When ElevenLabs sent the event (<c>event_timestamp</c>).</summary>
+    public DateTimeOffset? EventTimestamp { get; init; }
+
+    /// <summary>When this app first received it.</summary>
+    public required DateTimeOffset ReceivedAt { get; init; }
+
+    public required IReadOnlyList<TranscriptTurn> Transcript { get; init; }
+
+    /// <summary><c>data.metadata</c>: start time, duration, termination reason, cost, ...</summary>
+    public JsonElement Metadata { get; init; }
+
+    /// <summary><c>data.analysis</c>: <c>call_successful</c>, <c>transcript_summary</c>, evaluation and data collection results.</summary>
+    public JsonElement Analysis { get; init; }
+
+    /// <summary><c>data.conversation_initiation_client_data</c>: what the client passed to <c>startSession</c>.</summary>
+    public JsonElement InitiationData { get; init; }
+
+    /// <summary><c>dynamic_variables.session_id</c>: the session the client said the call belongs to (client-controlled).</summary>
+    public string? SessionIdHint { get; init; }
+
+    /// <summary>The session it was linked to (null: unmatched) and how: <see cref="CallMatch"/>.</summary>
+    public string? ConversationId { get; init; }
+
+    public string? MatchedBy { get; init; }
+
+    /// <summary>What the session keeps as its <c>lastCall</c>.</summary>
+    public required CallSummary Summary { get; init; }
+}
