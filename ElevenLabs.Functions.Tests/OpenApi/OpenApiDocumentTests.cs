@@ -38,7 +38,7 @@ public sealed class OpenApiDocumentTests : AppFixture<ElevenLabsStandIn>
         Assert.That(diagnostic.SpecificationVersion, Is.EqualTo(OpenApiSpecVersion.OpenApi3_1));
         Assert.That(document!.Paths.Keys, Is.EquivalentTo(new[]
         {
-            "/elevenlabs-conversation", "/elevenlabs-conversation/ready", "/elevenlabs-conversation/openapi.json",
+            "/elevenlabs-conversation", "/elevenlabs-conversation/ready", "/elevenlabs-conversation/openapi.json", "/elevenlabs-webhook",
         }));
         var post = document.Paths["/elevenlabs-conversation"].Operations![HttpMethod.Post];
         Assert.That(post.RequestBody!.Content!["application/json"].Schema!.OneOf, Has.Count.EqualTo(ConversationRequestParser.Actions.Count));
