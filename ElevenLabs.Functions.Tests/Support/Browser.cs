@@ -7,7 +7,7 @@ public static class Browser
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
-    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
+    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync(params string[] extraArgs)
     {
         if (!File.Exists(ChromiumPath))
         {
@@ -23,6 +23,7 @@ public static class Browser
             [
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                .. extraArgs,
             ],
         });
         return (playwright, browser);
