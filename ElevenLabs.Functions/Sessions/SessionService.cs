@@ -53,17 +53,9 @@ public sealed partial class SessionService(
     /// <exception cref="SessionNotActiveException">The session is no longer active, or was closed while the token was issued.</exception>
     public async Task<SessionWithToken> IssueTokenAsync(string conversationId, CancellationToken cancellationToken = default)
     {
-        var stored = await ReadAsync(conversationId, cancellationToken);
-        var session = stored.Session;
-        if (session.Status != SessionStatus.Active)
-        {
-            throw new SessionNotActiveException(conversationId, session.Status);
-        }
-
-        var agentId = string.IsNullOrEmpty(session.AgentId) ? options.CurrentValue.AgentId : session.AgentId;
-        session = session with { AgentId = agentId };
-        var token = await elevenLabs.GetConversationTokenAsync(agentId, cancellationToken);
-        session = await RecordElevenLabsIdAsync(session, stored.Version, elevenLabsId: null);
+        var (session, version) = await ReadActiveAsync(conversationId, cancellationToken);
+        var token = await elevenLabs.GetConversationTokenAsync(session.AgentId, cancellationToken);
+        session = await RecordElevenLabsIdAsync(session, version, elevenLabsId: null);
         return new SessionWithToken(session, token);
     }
 
@@ -77,20 +69,11 @@ public sealed partial class SessionService(
     /// <exception cref="SessionNotActiveException">The session was ended (or failed).</exception>
     public async Task<SessionWithUrl> IssueSignedUrlAsync(string conversationId, CancellationToken cancellationToken = default)
     {
-        var stored = await ReadAsync(conversationId, cancellationToken);
-        var session = stored.Session;
-        if (session.Status != SessionStatus.Active)
-        {
-            throw new SessionNotActiveException(conversationId, session.Status);
-        }
-
-        // A session an older writer left without an agent talks to the configured one.
-        var agentId = string.IsNullOrEmpty(session.AgentId) ? options.CurrentValue.AgentId : session.AgentId;
-        session = session with { AgentId = agentId };
-        var signed = await elevenLabs.GetSignedUrlAsync(agentId, cancellationToken);
+        var (session, version) = await ReadActiveAsync(conversationId, cancellationToken);
+        var signed = await elevenLabs.GetSignedUrlAsync(session.AgentId, cancellationToken);
         if (signed.ConversationId is not null)
         {
-            session = await RecordElevenLabsIdAsync(session, stored.Version, signed.ConversationId);
+            session = await RecordElevenLabsIdAsync(session, version, signed.ConversationId);
         }
 
         return new SessionWithUrl(session, signed);
@@ -216,6 +199,23 @@ public sealed partial class SessionService(
         await store.CreateAsync(session, cancellationToken);
         LogCreated(logger, session.ConversationId, session.AgentId);
         return session;
+    }
+
+    /// <summary>
+    /// The session, which must be active, and its version, for a fresh URL or token. A session an older writer left
+    /// without an agent talks to the configured one.
+    /// </summary>
+    /// <exception cref="SessionNotActiveException">The session is ended, expired or failed.</exception>
+    private async Task<(Session Session, string Version)> ReadActiveAsync(string conversationId, CancellationToken cancellationToken)
+    {
+        var stored = await ReadAsync(conversationId, cancellationToken);
+        var session = stored.Session;
+        if (session.Status != SessionStatus.Active)
+        {
+            throw new SessionNotActiveException(conversationId, session.Status);
+        }
+
+        return (string.IsNullOrEmpty(session.AgentId) ? session with { AgentId = options.CurrentValue.AgentId } : session, stored.Version);
     }
 
     /// <summary>
