@@ -14,12 +14,14 @@ namespace ElevenLabs.Functions.Tests.Api;
 public sealed class HostileInputTests : FirestoreAppFixture
 {
     private int _documents;
+    private int _sessions;
     private int _elevenLabsCalls;
 
     [SetUp]
     public void Count()
     {
         _documents = Rig.Firestore.Documents.Count;
+        _sessions = Rig.Firestore.Documents.Keys.Count(k => k.Contains("/conversation-sessions/", StringComparison.Ordinal));
         _elevenLabsCalls = Rig.ElevenLabs.SignedUrlRequests.Count;
     }
 
@@ -118,7 +120,8 @@ public sealed class HostileInputTests : FirestoreAppFixture
         var (status, body) = await PostAsync($$$"""{"action":"create_session","metadata":{{{atLimits}}}}""");
 
         Assert.That(status, Is.EqualTo(200), body.ToJsonString());
-        Assert.That(Rig.Firestore.Documents, Has.Count.EqualTo(_documents + 1));
+        Assert.That(Rig.Firestore.Documents.Keys.Count(k => k.Contains("/conversation-sessions/", StringComparison.Ordinal)),
+            Is.EqualTo(_sessions + 1), "one session stored");
     }
 
     [TestCase("__x__")]

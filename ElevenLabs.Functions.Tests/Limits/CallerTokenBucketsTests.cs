@@ -47,6 +47,22 @@ public sealed class CallerTokenBucketsTests
     }
 
     [Test]
+    public void TheBeatRunsOnlyWhileSomeCallerHasABucket()
+    {
+        using var buckets = new CallerTokenBuckets(Options(2, TimeSpan.FromMilliseconds(100)));
+
+        Assert.That(buckets.IsBeating, Is.False, "an instance nobody called wakes for nothing");
+        buckets.AttemptAcquire("alice").Dispose();
+        Assert.That(buckets.IsBeating, Is.True);
+        Assert.That(() => buckets.IsBeating, Is.False.After(30_000, 100), "stops once the last bucket is dropped");
+        Assert.That(buckets.Count, Is.Zero);
+
+        buckets.AttemptAcquire("bob").Dispose();
+        Assert.That(buckets.IsBeating, Is.True, "a new caller starts it again");
+        Assert.That(() => buckets.Count, Is.Zero.After(30_000, 100), "and its bucket is still replenished and dropped");
+    }
+
+    [Test]
     public void BucketsWithATimerEachAreRefused()
     {
         var options = Options(1, TimeSpan.FromSeconds(1));

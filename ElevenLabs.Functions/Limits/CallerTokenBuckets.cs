@@ -23,6 +23,7 @@ public sealed class CallerTokenBuckets : PartitionedRateLimiter<string>
     private readonly TokenBucketRateLimiterOptions _options;
     private readonly ITimer _timer;
     private int _sweeping;
+    private int _beating;
 
     public CallerTokenBuckets(TokenBucketRateLimiterOptions options)
     {
@@ -30,9 +31,13 @@ public sealed class CallerTokenBuckets : PartitionedRateLimiter<string>
         _options = options.AutoReplenishment
             ? throw new ArgumentException("The buckets are replenished by the limiter's own timer, not one timer each.", nameof(options))
             : options;
-        // The buckets measure time with Stopwatch, so the beat that replenishes them runs on the system clock too.
-        _timer = TimeProvider.System.CreateTimer(_ => Sweep(), null, Beat, Beat);
+        // The buckets measure time with Stopwatch, so the beat that replenishes them runs on the system clock too. It
+        // beats only while some caller has a bucket: an idle instance wakes for nothing.
+        _timer = TimeProvider.System.CreateTimer(_ => Sweep(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
+
+    /// <summary>True while the beat runs, that is while some caller has a bucket (for tests).</summary>
+    internal bool IsBeating => Volatile.Read(ref _beating) == 1;
 
     /// <summary>Callers with a bucket now (for diagnostics and tests).</summary>
     public int Count => _buckets.Count;
@@ -46,8 +51,20 @@ public sealed class CallerTokenBuckets : PartitionedRateLimiter<string>
     protected override ValueTask<RateLimitLease> AcquireAsyncCore(string resource, int permitCount, CancellationToken cancellationToken) =>
         Bucket(resource).AcquireAsync(permitCount, cancellationToken);
 
-    private TokenBucketRateLimiter Bucket(string caller) =>
-        _buckets.GetOrAdd(caller, static (_, options) => new TokenBucketRateLimiter(options), _options);
+    private TokenBucketRateLimiter Bucket(string caller)
+    {
+        var bucket = _buckets.GetOrAdd(caller, static (_, options) => new TokenBucketRateLimiter(options), _options);
+        StartBeating();
+        return bucket;
+    }
+
+    private void StartBeating()
+    {
+        if (Volatile.Read(ref _beating) == 0 && Interlocked.CompareExchange(ref _beating, 1, 0) == 0)
+        {
+            _timer.Change(Beat, Beat);
+        }
+    }
 
     /// <summary>
     /// Replenishes every bucket and drops those full for <see cref="IdleLimit"/>. A request that took a bucket just as it
@@ -69,6 +86,18 @@ public sealed class CallerTokenBuckets : PartitionedRateLimiter<string>
                 if (entry.Value.IdleDuration > IdleLimit)
                 {
                     _buckets.TryRemove(entry);
+                }
+            }
+
+            if (_buckets.IsEmpty)
+            {
+                // Stop, then look again: a caller that arrived in between either saw the beat running (and finds it
+                // restarted here) or starts it itself.
+                Volatile.Write(ref _beating, 0);
+                _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                if (!_buckets.IsEmpty)
+                {
+                    StartBeating();
                 }
             }
         }
