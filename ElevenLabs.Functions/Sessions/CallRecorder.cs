@@ -94,7 +94,7 @@ public sealed partial class CallRecorder(ISessionStore store, TimeProvider time,
             return null;
         }
 
-        var now = Now();
+        var now = time.GetUtcNowToMicrosecond();
         var link = linked ? null : session.LinkElevenLabsConversation(call.ElevenLabsConversationId, now);
         return new SessionChanges
         {
@@ -106,13 +106,6 @@ public sealed partial class CallRecorder(ISessionStore store, TimeProvider time,
             EndedAt = ends ? session.EndedAt ?? now : null,
             EndedBy = ends ? SessionEndedBy.Webhook : null,
         };
-    }
-
-    /// <summary>The clock, to the microsecond (what Firestore keeps).</summary>
-    private DateTimeOffset Now()
-    {
-        var now = time.GetUtcNow();
-        return now.AddTicks(-(now.Ticks % 10));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "ElevenLabs call {ElevenLabsConversationId} recorded for session {ConversationId} (matched by {MatchedBy}; first delivery: {FirstDelivery})")]

@@ -94,7 +94,7 @@ public sealed partial class SessionService(
                 return stored.Session;
             }
 
-            var now = Now();
+            var now = time.GetUtcNowToMicrosecond();
             var changes = new SessionChanges
             {
                 Status = SessionStatus.Ended,
@@ -179,7 +179,7 @@ public sealed partial class SessionService(
 
     private async Task<Session> StoreNewAsync(NewSession request, string agentId, string? elevenLabsId, CancellationToken cancellationToken)
     {
-        var now = Now();
+        var now = time.GetUtcNowToMicrosecond();
         var session = new Session
         {
             ConversationId = ConversationId.NewId(),
@@ -241,13 +241,6 @@ public sealed partial class SessionService(
         return stored;
     }
 
-    /// <summary>The clock, to the microsecond: what Firestore keeps, so a re-read equals what was written.</summary>
-    private DateTimeOffset Now()
-    {
-        var now = time.GetUtcNow();
-        return now.AddTicks(-(now.Ticks % 10));
-    }
-
     /// <summary>
     /// Notes an issued URL (ElevenLabs' id) or token (<paramref name="elevenLabsId"/> null: only <c>updatedAt</c>) on
     /// the session, only if the session is still as read. When it changed meanwhile, reads
@@ -261,8 +254,8 @@ public sealed partial class SessionService(
         for (var attempt = 1; ; attempt++)
         {
             var changes = elevenLabsId is null
-                ? new SessionChanges { UpdatedAt = Now() }
-                : session.LinkElevenLabsConversation(elevenLabsId, Now());
+                ? new SessionChanges { UpdatedAt = time.GetUtcNowToMicrosecond() }
+                : session.LinkElevenLabsConversation(elevenLabsId, time.GetUtcNowToMicrosecond());
             try
             {
                 await store.UpdateAsync(conversationId, changes, version, CancellationToken.None);

@@ -35,7 +35,7 @@ public sealed partial class SessionSweeper(
     /// <exception cref="SessionStoreException">The idle sessions could not be queried (nothing was written).</exception>
     public async Task<SweepResult> RunAsync(CancellationToken cancellationToken = default)
     {
-        var now = Now();
+        var now = time.GetUtcNowToMicrosecond();
         var idle = await store.FindIdleAsync(now - options.CurrentValue.MaxIdle, MaxPerRun, cancellationToken);
         var outcomes = new SweepOutcome[idle.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, idle.Count),
@@ -132,13 +132,6 @@ public sealed partial class SessionSweeper(
         TerminationReason = call.TerminationReason,
         StartedAt = call.StartedAt,
     };
-
-    /// <summary>The clock, to the microsecond: what Firestore keeps.</summary>
-    private DateTimeOffset Now()
-    {
-        var now = time.GetUtcNow();
-        return now.AddTicks(-(now.Ticks % 10));
-    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep of idle sessions: {Found} found, {Ended} ended, {Expired} expired, {LeftAlone} left alone, {ChangedMeanwhile} changed meanwhile, {Failed} failed")]
     private static partial void LogRun(ILogger logger, int found, int ended, int expired, int leftAlone, int changedMeanwhile, int failed);
