@@ -24,7 +24,7 @@ public sealed class WorkloadIdentityProcessTests
         var port = AppOutput.FreePort();
         using var app = AppOutput.Start(["--urls", $"http://127.0.0.1:{port}"], environment);
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await WaitUntilServingAsync(client, app);
+        await app.WaitUntilServingAsync(client);
 
         var created = await PostAsync(client, new { action = "create_session", userId = "user123" });
         var id = created["conversationId"]!.GetValue<string>();
@@ -53,27 +53,5 @@ public sealed class WorkloadIdentityProcessTests
         var answer = await AppHost.ReadAsync(response);
         Assert.That((int)response.StatusCode, Is.EqualTo(200), answer.ToJsonString());
         return answer;
-    }
-
-    private static async Task WaitUntilServingAsync(HttpClient client, AppProcess app)
-    {
-        for (var attempt = 0; attempt < 300 && !app.Process.HasExited; attempt++)
-        {
-            try
-            {
-                if ((await client.GetAsync("/elevenlabs-conversation")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-
-            await Task.Delay(200);
-        }
-
-        Assert.Fail("The app did not start serving:\n" + app.Output);
     }
 }

@@ -36,7 +36,7 @@ public sealed class RateLimitMemoryTests
         {
             BaseAddress = new Uri($"http://127.0.0.1:{port}"),
         };
-        await WaitUntilUpAsync(client, app);
+        await app.WaitUntilServingAsync(client);
 
         await SendAsync(client, 0, WarmUpCallers); // JIT, pools and connections settle first
         var before = ResidentMegabytes(app.Process.Id);
@@ -95,24 +95,6 @@ public sealed class RateLimitMemoryTests
             }
         }));
         return unexpected;
-    }
-
-    private static async Task WaitUntilUpAsync(HttpClient client, AppProcess app)
-    {
-        for (var i = 0; i < 240 && !app.Process.HasExited; i++)
-        {
-            try
-            {
-                await client.GetAsync("/elevenlabs-conversation");
-                return;
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(250);
-            }
-        }
-
-        Assert.Fail("The app did not start: " + app.Output);
     }
 
     /// <summary>VmRSS of a process, in MiB.</summary>

@@ -37,6 +37,30 @@ public sealed class AppProcess : IDisposable
         }
     }
 
+    /// <summary>Polls the health route until the app answers 2xx; fails the test with the app's output if it exits or never does.</summary>
+    public async Task WaitUntilServingAsync(HttpClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        for (var attempt = 0; attempt < 300 && !Process.HasExited; attempt++)
+        {
+            try
+            {
+                if ((await client.GetAsync("/elevenlabs-conversation")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(200);
+        }
+
+        Assert.Fail("The app did not start serving:\n" + Output);
+    }
+
     public void Dispose()
     {
         if (!Process.HasExited)

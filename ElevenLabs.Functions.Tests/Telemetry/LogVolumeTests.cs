@@ -19,7 +19,7 @@ public sealed partial class LogVolumeTests
         var environment = Settings.For(elevenLabs).ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
         using var app = AppOutput.Start(["--urls", $"http://127.0.0.1:{port}"], environment);
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await WaitUntilHealthyAsync(client, app);
+        await app.WaitUntilServingAsync(client);
         await client.PostAsJsonAsync("/elevenlabs-conversation", new { action = "create_session", userId = "warm-up" });
         await WaitForAsync(app, "Created session");
         var before = LogEntries(app.Output).Count;
@@ -37,27 +37,6 @@ public sealed partial class LogVolumeTests
     /// <summary>The console logger's entries: each starts with its level, e.g. <c>info: Category[0]</c>.</summary>
     private static List<string> LogEntries(string output) =>
         [.. output.Split('\n').Where(line => LogEntry().IsMatch(line))];
-
-    private static async Task WaitUntilHealthyAsync(HttpClient client, AppProcess app)
-    {
-        for (var i = 0; i < 300 && !app.Process.HasExited; i++)
-        {
-            try
-            {
-                if ((await client.GetAsync("/elevenlabs-conversation")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(200);
-        }
-
-        Assert.Fail("The app did not become healthy:\n" + app.Output);
-    }
 
     private static async Task WaitForAsync(AppProcess app, string text, int occurrences = 1)
     {

@@ -25,7 +25,7 @@ public sealed class LargeWebhookTests
             ["Sessions__Store"] = "InMemory",
         });
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) };
-        await WaitUntilUpAsync(client, app);
+        await app.WaitUntilServingAsync(client);
         var (warm, _) = await DeliverAsync(client, secret, 4_000_000); // the same path (spooled to a file), compiled and warm
         Assert.That(warm, Is.EqualTo(200), app.Output);
 
@@ -53,24 +53,6 @@ public sealed class LargeWebhookTests
         request.Headers.TryAddWithoutValidation(WebhookSigner.HeaderName, signature);
         using var response = await client.SendAsync(request);
         return ((int)response.StatusCode, await AppHost.ReadAsync(response));
-    }
-
-    private static async Task WaitUntilUpAsync(HttpClient client, AppProcess app)
-    {
-        for (var i = 0; i < 240 && !app.Process.HasExited; i++)
-        {
-            try
-            {
-                await client.GetAsync("/elevenlabs-conversation");
-                return;
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(250);
-            }
-        }
-
-        Assert.Fail("the app did not start: " + app.Output);
     }
 
     /// <summary>Resets the kernel's peak-RSS mark (VmHWM) so that it measures this request only.</summary>
