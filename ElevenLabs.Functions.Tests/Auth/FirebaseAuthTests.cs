@@ -15,54 +15,33 @@ namespace ElevenLabs.Functions.Tests.Auth;
 /// ID token gets in; a missing, forged or expired one gets 401 and nothing happens; health and preflight stay open.
 /// </summary>
 [TestFixture]
-public sealed class FirebaseAuthTests
+public sealed class FirebaseAuthTests : FirebaseAppFixture
 {
-    private const string ProjectId = "interview-app-test";
-    private OpenIdStandIn _provider = null!;
-    private ElevenLabsStandIn _elevenLabs = null!;
-    private AppHost _app = null!;
-
-    private InMemorySessionStore Store => (InMemorySessionStore)_app.Services.GetRequiredService<ISessionStore>();
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _provider = await OpenIdStandIn.StartFirebaseAsync(ProjectId);
-        _elevenLabs = new ElevenLabsStandIn();
-        _app = await AppHost.StartAsync(Settings.For(_elevenLabs, Settings.Firebase(_provider, ProjectId)));
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _app.DisposeAsync();
-        await _provider.DisposeAsync();
-        _elevenLabs.Dispose();
-    }
+    protected override string ProjectId => "interview-app-test";
 
     [SetUp]
-    public void ResetElevenLabs() => _elevenLabs.Reset();
+    public void ResetElevenLabs() => ElevenLabsApi.Reset();
 
-    private string ValidToken(string subject = "firebase-uid-1") => _provider.Token(subject, ProjectId);
+    private string ValidToken(string subject = "firebase-uid-1") => Token(subject);
 
     [Test]
     public async Task AValidIdTokenCreatesASession()
     {
-        var (status, body, _) = await _app.PostAsync(new { action = "create_session", userId = "user123" }, ValidToken());
+        var (status, body, _) = await App.PostAsync(new { action = "create_session", userId = "user123" }, ValidToken());
 
         Assert.That(status, Is.EqualTo(200), body.ToJsonString());
-        Assert.That(body["signedUrl"]!.GetValue<string>(), Is.EqualTo(_elevenLabs.SignedUrl));
+        Assert.That(body["signedUrl"]!.GetValue<string>(), Is.EqualTo(ElevenLabsApi.SignedUrl));
     }
 
     [Test]
     public async Task WithoutATokenTheAnswerIs401WithABareBearerChallenge()
     {
-        var (status, body, response) = await _app.PostAsync(new { action = "create_session" }, token: null);
+        var (status, body, response) = await App.PostAsync(new { action = "create_session" }, token: null);
 
         Assert.That(status, Is.EqualTo(401));
         ContractTests.AssertError(body, "unauthenticated");
         Assert.That(response.Headers.WwwAuthenticate.ToString(), Is.EqualTo("Bearer"), "no error parameter when no token was sent");
-        Assert.That(_elevenLabs.SignedUrlRequests, Is.Empty);
+        Assert.That(ElevenLabsApi.SignedUrlRequests, Is.Empty);
     }
 
     [Test]
@@ -74,7 +53,7 @@ public sealed class FirebaseAuthTests
         };
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", "dXNlcjpwYXNz");
 
-        var response = await _app.Client.SendAsync(request);
+        var response = await App.Client.SendAsync(request);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That(response.Headers.WwwAuthenticate.ToString(), Is.EqualTo("Bearer"));
@@ -94,20 +73,20 @@ public sealed class FirebaseAuthTests
         return kind switch
         {
             "alg none" => Unsigned(ValidToken()),
-            "HS256 signed with the public key" => _provider.Token("firebase-uid-1", ProjectId, signing: new SigningCredentials(
-                new SymmetricSecurityKey(_provider.SigningKey.Rsa.ExportSubjectPublicKeyInfo()) { KeyId = _provider.SigningKey.KeyId },
+            "HS256 signed with the public key" => Provider.Token("firebase-uid-1", ProjectId, signing: new SigningCredentials(
+                new SymmetricSecurityKey(Provider.SigningKey.Rsa.ExportSubjectPublicKeyInfo()) { KeyId = Provider.SigningKey.KeyId },
                 SecurityAlgorithms.HmacSha256)),
-            "wrong issuer" => _provider.Token("firebase-uid-1", ProjectId, issuer: "https://evil.example.com/" + ProjectId),
-            "wrong audience" => _provider.Token("firebase-uid-1", "some-other-audience"),
-            "expired beyond the skew" => _provider.Token("firebase-uid-1", ProjectId, issuedAt: now.AddMinutes(-63), expires: now.AddMinutes(-3)),
-            "another Firebase project" => _provider.Token("firebase-uid-1", "another-project", issuer: "https://securetoken.google.com/another-project"),
-            "signed by a key the provider never published" => _provider.Token("firebase-uid-1", ProjectId,
+            "wrong issuer" => Provider.Token("firebase-uid-1", ProjectId, issuer: "https://evil.example.com/" + ProjectId),
+            "wrong audience" => Provider.Token("firebase-uid-1", "some-other-audience"),
+            "expired beyond the skew" => Provider.Token("firebase-uid-1", ProjectId, issuedAt: now.AddMinutes(-63), expires: now.AddMinutes(-3)),
+            "another Firebase project" => Provider.Token("firebase-uid-1", "another-project", issuer: "https://securetoken.google.com/another-project"),
+            "signed by a key the provider never published" => Provider.Token("firebase-uid-1", ProjectId,
                 signing: new SigningCredentials(OpenIdStandIn.UnpublishedKey(), SecurityAlgorithms.RsaSha256)),
             "payload changed after signing" => ChangeSubject(ValidToken("firebase-uid-1"), "firebase-uid-2"),
-            "issued in the future" => _provider.Token("firebase-uid-1", ProjectId, issuedAt: now.AddMinutes(10)),
-            "no auth_time" => _provider.Token("firebase-uid-1", ProjectId, withAuthTime: false),
-            "auth_time in the future" => _provider.Token("firebase-uid-1", ProjectId, authTime: now.AddMinutes(10)),
-            "empty subject" => _provider.Token("", ProjectId),
+            "issued in the future" => Provider.Token("firebase-uid-1", ProjectId, issuedAt: now.AddMinutes(10)),
+            "no auth_time" => Provider.Token("firebase-uid-1", ProjectId, withAuthTime: false),
+            "auth_time in the future" => Provider.Token("firebase-uid-1", ProjectId, authTime: now.AddMinutes(10)),
+            "empty subject" => Provider.Token("", ProjectId),
             "not a JWT" => "not-a-jwt",
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
@@ -118,12 +97,12 @@ public sealed class FirebaseAuthTests
     {
         var sessionsBefore = Store.Snapshot().Count;
 
-        var (status, body, response) = await _app.PostAsync(new { action = "create_session" }, Forge(kind));
+        var (status, body, response) = await App.PostAsync(new { action = "create_session" }, Forge(kind));
 
         Assert.That(status, Is.EqualTo(401), body.ToJsonString());
         ContractTests.AssertError(body, "unauthenticated");
         Assert.That(response.Headers.WwwAuthenticate.ToString(), Is.EqualTo("Bearer error=\"invalid_token\""));
-        Assert.That(_elevenLabs.SignedUrlRequests, Is.Empty, "no signed URL for a forged token");
+        Assert.That(ElevenLabsApi.SignedUrlRequests, Is.Empty, "no signed URL for a forged token");
         Assert.That(Store.Snapshot(), Has.Count.EqualTo(sessionsBefore));
     }
 
@@ -131,9 +110,9 @@ public sealed class FirebaseAuthTests
     public async Task ATokenExpiredWithinTwoMinutesOfSkewIsStillAccepted()
     {
         var now = DateTimeOffset.UtcNow;
-        var token = _provider.Token("firebase-uid-1", ProjectId, issuedAt: now.AddMinutes(-61), expires: now.AddMinutes(-1));
+        var token = Provider.Token("firebase-uid-1", ProjectId, issuedAt: now.AddMinutes(-61), expires: now.AddMinutes(-1));
 
-        var (status, body, _) = await _app.PostAsync(new { action = "create_session" }, token);
+        var (status, body, _) = await App.PostAsync(new { action = "create_session" }, token);
 
         Assert.That(status, Is.EqualTo(200), body.ToJsonString());
     }
@@ -141,9 +120,9 @@ public sealed class FirebaseAuthTests
     [Test]
     public async Task HealthAndPreflightNeedNoToken()
     {
-        var health = await _app.Client.GetAsync("/elevenlabs-conversation");
+        var health = await App.Client.GetAsync("/elevenlabs-conversation");
         using var preflight = new HttpRequestMessage(HttpMethod.Options, "/elevenlabs-conversation");
-        var options = await _app.Client.SendAsync(preflight);
+        var options = await App.Client.SendAsync(preflight);
 
         Assert.That(health.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(options.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
@@ -155,23 +134,23 @@ public sealed class FirebaseAuthTests
         var token = ValidToken("firebase-uid-logs");
         var forged = Forge("payload changed after signing");
 
-        await _app.PostAsync(new { action = "create_session" }, token);
-        await _app.PostAsync(new { action = "create_session" }, forged);
+        await App.PostAsync(new { action = "create_session" }, token);
+        await App.PostAsync(new { action = "create_session" }, forged);
 
         var signature = token.Split('.')[2];
-        Assert.That(_app.LogText(), Does.Not.Contain(signature).And.Not.Contain(forged.Split('.')[1]));
+        Assert.That(App.LogText(), Does.Not.Contain(signature).And.Not.Contain(forged.Split('.')[1]));
     }
 
     [Test]
     public void OutsideDevelopmentAuthOnGivesNoOpenAccessWarning() =>
-        Assert.That(_app.LogMessages(LogLevel.Warning), Has.None.Contains("Auth:Mode is None"));
+        Assert.That(App.LogMessages(LogLevel.Warning), Has.None.Contains("Auth:Mode is None"));
 
     /// <summary>Under the Functions worker no ASP.NET Core middleware runs: the function class itself must refuse and admit.</summary>
     [Test]
     public async Task TheFunctionEntryPointChecksTheTokenToo()
     {
-        var (refused, refusedBody, refusedResponse) = await ConversationFunctionTests.InvokeAsync(_app, "POST", """{"action":"create_session"}""");
-        var (admitted, admittedBody, _) = await ConversationFunctionTests.InvokeAsync(_app, "POST", """{"action":"create_session"}""", ValidToken());
+        var (refused, refusedBody, refusedResponse) = await ConversationFunctionTests.InvokeAsync(App, "POST", """{"action":"create_session"}""");
+        var (admitted, admittedBody, _) = await ConversationFunctionTests.InvokeAsync(App, "POST", """{"action":"create_session"}""", ValidToken());
 
         Assert.That(refused, Is.EqualTo(401), refusedBody.ToJsonString());
         Assert.That(refusedResponse.Headers.WWWAuthenticate.ToString(), Is.EqualTo("Bearer"));

@@ -12,37 +12,16 @@ namespace ElevenLabs.Functions.Tests.Sessions;
 /// unknown id gets; sessions without an owner answer the same unless <c>Auth:LegacySessions=Allow</c>.
 /// </summary>
 [TestFixture]
-public sealed class SessionOwnershipTests
+public sealed class SessionOwnershipTests : FirebaseAppFixture
 {
-    private const string ProjectId = "interview-app-owners";
-    private OpenIdStandIn _provider = null!;
-    private ElevenLabsStandIn _elevenLabs = null!;
-    private AppHost _app = null!;
+    protected override string ProjectId => "interview-app-owners";
 
-    private InMemorySessionStore Store => (InMemorySessionStore)_app.Services.GetRequiredService<ISessionStore>();
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _provider = await OpenIdStandIn.StartFirebaseAsync(ProjectId);
-        _elevenLabs = new ElevenLabsStandIn();
-        _app = await AppHost.StartAsync(Settings.For(_elevenLabs, Settings.Firebase(_provider, ProjectId)));
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _app.DisposeAsync();
-        await _provider.DisposeAsync();
-        _elevenLabs.Dispose();
-    }
-
-    private string Alice => _provider.Token("uid-alice", ProjectId);
-    private string Mallory => _provider.Token("uid-mallory", ProjectId);
+    private string Alice => Token("uid-alice");
+    private string Mallory => Token("uid-mallory");
 
     private async Task<string> CreateAsAliceAsync()
     {
-        var (status, body, _) = await _app.PostAsync(new { action = "create_session", userId = "app-user-42" }, Alice);
+        var (status, body, _) = await App.PostAsync(new { action = "create_session", userId = "app-user-42" }, Alice);
         Assert.That(status, Is.EqualTo(200), body.ToJsonString());
         return body["conversationId"]!.GetValue<string>();
     }
@@ -62,10 +41,10 @@ public sealed class SessionOwnershipTests
     {
         var id = await CreateAsAliceAsync();
 
-        var (issued, _, _) = await _app.PostAsync(new { action = "get_signed_url", conversationId = id }, Alice);
-        var (token, _, _) = await _app.PostAsync(new { action = "get_conversation_token", conversationId = id }, Alice);
-        var (read, _, _) = await _app.PostAsync(new { action = "get_session", conversationId = id }, Alice);
-        var (ended, _, _) = await _app.PostAsync(new { action = "end_session", conversationId = id }, Alice);
+        var (issued, _, _) = await App.PostAsync(new { action = "get_signed_url", conversationId = id }, Alice);
+        var (token, _, _) = await App.PostAsync(new { action = "get_conversation_token", conversationId = id }, Alice);
+        var (read, _, _) = await App.PostAsync(new { action = "get_session", conversationId = id }, Alice);
+        var (ended, _, _) = await App.PostAsync(new { action = "end_session", conversationId = id }, Alice);
 
         Assert.That((issued, token, read, ended), Is.EqualTo((200, 200, 200, 200)));
     }
@@ -77,17 +56,17 @@ public sealed class SessionOwnershipTests
     public async Task AnotherUsersSessionAnswersExactlyAsAnUnknownOne(string action)
     {
         var id = await CreateAsAliceAsync();
-        var elevenLabsCallsBefore = _elevenLabs.Server.LogEntries.Count();
+        var elevenLabsCallsBefore = ElevenLabsApi.Server.LogEntries.Count();
 
-        var (status, body, response) = await _app.PostAsync(new { action, conversationId = id }, Mallory);
-        var (unknownStatus, unknownBody, unknownResponse) = await _app.PostAsync(new { action, conversationId = "conv_" + Guid.NewGuid().ToString("N") }, Mallory);
+        var (status, body, response) = await App.PostAsync(new { action, conversationId = id }, Mallory);
+        var (unknownStatus, unknownBody, unknownResponse) = await App.PostAsync(new { action, conversationId = "conv_" + Guid.NewGuid().ToString("N") }, Mallory);
 
         Assert.That(status, Is.EqualTo(404));
         ContractTests.AssertError(body, "session_not_found");
         Assert.That(status, Is.EqualTo(unknownStatus));
         Assert.That(WithoutRequestId(body), Is.EqualTo(WithoutRequestId(unknownBody)), "no field tells the two apart");
         Assert.That(response.Headers.Select(h => h.Key).Order(), Is.EqualTo(unknownResponse.Headers.Select(h => h.Key).Order()));
-        Assert.That(_elevenLabs.Server.LogEntries.Count(), Is.EqualTo(elevenLabsCallsBefore), "ElevenLabs was not asked for anything");
+        Assert.That(ElevenLabsApi.Server.LogEntries.Count(), Is.EqualTo(elevenLabsCallsBefore), "ElevenLabs was not asked for anything");
         var stored = Store.Snapshot().Single(s => s.ConversationId == id);
         Assert.That((stored.Status, stored.EndedAt), Is.EqualTo((SessionStatus.Active, (DateTimeOffset?)null)), "Alice's session is untouched");
     }
@@ -97,7 +76,7 @@ public sealed class SessionOwnershipTests
     {
         var id = await PutLegacySessionAsync(Store);
 
-        var (status, body, _) = await _app.PostAsync(new { action = "get_signed_url", conversationId = id }, Alice);
+        var (status, body, _) = await App.PostAsync(new { action = "get_signed_url", conversationId = id }, Alice);
 
         Assert.That(status, Is.EqualTo(404));
         ContractTests.AssertError(body, "session_not_found");
@@ -106,7 +85,7 @@ public sealed class SessionOwnershipTests
     [Test]
     public async Task LegacySessionsAllowLetsSignedInCallersUseSessionsWithoutAnOwner()
     {
-        await using var app = await AppHost.StartAsync(Settings.For(_elevenLabs, [.. Settings.Firebase(_provider, ProjectId), ("Auth:LegacySessions", "Allow")]));
+        await using var app = await AppHost.StartAsync(Settings.For(ElevenLabsApi, [.. Settings.Firebase(Provider, ProjectId), ("Auth:LegacySessions", "Allow")]));
         var id = await PutLegacySessionAsync((InMemorySessionStore)app.Services.GetRequiredService<ISessionStore>());
 
         var (status, body, _) = await app.PostAsync(new { action = "get_signed_url", conversationId = id }, Alice);
@@ -121,7 +100,7 @@ public sealed class SessionOwnershipTests
     public async Task WithFirestoreTheOwnerIsStoredAndChecked()
     {
         await using var rig = await FirestoreRig.StartAsync();
-        await using var app = await AppHost.StartAsync(rig.Settings(Settings.Firebase(_provider, ProjectId)));
+        await using var app = await AppHost.StartAsync(rig.Settings(Settings.Firebase(Provider, ProjectId)));
 
         var (created, body, _) = await app.PostAsync(new { action = "create_session", userId = "app-user-42" }, Alice);
         var id = body["conversationId"]!.GetValue<string>();
