@@ -104,7 +104,7 @@ public static partial class Program
 
     /// <summary>
     /// <c>Sessions:Store</c>: Firestore, InMemory, or Auto (Firestore when anything about it is configured). The daily
-    /// quota's counts live in the same place.
+    /// quota's counts live in the same place, written with the sessions.
     /// </summary>
     private static void AddSessionStore(IHostApplicationBuilder builder)
     {
@@ -113,12 +113,10 @@ public static partial class Program
             || (sessions.Store == SessionStoreKind.Auto && FirestoreOptions.Read(builder.Configuration).IsConfigured))
         {
             builder.AddFirestoreSessionStore();
-            builder.AddFirestoreUsageCounter();
         }
         else
         {
             builder.AddInMemorySessionStore();
-            builder.AddInMemoryUsageCounter();
         }
     }
 }

@@ -21,20 +21,28 @@ public sealed class AmbiguousCreateTests : FirestoreAppFixture
     [SetUp]
     public async Task FetchTheTokenFirst() => await App.PostAsync(new { action = "end_session", conversationId = "conv_warm_up" });
 
-    private string[] CreateRequests() =>
-        [.. Rig.Firestore.Requests.Where(r => r.Method == "POST" && r.RawTarget.Contains("documentId=", StringComparison.Ordinal)).Select(r => r.RawTarget)];
+    /// <summary>Creates sent: each is one <c>:commit</c>, which counts the session for the daily quota too.</summary>
+    private int CreateRequests() => Rig.Firestore.Commits;
+
+    /// <summary>The caller's count for today in its usage document (the tests' one caller), 0 when there is none.</summary>
+    private long UsageCount() =>
+        Rig.Firestore.Documents.Where(d => d.Key.Contains("/documents/usage/", StringComparison.Ordinal))
+            .Select(d => long.Parse(d.Value.Fields["count"]!["integerValue"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture))
+            .SingleOrDefault();
 
     [Test]
     public async Task ACreateWhoseAnswerWasLostIsASuccessForItsOwnSession()
     {
         var before = SessionDocuments;
-        var creates = CreateRequests().Length;
+        var counted = UsageCount();
+        var creates = CreateRequests();
         Rig.Firestore.FailCreates(CreateFault.LoseAnswer);
 
         var (status, body, _) = await App.PostAsync(new { action = "create_session", userId = "lost-answer" });
 
         Assert.That(status, Is.EqualTo(200), body.ToJsonString());
-        Assert.That(CreateRequests().Length - creates, Is.EqualTo(2), "the lost answer was retried, and the retry found the document");
+        Assert.That(CreateRequests() - creates, Is.EqualTo(2), "the lost answer was retried, and the retry found the document");
+        Assert.That(UsageCount() - counted, Is.EqualTo(1), "counted once, by the commit that landed (the retry failed as a whole)");
         var doc = Document(body["conversationId"]!.GetValue<string>());
         Assert.That(doc?["userId"]?["stringValue"]?.GetValue<string>(), Is.EqualTo("lost-answer"));
         Assert.That(doc?["status"]?["stringValue"]?.GetValue<string>(), Is.EqualTo("active"));
@@ -45,6 +53,7 @@ public sealed class AmbiguousCreateTests : FirestoreAppFixture
     public async Task ACreateSlowerThanTheTimeoutThatLandedIsASuccess()
     {
         var before = SessionDocuments;
+        var counted = UsageCount();
         Rig.Firestore.FailCreates(CreateFault.AnswerAfterCallerGaveUp, count: 2); // the first is applied; both answers come too late
 
         var (status, body, _) = await App.PostAsync(new { action = "create_session", userId = "slow-write" });
@@ -54,12 +63,14 @@ public sealed class AmbiguousCreateTests : FirestoreAppFixture
         Assert.That(doc?["userId"]?["stringValue"]?.GetValue<string>(), Is.EqualTo("slow-write"));
         Assert.That(body["signedUrl"]!.GetValue<string>(), Is.EqualTo(Rig.ElevenLabs.SignedUrl));
         Assert.That(SessionDocuments - before, Is.EqualTo(1));
+        Assert.That(UsageCount() - counted, Is.EqualTo(1), "counted once");
     }
 
     [Test]
     public async Task ACreateThatFailedWithoutLandingStaysAFailure()
     {
         var before = SessionDocuments;
+        var counted = UsageCount();
         Rig.Firestore.Fail("UNAVAILABLE", 503, count: 2);
 
         var (status, body, response) = await App.PostAsync(new { action = "create_session", userId = "never-stored" });
@@ -68,21 +79,23 @@ public sealed class AmbiguousCreateTests : FirestoreAppFixture
         ContractTests.AssertError(body, "store_unavailable");
         Assert.That(response.Headers.RetryAfter?.Delta, Is.Not.Null);
         Assert.That(SessionDocuments, Is.EqualTo(before));
+        Assert.That(UsageCount(), Is.EqualTo(counted), "nothing counted");
     }
 
     [Test]
     public async Task AnotherWritersDocumentUnderTheIdIsAConflictAndStaysUntouched()
     {
         Rig.Firestore.FailCreates(CreateFault.AnotherWriterFirst);
-        var creates = CreateRequests().Length;
+        var counted = UsageCount();
 
         var (status, body, _) = await App.PostAsync(new { action = "create_session", userId = "mine" });
 
         Assert.That(status, Is.EqualTo(409), body.ToJsonString());
         ContractTests.AssertError(body, "session_conflict");
         Assert.That(body.ContainsKey("signedUrl"), Is.False);
-        var id = Uri.UnescapeDataString(CreateRequests()[creates].Split("documentId=")[1].Split('&')[0]);
-        Assert.That(Document(id)!.ToJsonString(), Is.EqualTo(FirestoreStandIn.AnotherWritersFields.ToJsonString()), "the other writer's document is not claimed or changed");
+        var others = Rig.Firestore.Documents.Where(d => d.Value.Fields.ToJsonString() == FirestoreStandIn.AnotherWritersFields.ToJsonString()).ToList();
+        Assert.That(others, Has.Count.EqualTo(1), "the other writer's document is not claimed or changed");
+        Assert.That(UsageCount(), Is.EqualTo(counted), "the refused create counted nothing");
     }
 
     /// <summary>Session documents only: the daily quota's usage document is another collection.</summary>

@@ -2,13 +2,14 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ElevenLabs.Functions.Firestore;
 using ElevenLabs.Functions.Limits;
+using ElevenLabs.Functions.Sessions;
 using ElevenLabs.Functions.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ElevenLabs.Functions.Tests.Firestore;
 
 /// <summary>
-/// <c>:commit</c> with field transforms, as Google documents it, through the app's own counter and as raw requests to the
+/// <c>:commit</c> with field transforms, as Google documents it, through the app's own store and as raw requests to the
 /// stand-in: an <c>increment</c> creates the field and returns the new value; preconditions refuse as documented.
 /// </summary>
 [TestFixture]
@@ -43,23 +44,27 @@ public sealed class FirestoreCommitTests
         return ((int)response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
     }
 
-    [Test]
-    public async Task TheUsageCounterIncrementsAtomicallyAndReadsTheTransformResult()
-    {
-        using var scope = _app.Services.CreateScope();
-        var counter = scope.ServiceProvider.GetRequiredService<IUsageCounter>();
-        var day = new DateOnly(2026, 11, 27);
+    private int DocumentRequests() => _rig.Firestore.Requests.Count(r => r.RawTarget.StartsWith("/v1/", StringComparison.Ordinal));
 
-        var counts = new List<long>();
-        foreach (var delta in new long[] { 1, 1, 1, -1 })
+    [Test]
+    public async Task ACountedCreateIsOneCommitOfTheSessionAndTheUsageDocument()
+    {
+        var store = _app.Services.GetRequiredService<ISessionStore>();
+        var count = new DailyCount("203.0.113.7", new DateOnly(2026, 11, 27));
+        var commits = _rig.Firestore.Commits;
+        var requests = DocumentRequests();
+
+        var counts = new List<long?>();
+        for (var i = 0; i < 3; i++)
         {
-            counts.Add(await counter.AddAsync("203.0.113.7", day, delta));
+            counts.Add((await store.CreateAsync(SampleSession.Create(), count)).Count);
         }
 
-        Assert.That(counter, Is.TypeOf<FirestoreUsageCounter>());
-        Assert.That(counts, Is.EqualTo(new long[] { 1, 2, 3, 2 }));
+        Assert.That(counts, Is.EqualTo(new long?[] { 1, 2, 3 }));
+        Assert.That((_rig.Firestore.Commits - commits, DocumentRequests() - requests), Is.EqualTo((3, 3)), "one commit per create, nothing else");
         var document = _rig.Firestore.Document("replit-4f946", "usage", "203.0.113.7_20261127")!;
-        Assert.That(document["count"]!["integerValue"]!.GetValue<string>(), Is.EqualTo("2"));
+        Assert.That(document.Select(f => f.Key), Is.EquivalentTo(new[] { "caller", "day", "count", "updatedAt" }));
+        Assert.That(document["count"]!["integerValue"]!.GetValue<string>(), Is.EqualTo("3"));
         Assert.That(document["caller"]!["stringValue"]!.GetValue<string>(), Is.EqualTo("203.0.113.7"));
         Assert.That(document["day"]!["stringValue"]!.GetValue<string>(), Is.EqualTo("2026-11-27"));
         Assert.That(document["updatedAt"]!["timestampValue"], Is.Not.Null, "REQUEST_TIME");
@@ -68,9 +73,9 @@ public sealed class FirestoreCommitTests
     [Test]
     public void ACallerKeyThatIsNotAPlainIdIsNamedByItsHash()
     {
-        Assert.That(FirestoreUsageCounter.DocumentId("uid-123"), Is.EqualTo("uid-123"));
-        Assert.That(FirestoreUsageCounter.DocumentId("2001:db8:1:2::/64"), Does.StartWith("sha256-").And.Not.Contain("/"));
-        Assert.That(FirestoreUsageCounter.DocumentId("auth0|abc/def"), Does.StartWith("sha256-"));
+        Assert.That(UsageDocument.DocumentId("uid-123"), Is.EqualTo("uid-123"));
+        Assert.That(UsageDocument.DocumentId("2001:db8:1:2::/64"), Does.StartWith("sha256-").And.Not.Contain("/"));
+        Assert.That(UsageDocument.DocumentId("auth0|abc/def"), Does.StartWith("sha256-"));
     }
 
     [Test]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ElevenLabs.Functions.Limits;
 using ElevenLabs.Functions.Sessions;
 using ElevenLabs.Functions.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -50,7 +51,7 @@ public abstract class FirestoreStoreContract<TFirestore> : AppFixture<TFirestore
             LastCall = Call("conv_el_2"),
         };
 
-        var version = await Store.CreateAsync(session);
+        var version = (await Store.CreateAsync(session)).Version;
         var read = await Store.GetAsync(session.ConversationId);
 
         Assert.That(read!.Version, Is.EqualTo(version));
@@ -63,7 +64,7 @@ public abstract class FirestoreStoreContract<TFirestore> : AppFixture<TFirestore
     public async Task AnUpdateReplacesTheIdListAndTheLastCallAndEndsTheSession()
     {
         var session = SampleSession.Create() with { ElevenLabsConversationId = "conv_el_1", ElevenLabsConversationIds = ["conv_el_1"] };
-        var version = await Store.CreateAsync(session);
+        var version = (await Store.CreateAsync(session)).Version;
         var later = Now.AddMinutes(3);
 
         await Store.UpdateAsync(session.ConversationId, new SessionChanges
@@ -106,6 +107,58 @@ public abstract class FirestoreStoreContract<TFirestore> : AppFixture<TFirestore
         Assert.That((await Store.GetAsync(session.ConversationId))!.Session.UserId, Is.EqualTo("user123"));
     }
 
+    /// <summary>A caller of its own per run, so that counts start at zero also in an emulator that keeps its data.</summary>
+    private static DailyCount NewCount() => new("caller-" + Guid.NewGuid().ToString("N")[..12], new DateOnly(2026, 11, 27));
+
+    [Test]
+    public async Task ACreateCountsItsSessionInTheSameWriteAndAnUndoTakesBothBack()
+    {
+        var count = NewCount();
+        var counts = new List<long?>();
+        var sessions = new List<(Session Session, string Version)>();
+        for (var i = 0; i < 3; i++)
+        {
+            var session = SampleSession.Create();
+            var created = await Store.CreateAsync(session, count);
+            counts.Add(created.Count);
+            sessions.Add((session, created.Version));
+        }
+
+        var (last, lastVersion) = sessions[^1];
+        await Store.DeleteCreatedAsync(last.ConversationId, lastVersion, count);
+        var after = await Store.CreateAsync(SampleSession.Create(), count);
+
+        Assert.That(counts, Is.EqualTo(new long?[] { 1, 2, 3 }), "each create answers the caller's count after it");
+        Assert.That(await Store.GetAsync(last.ConversationId), Is.Null, "the undone session is deleted");
+        Assert.That(await Store.GetAsync(sessions[0].Session.ConversationId), Is.Not.Null);
+        Assert.That(after.Count, Is.EqualTo(3), "the undo took its one back");
+        Assert.That((await Store.CreateAsync(SampleSession.Create())).Count, Is.Null, "a create without a count counts nothing");
+    }
+
+    [Test]
+    public async Task ACreateThatConflictsCountsNothing()
+    {
+        var count = NewCount();
+        var session = SampleSession.Create();
+        await Store.CreateAsync(session, count);
+
+        Assert.ThrowsAsync<SessionConflictException>(() => Store.CreateAsync(session with { UserId = "intruder" }, count));
+        Assert.That((await Store.CreateAsync(SampleSession.Create(), count)).Count, Is.EqualTo(2), "the refused create was not counted");
+    }
+
+    [Test]
+    public async Task AnUndoDeletesOnlyTheVersionItCreated()
+    {
+        var count = NewCount();
+        var session = SampleSession.Create();
+        var created = await Store.CreateAsync(session, count);
+        await Store.UpdateAsync(session.ConversationId, new SessionChanges { UpdatedAt = Now.AddSeconds(1), Status = SessionStatus.Ended }, created.Version);
+
+        Assert.ThrowsAsync<SessionConflictException>(() => Store.DeleteCreatedAsync(session.ConversationId, created.Version, count));
+        Assert.That((await Store.GetAsync(session.ConversationId))!.Session.Status, Is.EqualTo(SessionStatus.Ended), "a changed session is kept");
+        Assert.That((await Store.CreateAsync(SampleSession.Create(), count)).Count, Is.EqualTo(2), "and its count too");
+    }
+
     [Test]
     public async Task AnUnknownSessionReadsAsNull() =>
         Assert.That(await Store.GetAsync(ConversationId.NewId()), Is.Null);
@@ -141,7 +194,7 @@ public abstract class FirestoreStoreContract<TFirestore> : AppFixture<TFirestore
     public async Task AStaleVersionConflicts()
     {
         var session = SampleSession.Create();
-        var first = await Store.CreateAsync(session);
+        var first = (await Store.CreateAsync(session)).Version;
         await Store.UpdateAsync(session.ConversationId, new SessionChanges { UpdatedAt = Now.AddSeconds(1), ElevenLabsConversationId = "x" }, first);
 
         Assert.ThrowsAsync<SessionConflictException>(() =>
@@ -237,7 +290,7 @@ public abstract class FirestoreStoreContract<TFirestore> : AppFixture<TFirestore
         var first = "conv_el_" + Guid.NewGuid().ToString("N");
         var latest = "conv_el_" + Guid.NewGuid().ToString("N");
         var session = SampleSession.Create() with { ElevenLabsConversationId = first, ElevenLabsConversationIds = [first] };
-        var version = await Store.CreateAsync(session);
+        var version = (await Store.CreateAsync(session)).Version;
         await Store.UpdateAsync(session.ConversationId, session.LinkElevenLabsConversation(latest, Now.AddMinutes(1)), version);
 
         Assert.That((await Store.FindByElevenLabsConversationIdAsync(first))?.Session.ConversationId, Is.EqualTo(session.ConversationId));

@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ElevenLabs.Functions.Sessions;
 using ElevenLabs.Functions.Tests.Api;
 using ElevenLabs.Functions.Tests.Support;
 
@@ -7,8 +10,9 @@ namespace ElevenLabs.Functions.Tests.Limits;
 
 /// <summary>
 /// <c>Quota:SessionsPerDay</c> across instances: two apps share one Firestore stand-in, which counts each caller's day in
-/// <c>usage/{caller}_{yyyyMMdd}</c> with an atomic <c>increment</c> in a <c>:commit</c>, at the same time as ElevenLabs is
-/// asked. Over the quota: 429 <c>quota_exceeded</c>, no session written, the URL dropped.
+/// <c>usage/{caller}_{yyyyMMdd}</c> with an atomic <c>increment</c> in the same <c>:commit</c> that creates the session.
+/// Over the quota: 429 <c>quota_exceeded</c>, the session written is deleted again with its count, the URL dropped; the
+/// instance remembers the caller and refuses its next creates without asking anyone.
 /// </summary>
 [TestFixture]
 public sealed class DailyQuotaTests
@@ -18,6 +22,10 @@ public sealed class DailyQuotaTests
 
     private static JsonObject? UsageDocument(FirestoreRig rig) =>
         rig.Firestore.Documents.Where(d => d.Key.Contains("/documents/usage/", StringComparison.Ordinal)).Select(d => d.Value.Fields).SingleOrDefault();
+
+    private static string? UsageCount(FirestoreRig rig) => UsageDocument(rig)?["count"]?["integerValue"]?.GetValue<string>();
+
+    private static int DocumentRequests(FirestoreRig rig) => rig.Firestore.Requests.Count(r => r.RawTarget.StartsWith("/v1/", StringComparison.Ordinal));
 
     [Test]
     public async Task TheFiftyFirstCreateOfTheDayIsRefusedAcrossTwoInstancesWithAnExactCount()
@@ -38,44 +46,20 @@ public sealed class DailyQuotaTests
         {
             ContractTests.AssertError(body, "quota_exceeded");
             Assert.That(body.ContainsKey("signedUrl"), Is.False, "the URL of a refused create is dropped");
+            Assert.That(body.ToJsonString(), Does.Not.Contain("conv_"), "the refused session's id is never handed out");
             var retryAfter = int.Parse(response.Headers.GetValues("Retry-After").Single(), CultureInfo.InvariantCulture);
             Assert.That(retryAfter, Is.InRange(1, 86_400), "until 00:00 UTC");
         }
 
-        Assert.That(SessionDocuments(rig), Is.EqualTo(50), "no session is written for a refused create");
-        Assert.That(UsageDocument(rig)!["count"]!["integerValue"]!.GetValue<string>(), Is.EqualTo("50"), "refused creates are given back");
+        Assert.That(SessionDocuments(rig), Is.EqualTo(50), "no session of a refused create is left behind");
+        Assert.That(UsageCount(rig), Is.EqualTo("50"), "refused creates are taken back");
         var (fiftyFirst, body51, _) = await second.PostAsync(new { action = "create_session" });
         Assert.That(fiftyFirst, Is.EqualTo(429));
         ContractTests.AssertError(body51, "quota_exceeded");
     }
 
     [Test]
-    public async Task TheCountRunsAtTheSameTimeAsTheElevenLabsCall()
-    {
-        await using var rig = await FirestoreRig.StartAsync();
-        await using var app = await AppHost.StartAsync(rig.Settings(("Quota:SessionsPerDay", "50")));
-        var signedUrlsBefore = rig.ElevenLabs.SignedUrlRequests.Count;
-        var commitsBefore = rig.Firestore.Commits;
-        // Each side waits for the other to have started: run one after the other, one of them gives up (and the create fails).
-        rig.ElevenLabs.HoldsThenAnswers(() => SpinWait.SpinUntil(() => rig.Firestore.Commits > commitsBefore, TimeSpan.FromSeconds(10)));
-        rig.Firestore.BeforeCommit = async () =>
-        {
-            for (var i = 0; i < 200 && rig.ElevenLabs.SignedUrlRequests.Count == signedUrlsBefore; i++)
-            {
-                await Task.Delay(50);
-            }
-
-            return rig.ElevenLabs.SignedUrlRequests.Count > signedUrlsBefore;
-        };
-
-        var (status, body, _) = await app.PostAsync(new { action = "create_session" });
-
-        Assert.That(status, Is.EqualTo(200), body.ToJsonString());
-        Assert.That(UsageDocument(rig)!["count"]!["integerValue"]!.GetValue<string>(), Is.EqualTo("1"));
-    }
-
-    [Test]
-    public async Task ACreateThatFailsIsGivenBack()
+    public async Task AnElevenLabsFailureCountsNothing()
     {
         await using var rig = await FirestoreRig.StartAsync();
         await using var app = await AppHost.StartAsync(rig.Settings(("Quota:SessionsPerDay", "50")));
@@ -85,8 +69,104 @@ public sealed class DailyQuotaTests
         var (status, body, _) = await app.PostAsync(new { action = "create_session" });
 
         Assert.That(status, Is.EqualTo(502), body.ToJsonString());
-        Assert.That(UsageDocument(rig)!["count"]!["integerValue"]!.GetValue<string>(), Is.EqualTo("1"), "only the session the caller got counts");
+        Assert.That(UsageCount(rig), Is.EqualTo("1"), "only the session the caller got counts");
         Assert.That(SessionDocuments(rig), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task ACreateFirestoreRefusesLeavesTheCountUnchanged()
+    {
+        await using var rig = await FirestoreRig.StartAsync();
+        await using var app = await AppHost.StartAsync(rig.Settings(("Quota:SessionsPerDay", "50"), ("Firestore:MaxRetries", "1")));
+        await app.PostAsync(new { action = "create_session" });
+        // Firestore refuses the session's write and is unreachable right after: nothing can be put right later.
+        rig.Firestore.BeforeCreate = () =>
+        {
+            rig.Firestore.Down = true;
+            return Task.FromResult(false);
+        };
+
+        var (status, body, _) = await app.PostAsync(new { action = "create_session" });
+        rig.Firestore.BeforeCreate = null;
+        rig.Firestore.Down = false;
+
+        Assert.That(status, Is.EqualTo(500), body.ToJsonString());
+        ContractTests.AssertError(body, "store_error");
+        Assert.That(UsageCount(rig), Is.EqualTo("1"), "the refused create counted nothing");
+        Assert.That(SessionDocuments(rig), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task AfterARefusalTheCallersNextCreateOnThatInstanceAsksNoOne()
+    {
+        await using var rig = await FirestoreRig.StartAsync();
+        await using var first = await AppHost.StartAsync(rig.Settings(("Quota:SessionsPerDay", "1")));
+        await using var second = await AppHost.StartAsync(rig.Settings(("Quota:SessionsPerDay", "1")));
+        var (created, _, _) = await first.PostAsync(new { action = "create_session" });
+        var signedUrls = rig.ElevenLabs.SignedUrlRequests.Count;
+
+        // The second instance does not know the caller yet: the store's count refuses it.
+        var (refused, refusal, _) = await second.PostAsync(new { action = "create_session" });
+        var askedForRefused = rig.ElevenLabs.SignedUrlRequests.Count - signedUrls;
+        var (sessionsAfterRefusal, countAfterRefusal) = (SessionDocuments(rig), UsageCount(rig));
+
+        var elevenLabsBefore = rig.ElevenLabs.Server.LogEntries.Count();
+        var firestoreBefore = DocumentRequests(rig);
+        var (again, body, response) = await second.PostAsync(new { action = "create_session" });
+
+        Assert.That((created, refused, again), Is.EqualTo((200, 429, 429)), refusal.ToJsonString());
+        ContractTests.AssertError(refusal, "quota_exceeded");
+        Assert.That(askedForRefused, Is.EqualTo(1), "the refusal came from the count written with the session");
+        Assert.That(sessionsAfterRefusal, Is.EqualTo(1), "the refused create's session is not left behind");
+        Assert.That(countAfterRefusal, Is.EqualTo("1"), "and its count was taken back");
+        ContractTests.AssertError(body, "quota_exceeded");
+        Assert.That(int.Parse(response.Headers.GetValues("Retry-After").Single(), CultureInfo.InvariantCulture), Is.InRange(1, 86_400));
+        Assert.That(rig.ElevenLabs.Server.LogEntries.Count() - elevenLabsBefore, Is.Zero, "no signed URL asked for a caller known to be over");
+        Assert.That(DocumentRequests(rig) - firestoreBefore, Is.Zero, "and nothing read or written");
+    }
+
+    [Test]
+    public async Task ACallerWhoReachedTheQuotaOnThisInstanceIsRefusedWithoutAskingAnyone()
+    {
+        await using var rig = await FirestoreRig.StartAsync();
+        await using var app = await AppHost.StartAsync(rig.Settings(("Quota:SessionsPerDay", "2")));
+        var statuses = new List<int> { (await app.PostAsync(new { action = "create_session" })).Status, (await app.PostAsync(new { action = "create_session" })).Status };
+        var elevenLabsBefore = rig.ElevenLabs.Server.LogEntries.Count();
+        var firestoreBefore = DocumentRequests(rig);
+
+        var (third, body, _) = await app.PostAsync(new { action = "create_session" });
+
+        Assert.That(statuses, Has.All.EqualTo(200));
+        Assert.That(third, Is.EqualTo(429), body.ToJsonString());
+        ContractTests.AssertError(body, "quota_exceeded");
+        Assert.That(rig.ElevenLabs.Server.LogEntries.Count() - elevenLabsBefore, Is.Zero, "the second create's count reached the limit: no third signed URL");
+        Assert.That(DocumentRequests(rig) - firestoreBefore, Is.Zero);
+        Assert.That(UsageCount(rig), Is.EqualTo("2"));
+    }
+
+    [Test]
+    public async Task AnUndoThatFailsStillRefusesAndLeavesAnActiveSessionForTheSweep()
+    {
+        await using var rig = await FirestoreRig.StartAsync();
+        await using var first = await AppHost.StartAsync(rig.Settings(("Quota:SessionsPerDay", "1")));
+        await using var second = await AppHost.StartAsync(rig.Settings(("Quota:SessionsPerDay", "1")));
+        await first.PostAsync(new { action = "create_session" });
+        var commits = 0;
+        rig.Firestore.BeforeCommit = () => Task.FromResult(Interlocked.Increment(ref commits) != 2); // the undo is refused
+
+        var (status, body, response) = await second.PostAsync(new { action = "create_session" });
+
+        Assert.That(status, Is.EqualTo(429), body.ToJsonString());
+        ContractTests.AssertError(body, "quota_exceeded");
+        Assert.That(response.Headers.Contains("Retry-After"), Is.True);
+        Assert.That(body.ContainsKey("signedUrl"), Is.False);
+        Assert.That(commits, Is.EqualTo(2), "the create, then the undo");
+        Assert.That(second.LogMessages(LogLevel.Warning), Has.One.Contains("could not be deleted again"));
+        Assert.That(second.LogText(), Does.Not.Contain(rig.ElevenLabs.Token));
+        Assert.That(SessionDocuments(rig), Is.EqualTo(2), "the leftover stays");
+        Assert.That(UsageCount(rig), Is.EqualTo("2"), "counted one too many, never one too few");
+        var idle = await first.Services.GetRequiredService<ISessionStore>().FindIdleAsync(DateTimeOffset.UtcNow.AddDays(2), 10);
+        Assert.That(idle, Has.Count.EqualTo(2), "both are active, so the sweep of idle sessions finds the leftover and expires it");
     }
 
     [Test]

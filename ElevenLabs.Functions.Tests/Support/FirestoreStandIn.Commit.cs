@@ -14,6 +14,8 @@ namespace ElevenLabs.Functions.Tests.Support;
 /// <c>removeAllFromArray</c> (the result is null), <c>setToServerValue: REQUEST_TIME</c> (the commit time). A field both
 /// in the mask and transformed, or transformed twice, is 400 INVALID_ARGUMENT. The answer is
 /// <c>{"writeResults":[{"updateTime","transformResults":[...]}],"commitTime"}</c>. Field paths are top-level names.
+/// A commit with a create (an <c>update</c> under <c>currentDocument.exists: false</c>) meets <see cref="BeforeCreate"/>
+/// and the create faults (<see cref="FailCreates"/>) as a <c>documentId</c> create does.
 /// </summary>
 public sealed partial class FirestoreStandIn
 {
@@ -46,11 +48,33 @@ public sealed partial class FirestoreStandIn
         }
 
         var writes = body?["writes"] as JsonArray ?? [];
+        // A commit that creates (an update under currentDocument.exists false) meets the create hold and faults too.
+        var created = writes.OfType<JsonObject>()
+            .Where(w => w["update"] is JsonObject && w["currentDocument"]?["exists"] is JsonValue e && e.GetValueKind() == JsonValueKind.False)
+            .Select(w => w["update"]!["name"]?.GetValue<string>()).FirstOrDefault();
+        CreateFault? fault = null;
+        if (created is not null)
+        {
+            if (BeforeCreate is { } holdCreate && !await holdCreate())
+            {
+                await ErrorAsync(context, 403, "PERMISSION_DENIED", "Refused by the test's hold.");
+                return;
+            }
+
+            fault = _createFaults.TryDequeue(out var f) ? f : null;
+        }
+
         (int Code, string Status, string Message)? refusal = null;
         var results = new JsonArray();
         string commitTime;
         lock (_gate)
         {
+            if (fault == CreateFault.AnotherWriterFirst)
+            {
+                var then = Tick();
+                Documents.TryAdd(created!, (AnotherWritersFields, then, then));
+            }
+
             commitTime = Tick();
             var staged = new Dictionary<string, (JsonObject? Fields, string CreateTime)>(StringComparer.Ordinal);
             foreach (var write in writes)
@@ -78,6 +102,22 @@ public sealed partial class FirestoreStandIn
                     }
                 }
             }
+        }
+
+        switch (fault)
+        {
+            case CreateFault.LoseAnswer:
+                context.Abort();
+                return;
+            case CreateFault.AnswerAfterCallerGaveUp:
+                // Until the caller cancels (its time-out), bounded so that a caller without one cannot hang the rig.
+                await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                if (context.RequestAborted.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                break;
         }
 
         await (refusal is { } r
@@ -169,6 +209,11 @@ public sealed partial class FirestoreStandIn
 
             next[path] = outcome.Value;
             transformResults.Add(outcome.Result);
+        }
+
+        if (TooLarge(name, next) is { } size)
+        {
+            return (400, "INVALID_ARGUMENT", size);
         }
 
         staged[name] = (next, createTime);

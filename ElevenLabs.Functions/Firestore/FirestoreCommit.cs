@@ -3,9 +3,10 @@ using System.Text.Json;
 namespace ElevenLabs.Functions.Firestore;
 
 /// <summary>
-/// The body and answer of <c>POST .../documents:commit</c> for one write: <c>update</c> of the string fields named in
-/// <c>updateMask</c> (a missing document is created), then <c>updateTransforms</c>, optionally under a
-/// <c>currentDocument</c> precondition. The answer's <c>writeResults[0].transformResults</c> are read back in order.
+/// The body and answer of <c>POST .../documents:commit</c>: writes applied atomically, all or none, each an
+/// <c>update</c> (the whole document, or the fields named in <c>updateMask</c>; a missing document is created) followed
+/// by its <c>updateTransforms</c>, or a <c>delete</c>, optionally under a <c>currentDocument</c> precondition. The answer's
+/// <c>writeResults</c> come in the order of the writes, each with its <c>updateTime</c> and its <c>transformResults</c>.
 /// </summary>
 public static class FirestoreCommit
 {
@@ -24,53 +25,16 @@ public static class FirestoreCommit
         return path[(path.IndexOf('/') + 1)..] + "/" + collection + "/" + documentId; // without the leading "v1/"
     }
 
-    /// <summary>A commit of one write.</summary>
-    public static byte[] Body(string documentName, IReadOnlyDictionary<string, string> fields, IReadOnlyList<FirestoreFieldTransform> transforms, bool? exists = null)
+    /// <summary><c>{"writes":[...]}</c>, the writes written by <paramref name="writes"/> (with <see cref="Create"/>, <see cref="Update"/>, <see cref="Delete"/>).</summary>
+    public static byte[] Body(Action<Utf8JsonWriter> writes)
     {
-        ArgumentNullException.ThrowIfNull(fields);
-        ArgumentNullException.ThrowIfNull(transforms);
+        ArgumentNullException.ThrowIfNull(writes);
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
             w.WriteStartArray("writes");
-            w.WriteStartObject();
-            w.WriteStartObject("update");
-            w.WriteString("name", documentName);
-            w.WriteStartObject("fields");
-            foreach (var (name, value) in fields)
-            {
-                w.WriteStartObject(name);
-                w.WriteString("stringValue", value);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndObject();
-            w.WriteEndObject();
-            w.WriteStartObject("updateMask");
-            w.WriteStartArray("fieldPaths");
-            foreach (var name in fields.Keys)
-            {
-                w.WriteStringValue(name);
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-            w.WriteStartArray("updateTransforms");
-            foreach (var transform in transforms)
-            {
-                transform.WriteTo(w);
-            }
-
-            w.WriteEndArray();
-            if (exists is { } must)
-            {
-                w.WriteStartObject("currentDocument");
-                w.WriteBoolean("exists", must);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndObject();
+            writes(w);
             w.WriteEndArray();
             w.WriteEndObject();
         }
@@ -78,10 +42,79 @@ public static class FirestoreCommit
         return buffer.ToArray();
     }
 
-    /// <summary>The first write's <c>transformResults</c>, as Firestore values, in the order of the transforms.</summary>
-    public static IReadOnlyList<JsonElement> TransformResults(JsonElement commitResponse) =>
-        commitResponse.TryGetProperty("writeResults", out var results) && results.GetArrayLength() > 0
-        && results[0].TryGetProperty("transformResults", out var values)
-            ? [.. values.EnumerateArray().Select(v => v.Clone())]
-            : [];
+    /// <summary>A write of the whole document (no mask) only where none exists (<c>currentDocument.exists: false</c>: else ALREADY_EXISTS).</summary>
+    public static void Create(Utf8JsonWriter w, string documentName, Action<Utf8JsonWriter> fields)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(fields);
+        w.WriteStartObject();
+        w.WriteStartObject("update");
+        w.WriteString("name", documentName);
+        w.WriteStartObject("fields");
+        fields(w);
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteStartObject("currentDocument");
+        w.WriteBoolean("exists", false);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    /// <summary>A write of the string fields named in <c>updateMask</c>, then <paramref name="transforms"/>; a missing document is created.</summary>
+    public static void Update(Utf8JsonWriter w, string documentName, IReadOnlyDictionary<string, string> fields, IReadOnlyList<FirestoreFieldTransform> transforms)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(fields);
+        ArgumentNullException.ThrowIfNull(transforms);
+        w.WriteStartObject();
+        w.WriteStartObject("update");
+        w.WriteString("name", documentName);
+        w.WriteStartObject("fields");
+        foreach (var (name, value) in fields)
+        {
+            w.WriteStartObject(name);
+            w.WriteString("stringValue", value);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteStartObject("updateMask");
+        w.WriteStartArray("fieldPaths");
+        foreach (var name in fields.Keys)
+        {
+            w.WriteStringValue(name);
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteStartArray("updateTransforms");
+        foreach (var transform in transforms)
+        {
+            transform.WriteTo(w);
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    /// <summary>A delete only while the document is at <paramref name="updateTime"/> (else FAILED_PRECONDITION, or NOT_FOUND when it is gone).</summary>
+    public static void Delete(Utf8JsonWriter w, string documentName, string updateTime)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        w.WriteStartObject();
+        w.WriteString("delete", documentName);
+        w.WriteStartObject("currentDocument");
+        w.WriteString("updateTime", updateTime);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    /// <summary>The write result at <paramref name="index"/> (in the order of the writes), or null when the answer has none.</summary>
+    public static JsonElement? WriteResult(JsonElement commitResponse, int index) =>
+        commitResponse.ValueKind == JsonValueKind.Object
+        && commitResponse.TryGetProperty("writeResults", out var results) && results.ValueKind == JsonValueKind.Array
+        && results.GetArrayLength() > index
+            ? results[index]
+            : null;
 }

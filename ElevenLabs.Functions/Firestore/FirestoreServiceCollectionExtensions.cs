@@ -1,5 +1,4 @@
 using ElevenLabs.Functions.Hosting;
-using ElevenLabs.Functions.Limits;
 using ElevenLabs.Functions.Sessions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +14,7 @@ namespace ElevenLabs.Functions.Firestore;
 
 public static class FirestoreServiceCollectionExtensions
 {
-    /// <summary>The Firestore session store: auth handler (key, or workload identity federation) inside a retry of Firestore's transient statuses.</summary>
+    /// <summary>The Firestore session store (with the daily quota's counts): auth handler (key, or workload identity federation) inside a retry of Firestore's transient statuses.</summary>
     public static IHostApplicationBuilder AddFirestoreSessionStore(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<FirestoreOptions, FirestoreOptionsValidator>(FirestoreOptions.Section)
@@ -25,17 +24,6 @@ public static class FirestoreServiceCollectionExtensions
         AddCredential(builder, FirestoreOptions.Read(builder.Configuration));
         builder.Services.AddTransient<FirestoreAuthHandler>();
         builder.Services.AddHttpClient<ISessionStore, FirestoreSessionStore>(http => http.Timeout = Timeout.InfiniteTimeSpan)
-            .WithFirestorePipeline();
-        return builder;
-    }
-
-    /// <summary>
-    /// The daily quota's counts in Firestore (<c>usage/{caller}_{yyyyMMdd}</c>), through the same client pipeline as the
-    /// store. Call after <see cref="AddFirestoreSessionStore"/>, which registers the connection and credential.
-    /// </summary>
-    public static IHostApplicationBuilder AddFirestoreUsageCounter(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddHttpClient<IUsageCounter, FirestoreUsageCounter>(http => http.Timeout = Timeout.InfiniteTimeSpan)
             .WithFirestorePipeline();
         return builder;
     }

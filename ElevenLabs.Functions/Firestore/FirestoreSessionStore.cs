@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using ElevenLabs.Functions.Limits;
 using ElevenLabs.Functions.Sessions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,7 +10,7 @@ namespace ElevenLabs.Functions.Firestore;
 
 /// <summary>
 /// Sessions as documents of one collection, over the Firestore REST API v1. Creates never overwrite
-/// (<c>documentId</c> create), updates never create and touch only the named fields
+/// (a <c>:commit</c> under <c>currentDocument.exists: false</c>, which also counts the session for the daily quota), updates never create and touch only the named fields
 /// (<c>updateMask</c> + <c>currentDocument</c> precondition), lookups by other fields are <c>:runQuery</c>
 /// structured queries. Errors branch on <c>error.status</c>.
 /// </summary>
@@ -33,22 +34,32 @@ public sealed partial class FirestoreSessionStore(
     public string Name => $"Firestore (collection {_collection}; authenticated by {connection.Description})";
 
     /// <summary>
-    /// Creates the document. A create is not idempotent, but it is retried: when its answer was lost, the retry finds
-    /// ALREADY_EXISTS; when it timed out, it may still have landed. Both read the document back, and if it is the
-    /// one this create wrote (<see cref="IsCreatedFrom"/>), the create succeeded; someone else's document is a conflict.
+    /// Creates the document by one <c>:commit</c>: the whole session under <c>currentDocument.exists: false</c> (never an
+    /// overwrite) and, with <paramref name="count"/>, the caller's usage document incremented by one (<see cref="UsageDocument"/>),
+    /// atomically. A create is not idempotent, but it is retried: when its answer was lost, the retry finds
+    /// ALREADY_EXISTS (and, failing as a whole, counts nothing); when it timed out, it may still have landed. Both read
+    /// the document back, and if it is the one this create wrote (<see cref="IsCreatedFrom"/>), the create succeeded,
+    /// counted once by the commit that landed; someone else's document is a conflict.
     /// </summary>
-    public async Task<string> CreateAsync(Session session, CancellationToken cancellationToken = default)
+    public async Task<CreatedSession> CreateAsync(Session session, DailyCount? count = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
-        FirestorePaths.Document(_collection, session.ConversationId); // validates the id before any URL exists
+        FirestorePaths.Document(_collection, session.ConversationId); // validates the id before any name exists
         var root = await connection.DocumentsRootAsync(cancellationToken);
-        var url = new Uri(root, $"{FirestorePaths.Segment(_collection)}?documentId={Uri.EscapeDataString(session.ConversationId)}");
+        var body = FirestoreCommit.Body(w =>
+        {
+            FirestoreCommit.Create(w, FirestoreCommit.DocumentName(root, _collection, session.ConversationId), f => SessionDocument.WriteFields(f, session));
+            if (count is not null)
+            {
+                UsageDocument.WriteIncrement(w, root, count, 1);
+            }
+        });
         try
         {
-            using var response = await SendAsync(HttpMethod.Post, url, SessionDocument.Write(session), cancellationToken);
+            using var response = await SendAsync(HttpMethod.Post, FirestoreCommit.Url(root), body, cancellationToken);
             if (response.IsSuccessStatusCode)
             {
-                return await UpdateTimeAsync(response, cancellationToken);
+                return await CommittedAsync(response, count is not null, cancellationToken);
             }
 
             var error = await FirestoreErrors.ReadAsync(response, cancellationToken);
@@ -62,14 +73,68 @@ public sealed partial class FirestoreSessionStore(
             // Timed out or cut off, perhaps after Firestore applied it: look before answering.
             if (await VersionIfCreatedAsync(session, cancellationToken) is { } version)
             {
-                return version;
+                return new CreatedSession(version, null);
             }
 
             throw;
         }
 
-        return await VersionIfCreatedAsync(session, cancellationToken)
-            ?? throw new SessionConflictException(session.ConversationId, $"Session '{session.ConversationId}' already exists.");
+        return await VersionIfCreatedAsync(session, cancellationToken) is { } landed
+            ? new CreatedSession(landed, null)
+            : throw new SessionConflictException(session.ConversationId, $"Session '{session.ConversationId}' already exists.");
+    }
+
+    /// <summary>
+    /// One <c>:commit</c>: the session's delete under <c>currentDocument.updateTime</c> = <paramref name="version"/>, and
+    /// the usage document's increment by -1. A precondition that fails is looked into: the document gone means an
+    /// earlier attempt of this commit landed (its answer lost), which is a success.
+    /// </summary>
+    public async Task DeleteCreatedAsync(string conversationId, string version, DailyCount count, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        ArgumentNullException.ThrowIfNull(count);
+        FirestorePaths.Document(_collection, conversationId); // validates the id before any name exists
+        var root = await connection.DocumentsRootAsync(cancellationToken);
+        var body = FirestoreCommit.Body(w =>
+        {
+            FirestoreCommit.Delete(w, FirestoreCommit.DocumentName(root, _collection, conversationId), version);
+            UsageDocument.WriteIncrement(w, root, count, -1);
+        });
+        using var response = await SendAsync(HttpMethod.Post, FirestoreCommit.Url(root), body, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        var error = await FirestoreErrors.ReadAsync(response, cancellationToken);
+        if (error.Status is not ("FAILED_PRECONDITION" or "NOT_FOUND"))
+        {
+            throw Failure(error, "delete of a session over the daily quota");
+        }
+
+        if (await GetAsync(conversationId, cancellationToken) is not null)
+        {
+            throw new SessionConflictException(conversationId, $"Session '{conversationId}' changed since it was created.");
+        }
+    }
+
+    /// <summary>The session's version (<c>writeResults[0].updateTime</c>) and, when counted, the count after it (<c>writeResults[1]</c>'s transform result).</summary>
+    private static async Task<CreatedSession> CommittedAsync(HttpResponseMessage response, bool counted, CancellationToken cancellationToken)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+        var version = FirestoreCommit.WriteResult(document.RootElement, 0) is { ValueKind: JsonValueKind.Object } written
+            && written.TryGetProperty("updateTime", out var updateTime) && updateTime.ValueKind == JsonValueKind.String
+                ? updateTime.GetString()!
+                : throw new SessionStoreException(SessionStoreFailure.Failed, "Firestore's commit answered without the session's updateTime.");
+        if (!counted)
+        {
+            return new CreatedSession(version, null);
+        }
+
+        return UsageDocument.ReadCount(FirestoreCommit.WriteResult(document.RootElement, 1)) is { } count
+            ? new CreatedSession(version, count)
+            : throw new SessionStoreException(SessionStoreFailure.Failed, "Firestore's commit answered without the count's transform result.");
     }
 
     /// <summary>The stored document's version if it is the one <paramref name="written"/> made, else null (also when it cannot be read).</summary>

@@ -7,8 +7,13 @@ namespace ElevenLabs.Functions.Firestore;
 public static class SessionDocument
 {
     /// <summary><c>{"fields":{...}}</c> with every field of the session.</summary>
-    public static byte[] Write(Session session) => WriteFields(w =>
+    public static byte[] Write(Session session) => WriteFields(w => WriteFields(w, session));
+
+    /// <summary>Every field of the session, as properties of the <c>fields</c> object <paramref name="w"/> is in.</summary>
+    public static void WriteFields(Utf8JsonWriter w, Session session)
     {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(session);
         String(w, "conversationId", session.ConversationId);
         String(w, "agentId", session.AgentId);
         String(w, "userId", session.UserId);
@@ -49,7 +54,7 @@ public static class SessionDocument
         {
             String(w, "failureCode", failureCode);
         }
-    });
+    }
 
     /// <summary>The fields an update names, and their <c>updateMask.fieldPaths</c>.</summary>
     public static (byte[] Body, IReadOnlyList<string> FieldPaths) WriteChanges(SessionChanges changes)

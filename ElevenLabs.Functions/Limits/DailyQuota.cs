@@ -1,57 +1,93 @@
-using Microsoft.Extensions.Logging;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
 namespace ElevenLabs.Functions.Limits;
 
 /// <summary>
-/// <c>Quota:SessionsPerDay</c> per caller and UTC day, counted across instances by an atomic increment. A session that
-/// was refused or failed is given back, so the count is the sessions the caller got.
+/// <c>Quota:SessionsPerDay</c> per caller and UTC day, across instances. The count itself is kept by the session store,
+/// in the same atomic write that stores a session (<see cref="Sessions.ISessionStore.CreateAsync"/>); this decides what is
+/// counted and what is over. A count reaches the limit only by sessions that exist, so a caller who has reached it stays
+/// there until 00:00 UTC: this instance remembers such callers for the day and refuses their next creates at once, with
+/// no call to ElevenLabs or the store. The memory holds today's callers only, at most <see cref="MaxRemembered"/>; when
+/// it is full, further callers are refused by the store's count as before.
 /// </summary>
-public sealed partial class DailyQuota(IUsageCounter counter, IOptions<QuotaOptions> options, TimeProvider time, ILogger<DailyQuota> logger)
+public sealed class DailyQuota(IOptions<QuotaOptions> options, TimeProvider time)
 {
-    /// <summary>Counts one session for the caller today; check <see cref="QuotaTicket.Allowed"/>.</summary>
-    /// <param name="callerKey">Null when there is no caller (nothing is counted).</param>
-    public async Task<QuotaTicket> TakeAsync(string? callerKey, CancellationToken cancellationToken)
+    /// <summary>The most callers remembered per instance (a few hundred kilobytes).</summary>
+    public const int MaxRemembered = 10_000;
+
+    private UsedUp _usedUp = new(default);
+
+    /// <summary>The count a new session of this caller goes into today, or null when nothing is counted (no quota, or no caller).</summary>
+    /// <exception cref="QuotaExceededException">This instance has seen the caller reach today's quota.</exception>
+    public DailyCount? CountFor(string? callerKey)
     {
+        if (options.Value.SessionsPerDay == 0 || callerKey is null)
+        {
+            return null;
+        }
+
+        var day = Today();
+        var usedUp = Volatile.Read(ref _usedUp);
+        return usedUp.Day == day && usedUp.Callers.ContainsKey(callerKey)
+            ? throw Exceeded(day)
+            : new DailyCount(callerKey, day);
+    }
+
+    /// <summary>
+    /// Whether the caller's count after a create (<paramref name="countAfter"/>) is over the quota; a caller who has
+    /// reached it is remembered for the day.
+    /// </summary>
+    public bool IsOver(DailyCount count, long countAfter)
+    {
+        ArgumentNullException.ThrowIfNull(count);
         var limit = options.Value.SessionsPerDay;
-        if (limit == 0 || callerKey is null)
+        if (countAfter >= limit)
         {
-            return QuotaTicket.Unlimited;
+            Remember(count);
         }
 
-        var day = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var count = await counter.AddAsync(callerKey, day, 1, cancellationToken);
-        return new QuotaTicket(callerKey, day, count, limit);
+        return countAfter > limit;
     }
 
-    /// <summary>Gives the session back (best effort: a failure leaves the caller counted one too many, never one too few).</summary>
-    public async Task GiveBackAsync(QuotaTicket ticket)
+    /// <summary>The refusal for a caller over the quota of <paramref name="day"/>: retry at the next UTC midnight.</summary>
+    public QuotaExceededException Exceeded(DateOnly day)
     {
-        ArgumentNullException.ThrowIfNull(ticket);
-        if (!ticket.Counted)
-        {
-            return;
-        }
-
-        try
-        {
-            await counter.AddAsync(ticket.CallerKey!, ticket.Day, -1, CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogGiveBackFailed(logger, ex);
-        }
-    }
-
-    /// <summary>The refusal for a ticket over the limit: retry at the next UTC midnight.</summary>
-    public QuotaExceededException Exceeded(QuotaTicket ticket)
-    {
-        ArgumentNullException.ThrowIfNull(ticket);
-        var midnight = new DateTimeOffset(ticket.Day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var midnight = new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var wait = midnight - time.GetUtcNow();
-        return new QuotaExceededException(ticket.Limit, wait > TimeSpan.Zero ? wait : TimeSpan.FromSeconds(1));
+        return new QuotaExceededException(options.Value.SessionsPerDay, wait > TimeSpan.Zero ? wait : TimeSpan.FromSeconds(1));
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A session could not be given back to its caller's daily quota; the caller stays counted one too many today")]
-    private static partial void LogGiveBackFailed(ILogger logger, Exception exception);
+    private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
+    private void Remember(DailyCount count)
+    {
+        if (count.Day != Today())
+        {
+            return; // a day that is over: nothing to refuse any more
+        }
+
+        var usedUp = Volatile.Read(ref _usedUp);
+        if (usedUp.Day != count.Day)
+        {
+            // A new day: start an empty memory (once; whoever loses the race uses the winner's).
+            var fresh = new UsedUp(count.Day);
+            usedUp = Interlocked.CompareExchange(ref _usedUp, fresh, usedUp) == usedUp ? fresh : Volatile.Read(ref _usedUp);
+            if (usedUp.Day != count.Day)
+            {
+                return;
+            }
+        }
+
+        if (usedUp.Callers.Count < MaxRemembered)
+        {
+            usedUp.Callers.TryAdd(count.CallerKey, 0);
+        }
+    }
+
+    /// <summary>The callers who reached the quota on one day.</summary>
+    private sealed record UsedUp(DateOnly Day)
+    {
+        public ConcurrentDictionary<string, byte> Callers { get; } = new(StringComparer.Ordinal);
+    }
 }

@@ -1,3 +1,5 @@
+using ElevenLabs.Functions.Limits;
+
 namespace ElevenLabs.Functions.Sessions;
 
 /// <summary>Where sessions live. Implementations: in memory, Firestore.</summary>
@@ -7,12 +9,22 @@ public interface ISessionStore
     string Name { get; }
 
     /// <summary>
-    /// Stores a new session; never overwrites one. A store that retries a create may find the document its own
-    /// earlier attempt wrote: that is a success (the stored version), not a conflict.
+    /// Stores a new session; never overwrites one. With <paramref name="count"/>, adds one to the caller's count for
+    /// that day in the same atomic write: both or neither, so a create that fails counts nothing. A store that retries
+    /// a create may find the document its own earlier attempt wrote: that is a success (the stored version, and no
+    /// count: it was counted once, by the attempt that landed), not a conflict.
     /// </summary>
-    /// <exception cref="SessionConflictException">Another session with that id exists.</exception>
+    /// <exception cref="SessionConflictException">Another session with that id exists (nothing is counted).</exception>
     /// <exception cref="SessionStoreException">The store failed.</exception>
-    Task<string> CreateAsync(Session session, CancellationToken cancellationToken = default);
+    Task<CreatedSession> CreateAsync(Session session, DailyCount? count = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Undoes a create that went over the daily quota, in one atomic write: deletes the session, only while it is still
+    /// at <paramref name="version"/> (so nothing else is ever deleted), and takes its one back from <paramref name="count"/>.
+    /// </summary>
+    /// <exception cref="SessionConflictException">The session is gone or changed since <paramref name="version"/> (nothing is changed).</exception>
+    /// <exception cref="SessionStoreException">The store failed.</exception>
+    Task DeleteCreatedAsync(string conversationId, string version, DailyCount count, CancellationToken cancellationToken = default);
 
     /// <summary>The session, or null when there is none with that id.</summary>
     Task<StoredSession?> GetAsync(string conversationId, CancellationToken cancellationToken = default);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ElevenLabs.Functions.Limits;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -8,6 +9,7 @@ namespace ElevenLabs.Functions.Sessions;
 /// A thread-safe store that lives as long as the process: for local runs and tests, not durable. It keeps at most
 /// <c>Sessions:InMemoryCapacity</c> sessions: a create beyond that drops the session closed longest ago (ended,
 /// expired or failed), or, when none is closed, the oldest one, so memory stays bounded however long the process runs.
+/// It keeps the daily quota's counts too, today's only.
 /// </summary>
 public sealed partial class InMemorySessionStore(IOptions<SessionsOptions> options, ILogger<InMemorySessionStore> logger) : ISessionStore
 {
@@ -16,7 +18,9 @@ public sealed partial class InMemorySessionStore(IOptions<SessionsOptions> optio
     private readonly LinkedList<string> _byCreation = new(); // oldest first
     private readonly LinkedList<string> _byClosing = new(); // closed longest ago first
     private readonly Dictionary<(string? ConversationId, string ElevenLabsId), CallRecord> _calls = [];
+    private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal); // the daily quota's, of _countsDay
     private readonly Lock _gate = new();
+    private DateOnly _countsDay;
     private long _nextVersion;
     private bool _evictedActive;
 
@@ -25,7 +29,8 @@ public sealed partial class InMemorySessionStore(IOptions<SessionsOptions> optio
     /// <summary>The most sessions kept.</summary>
     public int Capacity => _capacity;
 
-    public Task<string> CreateAsync(Session session, CancellationToken cancellationToken = default)
+    /// <summary>The session and the caller's count together, under one lock: both or neither. Counts are today's only (the latest day counted).</summary>
+    public Task<CreatedSession> CreateAsync(Session session, DailyCount? count = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
         lock (_gate)
@@ -43,8 +48,48 @@ public sealed partial class InMemorySessionStore(IOptions<SessionsOptions> optio
             var version = ++_nextVersion;
             var entry = new Entry(session with { Metadata = session.Metadata.Clone() }, version, _byCreation.AddLast(session.ConversationId));
             _sessions[session.ConversationId] = entry.Closing(_byClosing);
-            return Task.FromResult(Format(version));
+            return Task.FromResult(new CreatedSession(Format(version), count is null ? null : AddToCount(count, 1)));
         }
+    }
+
+    public Task DeleteCreatedAsync(string conversationId, string version, DailyCount count, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(count);
+        lock (_gate)
+        {
+            if (!_sessions.TryGetValue(conversationId, out var entry) || Format(entry.Version) != version)
+            {
+                throw new SessionConflictException(conversationId, $"Session '{conversationId}' is gone or changed since it was created.");
+            }
+
+            _sessions.Remove(conversationId);
+            _byCreation.Remove(entry.Created);
+            if (entry.Closed is { } node)
+            {
+                _byClosing.Remove(node);
+            }
+
+            AddToCount(count, -1);
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Adds to the caller's count for the day and returns it; a new day drops the earlier days' counts. Called under the lock.</summary>
+    private long AddToCount(DailyCount count, long delta)
+    {
+        if (count.Day > _countsDay)
+        {
+            _counts.Clear();
+            _countsDay = count.Day;
+        }
+        else if (count.Day < _countsDay)
+        {
+            return 0; // a day that is over: nothing to count against
+        }
+
+        var total = (_counts.TryGetValue(count.CallerKey, out var current) ? current : 0) + delta;
+        _counts[count.CallerKey] = total;
+        return total;
     }
 
     public Task<StoredSession?> GetAsync(string conversationId, CancellationToken cancellationToken = default)

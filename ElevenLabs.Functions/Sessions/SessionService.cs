@@ -115,12 +115,13 @@ public sealed partial class SessionService(
         }
     }
 
-    /// <summary>A new active session, with ElevenLabs' id when there is one, in one write.</summary>
     /// <summary>
-    /// A new session under the caller's daily quota (<c>Quota:SessionsPerDay</c>): the quota's atomic count and the
-    /// ElevenLabs call run at the same time, so the quota adds no latency. Over the quota, the ElevenLabs call is
-    /// cancelled (a URL or token that is never handed out costs nothing), nothing is written, and the caller gets
-    /// <see cref="QuotaExceededException"/>. A session that is refused or fails is given back to the count.
+    /// A new active session, with ElevenLabs' id when there is one, under the caller's daily quota
+    /// (<c>Quota:SessionsPerDay</c>), in one write: the store adds the session to the caller's count for the day in the
+    /// same atomic write that stores it, so a create that fails counts nothing. Over the quota, the session just written
+    /// is deleted again together with its count (its id was never handed out), the URL or token is dropped, and the
+    /// caller gets <see cref="QuotaExceededException"/>; a caller this instance has seen reach the quota today gets it at
+    /// once, before ElevenLabs is asked.
     /// </summary>
     private async Task<TResult> CountedAsync<TIssued, TResult>(
         Func<CancellationToken, Task<(TIssued Issued, string? ElevenLabsId)>> issue,
@@ -129,58 +130,40 @@ public sealed partial class SessionService(
         Func<Session, TIssued, TResult> answer,
         CancellationToken cancellationToken)
     {
-        using var issuing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var issued = issue(issuing.Token);
-        QuotaTicket ticket;
-        try
+        var count = quota.CountFor(caller.Current?.Key);
+        var (credential, elevenLabsId) = await issue(cancellationToken);
+        var session = NewActiveSession(request, agentId, elevenLabsId);
+        var created = await store.CreateAsync(session, count, cancellationToken);
+        if (count is not null && created.Count is { } after && quota.IsOver(count, after))
         {
-            ticket = await quota.TakeAsync(caller.Current?.Key, cancellationToken);
-        }
-        catch
-        {
-            await issuing.CancelAsync();
-            await ObserveAsync(issued);
-            throw;
+            await UndoCreateAsync(session.ConversationId, created.Version, count);
+            throw quota.Exceeded(count.Day);
         }
 
-        if (!ticket.Allowed)
-        {
-            await issuing.CancelAsync();
-            await ObserveAsync(issued);
-            await quota.GiveBackAsync(ticket);
-            throw quota.Exceeded(ticket);
-        }
-
-        try
-        {
-            var (credential, elevenLabsId) = await issued;
-            var session = await StoreNewAsync(request, agentId, elevenLabsId, cancellationToken);
-            return answer(session, credential);
-        }
-        catch
-        {
-            await quota.GiveBackAsync(ticket);
-            throw;
-        }
+        LogCreated(logger, session.ConversationId, session.AgentId);
+        return answer(session, credential);
     }
 
-    /// <summary>Waits for a call whose result is dropped, so its failure (or cancellation) is never unobserved.</summary>
-    private static async Task ObserveAsync(Task task)
+    /// <summary>
+    /// Deletes a session that went over the quota, with its count. If that fails, the session stays, active and unknown
+    /// to anyone, until the sweep expires it as idle, and the caller stays counted one too many today.
+    /// </summary>
+    private async Task UndoCreateAsync(string conversationId, string version, DailyCount count)
     {
         try
         {
-            await task;
+            await store.DeleteCreatedAsync(conversationId, version, count, CancellationToken.None);
         }
-        catch (Exception)
+        catch (Exception ex) when (ex is SessionStoreException or SessionConflictException)
         {
-            // Dropped on purpose: the answer is the quota's (or the store's), not this call's.
+            LogUndoFailed(logger, ex, conversationId);
         }
     }
 
-    private async Task<Session> StoreNewAsync(NewSession request, string agentId, string? elevenLabsId, CancellationToken cancellationToken)
+    private Session NewActiveSession(NewSession request, string agentId, string? elevenLabsId)
     {
         var now = time.GetUtcNowToMicrosecond();
-        var session = new Session
+        return new Session
         {
             ConversationId = ConversationId.NewId(),
             AgentId = agentId,
@@ -195,10 +178,6 @@ public sealed partial class SessionService(
             ElevenLabsConversationId = elevenLabsId,
             ElevenLabsConversationIds = elevenLabsId is null ? [] : [elevenLabsId],
         };
-
-        await store.CreateAsync(session, cancellationToken);
-        LogCreated(logger, session.ConversationId, session.AgentId);
-        return session;
     }
 
     /// <summary>
@@ -292,6 +271,9 @@ public sealed partial class SessionService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {ConversationId} became {Status} while its signed URL or token was issued: it is dropped")]
     private static partial void LogClosedMeanwhile(ILogger logger, string conversationId, string status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {ConversationId} went over its caller's daily quota and could not be deleted again: the sweep expires it once idle, and the caller stays counted one too many today")]
+    private static partial void LogUndoFailed(ILogger logger, Exception exception, string conversationId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {ConversationId}: ElevenLabs' conversation id could not be recorded")]
     private static partial void LogRecordIdFailed(ILogger logger, Exception exception, string conversationId);
