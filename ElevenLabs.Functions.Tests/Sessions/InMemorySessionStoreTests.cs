@@ -1,3 +1,4 @@
+using ElevenLabs.Functions.Limits;
 using ElevenLabs.Functions.Sessions;
 using ElevenLabs.Functions.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -26,6 +27,27 @@ public sealed class InMemorySessionStoreTests
 
         Assert.That(idle.Select(s => s.Session.ConversationId), Is.EqualTo(new[] { oldest, middle }));
         Assert.That(idle[0].Version, Is.EqualTo((await store.GetAsync(oldest))!.Version));
+    }
+
+    [Test]
+    public async Task ASessionAndItsCountAreStoredTogetherAndAnUndoTakesBothBack()
+    {
+        var store = NewStore();
+        var today = new DailyCount("203.0.113.7", new DateOnly(2026, 11, 27));
+        var first = SampleSession.Create();
+        var counts = new List<long?> { (await store.CreateAsync(first, today)).Count };
+        Assert.ThrowsAsync<SessionConflictException>(() => store.CreateAsync(first, today));
+        var second = SampleSession.Create();
+        var created = await store.CreateAsync(second, today);
+        counts.Add(created.Count);
+
+        Assert.ThrowsAsync<SessionConflictException>(() => store.DeleteCreatedAsync(second.ConversationId, "0", today), "only the version it created");
+        await store.DeleteCreatedAsync(second.ConversationId, created.Version, today);
+
+        Assert.That(counts, Is.EqualTo(new long?[] { 1, 2 }), "the conflicting create counted nothing");
+        Assert.That(await store.GetAsync(second.ConversationId), Is.Null);
+        Assert.That((await store.CreateAsync(SampleSession.Create(), today)).Count, Is.EqualTo(2), "the undo took its one back");
+        Assert.That((await store.CreateAsync(SampleSession.Create(), today with { Day = today.Day.AddDays(1) })).Count, Is.EqualTo(1), "a new day starts at zero");
     }
 
     [Test]

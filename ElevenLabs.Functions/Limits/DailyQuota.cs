@@ -13,7 +13,7 @@ namespace ElevenLabs.Functions.Limits;
 /// </summary>
 public sealed class DailyQuota(IOptions<QuotaOptions> options, TimeProvider time)
 {
-    /// <summary>The most callers remembered per instance (a few hundred kilobytes).</summary>
+    /// <summary>The most callers remembered per instance (about a megabyte at most).</summary>
     public const int MaxRemembered = 10_000;
 
     private UsedUp _usedUp = new(default);
