@@ -39,7 +39,9 @@ public sealed partial class FirestoreStandIn
         JsonNode? body;
         try
         {
-            body = await JsonNode.ParseAsync(context.Request.Body);
+            // A commit wraps a document three levels deeper than a create does; a map nested 20 deep (Firestore's
+            // limit) is then past System.Text.Json's default depth of 64, not past Google's parser.
+            body = await JsonNode.ParseAsync(context.Request.Body, documentOptions: new JsonDocumentOptions { MaxDepth = 128 });
         }
         catch (JsonException)
         {
