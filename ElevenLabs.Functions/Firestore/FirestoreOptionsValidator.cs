@@ -25,11 +25,11 @@ public sealed partial class FirestoreOptionsValidator : IValidateOptions<Firesto
 
         if (!string.IsNullOrWhiteSpace(options.CredentialsJson))
         {
-            CheckKey(errors, () => ServiceAccountKey.Parse(options.CredentialsJson, "Firestore:CredentialsJson"));
+            CheckKey(errors, () => ServiceAccountKey.Check(options.CredentialsJson, "Firestore:CredentialsJson"));
         }
         else if (!string.IsNullOrWhiteSpace(options.CredentialsFile))
         {
-            CheckKey(errors, () => ServiceAccountKey.FromFile(options.CredentialsFile));
+            CheckKey(errors, () => ServiceAccountKey.CheckFile(options.CredentialsFile));
         }
 
         return errors.Result;

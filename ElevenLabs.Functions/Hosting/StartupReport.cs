@@ -1,4 +1,5 @@
 using ElevenLabs.Functions.Auth;
+using ElevenLabs.Functions.Health;
 using ElevenLabs.Functions.Secrets;
 using ElevenLabs.Functions.Sessions;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,14 +10,41 @@ using Microsoft.Extensions.Options;
 namespace ElevenLabs.Functions.Hosting;
 
 /// <summary>
-/// Says at start where sessions and secrets come from and who may call; warns when sessions are not durable and when
-/// anyone may call outside Development.
+/// Once the app answers: says where sessions and secrets come from and who may call (warns when sessions are not
+/// durable and when anyone may call outside Development), then runs the readiness checks once. Both run in the
+/// background, so the first answer does not wait for them, and the first <c>create_session</c> finds the clients
+/// built, the ElevenLabs key read (from Key Vault), the Google token fetched and connections to ElevenLabs and
+/// Firestore open. A dependency that is not ready is logged as a warning here, at start.
 /// </summary>
-public sealed partial class StartupReport(IServiceProvider services, IHostEnvironment environment, ILogger<StartupReport> logger) : IHostedService
+public sealed partial class StartupReport(
+    IServiceProvider services, IHostApplicationLifetime lifetime, IHostEnvironment environment, ILogger<StartupReport> logger) : IHostedService
 {
+    private Task _warming = Task.CompletedTask;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        // Resolved here, not in the constructor, so that options validation reports every wrong setting first.
+        lifetime.ApplicationStarted.Register(() => _warming = Task.Run(ReportAndWarmUpAsync, CancellationToken.None));
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => _warming.WaitAsync(cancellationToken);
+
+    private async Task ReportAndWarmUpAsync()
+    {
+        try
+        {
+            Report();
+            await services.GetRequiredService<ReadinessProbe>().GetAsync(lifetime.ApplicationStopping);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The requests that need what failed here report it themselves.
+            LogWarmUpFailed(logger, ex);
+        }
+    }
+
+    private void Report()
+    {
         var store = services.GetRequiredService<ISessionStore>();
         var secrets = services.GetRequiredService<ISecretSource>();
         if (store is InMemorySessionStore memory)
@@ -38,11 +66,10 @@ public sealed partial class StartupReport(IServiceProvider services, IHostEnviro
         {
             LogOpen(logger);
         }
-
-        return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The start-up warm-up stopped early")]
+    private static partial void LogWarmUpFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sessions are kept in memory and are lost on restart: set Firestore:ProjectId (or Sessions:Store=Firestore) to persist them. At most {Capacity} are kept (Sessions:InMemoryCapacity): beyond that, ended sessions are dropped first, then the oldest")]
     private static partial void LogNotDurable(ILogger logger, int capacity);
