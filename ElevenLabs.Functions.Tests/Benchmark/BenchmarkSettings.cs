@@ -5,9 +5,12 @@ namespace ElevenLabs.Functions.Tests.Benchmark;
 /// <summary>
 /// The benchmark's knobs, from environment variables (defaults: the conditions). <c>BENCHMARK_CLIENTS</c>,
 /// <c>BENCHMARK_ROUNDS</c> (per side), <c>BENCHMARK_INTERVIEWS</c> (per round; an interview is create, get_signed_url,
-/// end), <c>BENCHMARK_ELEVENLABS_MS</c>, <c>BENCHMARK_FIRESTORE_MS</c>, <c>BENCHMARK_STARTS</c> (per app).
+/// end), <c>BENCHMARK_ELEVENLABS_MS</c>, <c>BENCHMARK_FIRESTORE_MS</c>, <c>BENCHMARK_STARTS</c> (per app), and
+/// <c>BENCHMARK_VARIANT</c>: space-separated <c>NAME=value</c> environment variables for a third side, the same build
+/// started with them (runtime settings such as <c>DOTNET_GCgen0size</c>, measured before they are adopted).
 /// </summary>
-internal sealed record BenchmarkSettings(int Clients, int Rounds, int InterviewsPerRound, TimeSpan ElevenLabsLatency, TimeSpan FirestoreLatency, int Starts)
+internal sealed record BenchmarkSettings(
+    int Clients, int Rounds, int InterviewsPerRound, TimeSpan ElevenLabsLatency, TimeSpan FirestoreLatency, int Starts, Dictionary<string, string> Variant)
 {
     public static BenchmarkSettings FromEnvironment() => new(
         Number("BENCHMARK_CLIENTS", 32),
@@ -15,7 +18,9 @@ internal sealed record BenchmarkSettings(int Clients, int Rounds, int Interviews
         Number("BENCHMARK_INTERVIEWS", 128),
         TimeSpan.FromMilliseconds(Number("BENCHMARK_ELEVENLABS_MS", 120)),
         TimeSpan.FromMilliseconds(Number("BENCHMARK_FIRESTORE_MS", 25)),
-        Number("BENCHMARK_STARTS", 5));
+        Number("BENCHMARK_STARTS", 5),
+        (Environment.GetEnvironmentVariable("BENCHMARK_VARIANT") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(v => v.Split('=', 2)).Where(v => v.Length == 2).ToDictionary(v => v[0], v => v[1], StringComparer.Ordinal));
 
     public override string ToString() =>
         $"{Clients} clients, {Environment.ProcessorCount} cores, ElevenLabs {ElevenLabsLatency.TotalMilliseconds:F0} ms, " +

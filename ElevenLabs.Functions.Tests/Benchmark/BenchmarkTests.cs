@@ -19,7 +19,7 @@ namespace ElevenLabs.Functions.Tests.Benchmark;
 public sealed class BenchmarkTests
 {
     private readonly BenchmarkSettings _settings = BenchmarkSettings.FromEnvironment();
-    private readonly List<(string Label, string Dll)> _apps = [];
+    private readonly List<(string Label, string Dll, Dictionary<string, string> Environment)> _apps = [];
     private string _work = null!;
     private string _bareDll = null!;
     private FirestoreRig _rig = null!;
@@ -31,14 +31,20 @@ public sealed class BenchmarkTests
         var clock = Stopwatch.StartNew();
         // The app as deployed (infra/deploy.sh publishes the same way), and the bare app, both Release.
         Dotnet(AppOutput.RepositoryRoot, "publish", "ElevenLabs.Functions", "-c", "Release", "-o", Path.Combine(_work, "app"));
-        _apps.Add(("app", Path.Combine(_work, "app", "ElevenLabs.Functions.dll")));
+        _apps.Add(("app", Path.Combine(_work, "app", "ElevenLabs.Functions.dll"), []));
+        if (_settings.Variant.Count > 0)
+        {
+            // The same build with runtime settings added (DOTNET_GCgen0size=..., say): a setting is measured before it is adopted.
+            _apps.Add(($"app + {string.Join(' ', _settings.Variant.Select(v => $"{v.Key}={v.Value}"))}", _apps[0].Dll, _settings.Variant));
+        }
+
         if (Environment.GetEnvironmentVariable("BENCHMARK_BASELINE") is { Length: > 0 } baseline)
         {
             // The same project at another commit, exported from git and published the same way.
             var source = Directory.CreateDirectory(Path.Combine(_work, "baseline-source")).FullName;
             Run("bash", AppOutput.RepositoryRoot, "-c", $"git archive \"$0\" | tar -x -C \"$1\"", baseline, source);
             Dotnet(source, "publish", "ElevenLabs.Functions", "-c", "Release", "-o", Path.Combine(_work, "baseline"));
-            _apps.Add(($"baseline {baseline}", Path.Combine(_work, "baseline", "ElevenLabs.Functions.dll")));
+            _apps.Add(($"baseline {baseline}", Path.Combine(_work, "baseline", "ElevenLabs.Functions.dll"), []));
         }
 
         Dotnet(AppOutput.RepositoryRoot, "build", Path.Combine("ElevenLabs.Functions.Tests", "Benchmark", "BareApp", "BareApp.csproj"),
@@ -72,7 +78,7 @@ public sealed class BenchmarkTests
         var load = ProcessCounters.LoadAverage();
         await using var insights = await ApplicationInsightsStandIn.StartAsync();
         var bare = new StartSamples();
-        var apps = _apps.Select(a => (a.Label, a.Dll, Start: new StartSamples(), FirstCreate: new StartSamples(), WarmCreate: new StartSamples(), Rss: new LatencySamples())).ToList();
+        var apps = _apps.Select(a => (a.Label, a.Dll, a.Environment, Start: new StartSamples(), FirstCreate: new StartSamples(), WarmCreate: new StartSamples(), Rss: new LatencySamples())).ToList();
         for (var i = 0; i < _settings.Starts; i++)
         {
             // Alternating, so a change in the machine's load falls on all alike.
@@ -84,7 +90,7 @@ public sealed class BenchmarkTests
 
             foreach (var app in i % 2 == 0 ? apps : Enumerable.Reverse(apps))
             {
-                var (appProcess, appMs) = await StartAsync(app.Dll, AppEnvironment(insights.ConnectionString)); // as in Azure: reporting
+                var (appProcess, appMs) = await StartAsync(app.Dll, AppEnvironment(insights.ConnectionString, app.Environment)); // as in Azure: reporting
                 using (appProcess)
                 {
                     var pid = appProcess.Process.Id;
@@ -140,10 +146,10 @@ public sealed class BenchmarkTests
         var apps = new List<RunningApp>();
         try
         {
-            foreach (var (label, dll) in _apps)
+            foreach (var (label, dll, environment) in _apps)
             {
                 var insights = await ApplicationInsightsStandIn.StartAsync();
-                var (process, _) = await StartAsync(dll, AppEnvironment(insights.ConnectionString));
+                var (process, _) = await StartAsync(dll, AppEnvironment(insights.ConnectionString, environment));
                 apps.Add(new RunningApp(label, process, insights, Client(process)));
             }
 
@@ -196,6 +202,7 @@ public sealed class BenchmarkTests
             {
                 app.Cpu = ProcessCounters.Cpu(app.Pid) - before;
                 app.PeakMiB = ProcessCounters.PeakResidentMiB(app.Pid);
+                app.ResidentNow = ProcessCounters.ResidentBreakdown(app.Pid);
             }
 
             var report = new StringBuilder();
@@ -218,7 +225,7 @@ public sealed class BenchmarkTests
                 report.AppendLine(CultureInfo.InvariantCulture,
                     $"  CPU per request: {app.Cpu.TotalMilliseconds / requests:F2} ms ({app.Cpu.TotalSeconds:F2} s from /proc/{app.Pid}/stat over all rounds, / {requests} requests); " +
                     $"at rest before the load: {app.RestCpu.TotalMilliseconds / 5:F1} ms per second");
-                report.AppendLine(CultureInfo.InvariantCulture, $"  peak resident memory (VmHWM): {app.PeakMiB:F0} MiB");
+                report.AppendLine(CultureInfo.InvariantCulture, $"  peak resident memory (VmHWM): {app.PeakMiB:F0} MiB; after the rounds: {app.ResidentNow}");
                 report.Append(await TelemetryAsync(app.Insights, app.Client.Requests + 1)); // + the health probe
             }
 
@@ -329,7 +336,7 @@ public sealed class BenchmarkTests
         }
     }
 
-    private Dictionary<string, string> AppEnvironment(string? connectionString = null)
+    private Dictionary<string, string> AppEnvironment(string? connectionString = null, Dictionary<string, string>? extra = null)
     {
         var settings = _rig.Settings();
         settings.Remove("ElevenLabs:RetryBaseDelay"); // production's retry delays: they only matter on a retry
@@ -340,8 +347,14 @@ public sealed class BenchmarkTests
             settings["APPLICATIONINSIGHTS_CONNECTION_STRING"] = connectionString;
         }
 
-        return settings.Where(s => s.Value is not null)
+        var environment = settings.Where(s => s.Value is not null)
             .ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
+        foreach (var (key, value) in extra ?? [])
+        {
+            environment[key] = value;
+        }
+
+        return environment;
     }
 
     /// <summary>Starts <c>dotnet {dll}</c> and times it from the start to its first 200 on the health route.</summary>

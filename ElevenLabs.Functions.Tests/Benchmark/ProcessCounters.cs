@@ -23,6 +23,10 @@ internal static class ProcessCounters
     /// <summary>Resident memory now (VmRSS), MiB.</summary>
     public static double ResidentMiB(int pid) => Status(pid, "VmRSS:");
 
+    /// <summary>Resident memory now by kind: the process's own (anonymous: heaps, stacks, JIT code) and mapped files (assemblies, native libraries).</summary>
+    public static string ResidentBreakdown(int pid) =>
+        string.Create(CultureInfo.InvariantCulture, $"{Status(pid, "VmRSS:"):F0} MiB = anonymous {Status(pid, "RssAnon:"):F0} + files {Status(pid, "RssFile:"):F0} + shared {Status(pid, "RssShmem:"):F0}");
+
     /// <summary>The machine's load averages, as /proc/loadavg prints them.</summary>
     public static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 

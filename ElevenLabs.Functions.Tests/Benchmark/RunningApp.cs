@@ -15,6 +15,7 @@ internal sealed class RunningApp(string label, AppProcess process, ApplicationIn
     public TimeSpan Cpu { get; set; }
     public TimeSpan RestCpu { get; set; }
     public double PeakMiB { get; set; }
+    public string ResidentNow { get; set; } = "";
 
     public async ValueTask DisposeAsync()
     {

@@ -19,15 +19,19 @@ namespace ElevenLabs.Functions.Hosting;
 public sealed partial class StartupReport(
     IServiceProvider services, IHostApplicationLifetime lifetime, IHostEnvironment environment, ILogger<StartupReport> logger) : IHostedService
 {
-    private Task _warming = Task.CompletedTask;
+    private readonly TaskCompletionSource _warmedUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the report is written and the warm-up ended (ready or not).</summary>
+    public Task WarmedUp => _warmedUp.Task;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        lifetime.ApplicationStarted.Register(() => _warming = Task.Run(ReportAndWarmUpAsync, CancellationToken.None));
+        lifetime.ApplicationStarted.Register(() => _ = Task.Run(ReportAndWarmUpAsync, CancellationToken.None));
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => _warming.WaitAsync(cancellationToken);
+    public Task StopAsync(CancellationToken cancellationToken) =>
+        lifetime.ApplicationStarted.IsCancellationRequested ? WarmedUp.WaitAsync(cancellationToken) : Task.CompletedTask;
 
     private async Task ReportAndWarmUpAsync()
     {
@@ -40,6 +44,10 @@ public sealed partial class StartupReport(
         {
             // The requests that need what failed here report it themselves.
             LogWarmUpFailed(logger, ex);
+        }
+        finally
+        {
+            _warmedUp.SetResult();
         }
     }
 
