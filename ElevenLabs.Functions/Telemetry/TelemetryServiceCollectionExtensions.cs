@@ -1,6 +1,7 @@
 using Microsoft.ApplicationInsights.Extensibility;
 using Microsoft.ApplicationInsights.WorkerService;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,6 +15,12 @@ public static class TelemetryServiceCollectionExtensions
     /// client factory, and the Azure SDK (each Key Vault call, forwarded by Microsoft.Extensions.Azure).
     /// </summary>
     private static readonly string[] QuietCategories = ["Microsoft.AspNetCore", "Polly", "System.Net.Http.HttpClient", "Azure"];
+
+    /// <summary><c>ApplicationInsights:LiveMetrics</c>: true streams Live Metrics (off by default).</summary>
+    public const string LiveMetricsSetting = "ApplicationInsights:LiveMetrics";
+
+    /// <summary><c>ApplicationInsights:PerformanceCounters</c>: true sends the process's performance and event counters (off by default).</summary>
+    public const string PerformanceCountersSetting = "ApplicationInsights:PerformanceCounters";
 
     private const string ApplicationInsightsLoggerProvider =
         "Microsoft.Extensions.Logging.ApplicationInsights.ApplicationInsightsLoggerProvider";
@@ -32,10 +39,13 @@ public static class TelemetryServiceCollectionExtensions
             ConnectionString = connectionString,
             // Sessions are few (0 to 10 instances of interviews): keep every event so the workbook counts are exact.
             EnableAdaptiveSampling = false,
+            // Live Metrics and the process's performance and event counters: off unless asked for. Nothing in the
+            // workbook or the alerts reads them (Flex Consumption reports CPU and memory as platform metrics), and
+            // they cost start-up time, CPU per request (Live Metrics sees every item) and pings at rest.
+            EnableQuickPulseMetricStream = reporting && builder.Configuration.GetValue(LiveMetricsSetting, false),
+            EnablePerformanceCounterCollectionModule = reporting && builder.Configuration.GetValue(PerformanceCountersSetting, false),
+            EnableEventCounterCollectionModule = reporting && builder.Configuration.GetValue(PerformanceCountersSetting, false),
             // With nothing to send (no connection string: local runs, tests), no module polls, pings or collects.
-            EnableQuickPulseMetricStream = reporting,
-            EnablePerformanceCounterCollectionModule = reporting,
-            EnableEventCounterCollectionModule = reporting,
             EnableHeartbeat = reporting,
             EnableAppServicesHeartbeatTelemetryModule = reporting,
             // Azure VM instance metadata: there is no such endpoint on Functions, and asking costs a call at start.

@@ -1,0 +1,38 @@
+using System.Diagnostics;
+using ElevenLabs.Functions.Tests.Support;
+
+namespace ElevenLabs.Functions.Tests.Telemetry;
+
+/// <summary>
+/// Reporting to Application Insights (the ingestion stand-in), Live Metrics runs only when
+/// <c>ApplicationInsights:LiveMetrics</c> asks for it: by default the app does not ping the live endpoint.
+/// </summary>
+[TestFixture]
+public sealed class TelemetryModulesTests
+{
+    [Test]
+    public async Task LiveMetricsPingsOnlyWhenAskedFor()
+    {
+        using var elevenLabs = new ElevenLabsStandIn();
+        await using var asked = await ApplicationInsightsStandIn.StartAsync();
+        await using var byDefault = await ApplicationInsightsStandIn.StartAsync();
+        var clock = Stopwatch.StartNew();
+        await using (await AppHost.StartAsync(Settings.For(elevenLabs,
+            ("APPLICATIONINSIGHTS_CONNECTION_STRING", asked.ConnectionString), ("ApplicationInsights:LiveMetrics", "true"))))
+        {
+            while (asked.LiveRequests == 0 && clock.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        var untilFirstPing = clock.Elapsed;
+        await using (await AppHost.StartAsync(Settings.For(elevenLabs, ("APPLICATIONINSIGHTS_CONNECTION_STRING", byDefault.ConnectionString))))
+        {
+            await Task.Delay(untilFirstPing * 2); // twice as long as the app that was asked took to ping
+        }
+
+        Assert.That(asked.LiveRequests, Is.GreaterThan(0), "with ApplicationInsights:LiveMetrics=true the live endpoint is pinged");
+        Assert.That(byDefault.LiveRequests, Is.Zero, $"by default nothing is sent to the live endpoint (waited {untilFirstPing.TotalSeconds * 2:F1} s)");
+    }
+}
