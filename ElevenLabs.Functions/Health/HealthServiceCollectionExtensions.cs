@@ -10,6 +10,7 @@ public static class HealthServiceCollectionExtensions
     public static IHostApplicationBuilder AddReadiness(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<ReadinessOptions>().BindConfiguration(ReadinessOptions.Section); // a bool: binding validates it
         builder.Services.AddTransient<IReadinessCheck, SecretsReadinessCheck>();
         builder.Services.AddTransient<IReadinessCheck, FirestoreReadinessCheck>();
         builder.Services.AddTransient<IReadinessCheck, ElevenLabsReadinessCheck>();

@@ -11,7 +11,8 @@ namespace ElevenLabs.Functions.Hosting;
 
 /// <summary>
 /// Once the app answers: says where sessions and secrets come from and who may call (warns when sessions are not
-/// durable and when anyone may call outside Development), then runs the readiness checks once. Both run in the
+/// durable and when anyone may call outside Development), then runs the readiness checks once
+/// (<c>Readiness:CheckAtStart</c>, default true). Both run in the
 /// background, so the first answer does not wait for them, and the first <c>create_session</c> finds the clients
 /// built, the ElevenLabs key read (from Key Vault), the Google token fetched and connections to ElevenLabs and
 /// Firestore open. A dependency that is not ready is logged as a warning here, at start.
@@ -38,7 +39,10 @@ public sealed partial class StartupReport(
         try
         {
             Report();
-            await services.GetRequiredService<ReadinessProbe>().GetAsync(lifetime.ApplicationStopping);
+            if (services.GetRequiredService<IOptions<ReadinessOptions>>().Value.CheckAtStart)
+            {
+                await services.GetRequiredService<ReadinessProbe>().GetAsync(lifetime.ApplicationStopping);
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
