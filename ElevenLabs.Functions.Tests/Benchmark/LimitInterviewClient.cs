@@ -10,7 +10,8 @@ namespace ElevenLabs.Functions.Tests.Benchmark;
 
 /// <summary>
 /// The limit: the same three actions made directly against the stand-ins with only the dependency calls each
-/// cannot avoid. create: a signed URL, then one write (the document with ElevenLabs' id in it); get_signed_url:
+/// cannot avoid. create: a signed URL, then one write (a <c>:commit</c> of the document with ElevenLabs' id in it,
+/// never over another, and the caller's daily count, as the quota needs); get_signed_url:
 /// a read, a signed URL, a write conditional on the read's update time; end: a read, a conditional write. The
 /// bearer token is fetched once, as any client caches it.
 /// </summary>
@@ -22,12 +23,14 @@ internal sealed class LimitInterviewClient : IInterviewClient
     private readonly HttpClient _elevenLabs;
     private readonly HttpClient _firestore;
     private readonly string _collection;
+    private readonly string _documents;
 
-    private LimitInterviewClient(HttpClient elevenLabs, HttpClient firestore, string collection)
+    private LimitInterviewClient(HttpClient elevenLabs, HttpClient firestore, string collection, string documents)
     {
         _elevenLabs = elevenLabs;
         _firestore = firestore;
         _collection = collection;
+        _documents = documents;
     }
 
     public static async Task<LimitInterviewClient> StartAsync(FirestoreRig rig, HttpClient elevenLabs, HttpClient firestore)
@@ -36,7 +39,7 @@ internal sealed class LimitInterviewClient : IInterviewClient
         elevenLabs.DefaultRequestHeaders.Add("xi-api-key", rig.ElevenLabs.OriginalApiKey);
         firestore.BaseAddress = new Uri(rig.Firestore.Url, $"v1/projects/{rig.Account.ProjectId}/databases/(default)/documents/");
         firestore.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(rig, firestore));
-        return new LimitInterviewClient(elevenLabs, firestore, "conversation-sessions");
+        return new LimitInterviewClient(elevenLabs, firestore, "conversation-sessions", $"projects/{rig.Account.ProjectId}/databases/(default)/documents");
     }
 
     public async Task<string> CreateSessionAsync(int interview)
@@ -44,8 +47,14 @@ internal sealed class LimitInterviewClient : IInterviewClient
         var elevenLabsId = await SignedUrlAsync();
         var id = "conv_" + Base64Url(RandomNumberGenerator.GetBytes(16));
         var now = Timestamp();
-        var body = Fields(w =>
+        var caller = "10.0." + (interview / 250 % 250).ToString(CultureInfo.InvariantCulture) + "." + (interview % 250 + 1).ToString(CultureInfo.InvariantCulture);
+        var day = DateTime.UtcNow;
+        var body = Commit(w =>
         {
+            w.WriteStartObject();
+            w.WriteStartObject("update");
+            w.WriteString("name", $"{_documents}/{_collection}/{id}");
+            w.WriteStartObject("fields");
             String(w, "conversationId", id);
             String(w, "agentId", AgentId);
             String(w, "userId", "user" + interview);
@@ -66,8 +75,42 @@ internal sealed class LimitInterviewClient : IInterviewClient
             Time(w, "createdAt", now);
             Time(w, "updatedAt", now);
             String(w, "elevenLabsConversationId", elevenLabsId);
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteStartObject("currentDocument");
+            w.WriteBoolean("exists", false);
+            w.WriteEndObject();
+            w.WriteEndObject();
+
+            w.WriteStartObject();
+            w.WriteStartObject("update");
+            w.WriteString("name", $"{_documents}/usage/{caller}_{day.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}");
+            w.WriteStartObject("fields");
+            String(w, "caller", caller);
+            String(w, "day", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteStartObject("updateMask");
+            w.WriteStartArray("fieldPaths");
+            w.WriteStringValue("caller");
+            w.WriteStringValue("day");
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteStartArray("updateTransforms");
+            w.WriteStartObject();
+            w.WriteString("fieldPath", "count");
+            w.WriteStartObject("increment");
+            w.WriteString("integerValue", "1");
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteStartObject();
+            w.WriteString("fieldPath", "updatedAt");
+            w.WriteString("setToServerValue", "REQUEST_TIME");
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteEndObject();
         });
-        using var created = await SendAsync(HttpMethod.Post, $"{_collection}?documentId={id}", body);
+        using var created = await SendAsync(HttpMethod.Post, "../documents:commit", body);
         return id;
     }
 
@@ -147,6 +190,21 @@ internal sealed class LimitInterviewClient : IInterviewClient
         }
 
         return JsonDocument.Parse(text);
+    }
+
+    private static byte[] Commit(Action<Utf8JsonWriter> writes)
+    {
+        var buffer = new ArrayBufferWriter<byte>(2048);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("writes");
+            writes(w);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static byte[] Fields(Action<Utf8JsonWriter> write)
