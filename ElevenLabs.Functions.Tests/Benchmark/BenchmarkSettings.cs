@@ -18,7 +18,7 @@ internal sealed record BenchmarkSettings(
         Number("BENCHMARK_INTERVIEWS", 128),
         TimeSpan.FromMilliseconds(Number("BENCHMARK_ELEVENLABS_MS", 120)),
         TimeSpan.FromMilliseconds(Number("BENCHMARK_FIRESTORE_MS", 25)),
-        Number("BENCHMARK_STARTS", 5),
+        Number("BENCHMARK_STARTS", 9),
         (Environment.GetEnvironmentVariable("BENCHMARK_VARIANT") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Select(v => v.Split('=', 2)).Where(v => v.Length == 2).ToDictionary(v => v[0], v => v[1], StringComparer.Ordinal));
 
