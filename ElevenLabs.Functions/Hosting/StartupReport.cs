@@ -44,9 +44,13 @@ public sealed partial class StartupReport(
                 await services.GetRequiredService<ReadinessProbe>().GetAsync(lifetime.ApplicationStopping);
             }
         }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // Stopping before the checks ended: nothing to say.
+        }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // The requests that need what failed here report it themselves.
+            // The requests that need what failed here report it themselves; this says it once, at start.
             LogWarmUpFailed(logger, ex);
         }
         finally
@@ -80,7 +84,7 @@ public sealed partial class StartupReport(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "The start-up warm-up stopped early")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The start-up report and readiness run stopped early")]
     private static partial void LogWarmUpFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sessions are kept in memory and are lost on restart: set Firestore:ProjectId (or Sessions:Store=Firestore) to persist them. At most {Capacity} are kept (Sessions:InMemoryCapacity): beyond that, ended sessions are dropped first, then the oldest")]
