@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using ElevenLabs.Functions.Sessions;
@@ -22,8 +23,22 @@ public static class ConversationRequestParser
     public static async Task<ConversationCommand> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var body = await ReadBodyAsync(request, cancellationToken);
-        return Parse(body);
+        CheckContent(request);
+
+        // The body is read into a pooled buffer: what Parse returns holds copies (strings, a cloned metadata element),
+        // never the buffer, so it goes back to the pool as soon as the body is parsed. A buffer of the largest body
+        // allowed for every request was most of the bytes a request allocated.
+        var size = request.ContentLength is { } length ? (int)length + 1 : MaxBodyBytes + 1;
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            var read = await ReadBodyAsync(request, buffer.AsMemory(0, size), cancellationToken);
+            return Parse(buffer.AsMemory(0, read));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Parses a whole body (at most <see cref="MaxBodyBytes"/>).</summary>
@@ -72,7 +87,7 @@ public static class ConversationRequestParser
         };
     }
 
-    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    private static void CheckContent(HttpRequest request)
     {
         // JSON only: a text/plain or form body would be a "simple" cross-site request that needs no CORS preflight.
         if (!request.HasJsonContentType())
@@ -85,8 +100,11 @@ public static class ConversationRequestParser
         {
             throw TooLarge();
         }
+    }
 
-        var buffer = new byte[MaxBodyBytes + 1];
+    /// <summary>Reads the body into <paramref name="buffer"/> (one byte longer than the body may be), returning its length.</summary>
+    private static async Task<int> ReadBodyAsync(HttpRequest request, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
         int read;
         try
         {
@@ -103,7 +121,7 @@ public static class ConversationRequestParser
             throw Invalid("invalid_body", "The request body could not be read: " + ex.Message);
         }
 
-        return read > MaxBodyBytes ? throw TooLarge() : buffer.AsMemory(0, read);
+        return read > MaxBodyBytes ? throw TooLarge() : read;
     }
 
     private static NewSession NewSession(JsonElement root) => new(
