@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 
 namespace ElevenLabs.Functions.Firestore;
@@ -29,7 +30,8 @@ public static class FirestoreCommit
     public static byte[] Body(Action<Utf8JsonWriter> writes)
     {
         ArgumentNullException.ThrowIfNull(writes);
-        using var buffer = new MemoryStream();
+        // Written straight into a growable buffer: through a MemoryStream the writer would buffer it once more.
+        var buffer = new ArrayBufferWriter<byte>(1024);
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
@@ -39,7 +41,7 @@ public static class FirestoreCommit
             w.WriteEndObject();
         }
 
-        return buffer.ToArray();
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>A write of the whole document (no mask) only where none exists (<c>currentDocument.exists: false</c>: else ALREADY_EXISTS).</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 
@@ -121,13 +122,13 @@ public static class FirestoreValues
     /// <summary>A Firestore value as plain JSON: what <see cref="WriteFirestoreValue"/> wrote, read back.</summary>
     public static JsonElement ToJson(JsonElement firestoreValue)
     {
-        using var buffer = new MemoryStream();
+        var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             WritePlainJson(writer, firestoreValue);
         }
 
-        using var document = JsonDocument.Parse(buffer.ToArray());
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
         return document.RootElement.Clone();
     }
 

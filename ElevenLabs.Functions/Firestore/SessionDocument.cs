@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using ElevenLabs.Functions.Sessions;
 
@@ -149,7 +150,8 @@ public static class SessionDocument
 
     private static byte[] WriteFields(Action<Utf8JsonWriter> write)
     {
-        using var buffer = new MemoryStream();
+        // Written straight into a growable buffer: through a MemoryStream the writer would buffer it once more.
+        var buffer = new ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
@@ -159,7 +161,7 @@ public static class SessionDocument
             writer.WriteEndObject();
         }
 
-        return buffer.ToArray();
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static void String(Utf8JsonWriter writer, string name, string? value)
