@@ -2,6 +2,7 @@ using ElevenLabs.Functions.Auth;
 using ElevenLabs.Functions.Health;
 using ElevenLabs.Functions.Secrets;
 using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,12 +19,29 @@ namespace ElevenLabs.Functions.Hosting;
 /// Firestore open. A dependency that is not ready is logged as a warning here, at start.
 /// </summary>
 public sealed partial class StartupReport(
-    IServiceProvider services, IHostApplicationLifetime lifetime, IHostEnvironment environment, ILogger<StartupReport> logger) : IHostedService
+    IServiceProvider services, IHostApplicationLifetime lifetime, IHostEnvironment environment, ILogger<StartupReport> logger) : IHostedLifecycleService
 {
+    private Task _telemetry = Task.CompletedTask;
     private readonly TaskCompletionSource _warmedUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Completes when the report is written and the warm-up ended (ready or not).</summary>
     public Task WarmedUp => _warmedUp.Task;
+
+    /// <summary>
+    /// Before the host starts anything: Application Insights' configuration (channel, modules, processors) is built in
+    /// the background, while the host validates settings and Kestrel starts, instead of before the first answer.
+    /// </summary>
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        _telemetry = Task.Run(() => services.GetService<ConversationTelemetry>(), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -38,6 +56,7 @@ public sealed partial class StartupReport(
     {
         try
         {
+            await _telemetry; // its dependency tracking sees the checks' calls
             Report();
             if (services.GetRequiredService<IOptions<ReadinessOptions>>().Value.CheckAtStart)
             {

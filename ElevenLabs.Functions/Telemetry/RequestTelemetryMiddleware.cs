@@ -11,9 +11,11 @@ namespace ElevenLabs.Functions.Telemetry;
 /// so both hosts chart alike. Whatever the client sent, telemetry never fails the request: a <c>Host</c> that makes
 /// no URL (missing under HTTP/1.0, <c>x:99999</c>, <c>a..b</c>) is reported with the path alone.
 /// </summary>
-public sealed class RequestTelemetryMiddleware(RequestDelegate next, TelemetryClient client)
+public sealed class RequestTelemetryMiddleware(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext context)
+    // The client per request, not in the constructor: the pipeline is built before the first answer, the telemetry
+    // configuration in the background meanwhile (StartupReport).
+    public async Task InvokeAsync(HttpContext context, TelemetryClient client)
     {
         using var operation = client.StartOperation<RequestTelemetry>(context.Request.Path.Value?.TrimStart('/') ?? "");
         operation.Telemetry.Url = Url(context.Request);

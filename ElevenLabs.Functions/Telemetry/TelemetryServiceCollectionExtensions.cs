@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.ApplicationInsights;
 
 namespace ElevenLabs.Functions.Telemetry;
 
@@ -54,6 +55,23 @@ public static class TelemetryServiceCollectionExtensions
         if (functionsWorker)
         {
             builder.Services.ConfigureFunctionsApplicationInsights();
+        }
+
+        // Application Insights' logger provider, made at its first line instead of while the host is built (see
+        // DeferredApplicationInsightsLoggerProvider), with the SDK's rule: Warning and above.
+        var eager = builder.Services.Where(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(ApplicationInsightsLoggerProvider)).ToList();
+        if (eager.Count > 0)
+        {
+            foreach (var descriptor in eager)
+            {
+                builder.Services.Remove(descriptor);
+            }
+
+            builder.Services.AddSingleton<ILoggerProvider, DeferredApplicationInsightsLoggerProvider>();
+            if (!debug)
+            {
+                builder.Logging.AddFilter<DeferredApplicationInsightsLoggerProvider>(null, LogLevel.Warning);
+            }
         }
 
         builder.Services.AddSingleton<ITelemetryInitializer, RedactingTelemetryInitializer>();
