@@ -45,6 +45,10 @@ public sealed class ServiceAccountKeyTests
             Throws.InvalidOperationException.With.Message.Contains("Firestore:CredentialsJson is not a Google service-account key"));
     }
 
+    /// <summary>A generated key's PEM with its base64 lines replaced by characters base64 does not have.</summary>
+    private static string NotBase64(string pem) =>
+        string.Join('\n', pem.Split('\n').Select(line => line.StartsWith("-----", StringComparison.Ordinal) ? line : "%%%%"));
+
     [Test]
     public void AKeyWithoutItsEmailOrPrivateKeyIsRefused()
     {
@@ -55,7 +59,7 @@ public sealed class ServiceAccountKeyTests
             Key(k => k.Remove("private_key")),
             Key(k => k["private_key"] = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"), // base64 without the PEM frame
             Key(k => k["private_key"] = rsa.ExportSubjectPublicKeyInfoPem()), // a public key
-            Key(k => k["private_key"] = "-----BEGIN PRIVATE KEY-----\n%%%%\n-----END PRIVATE KEY-----"), // not base64
+            Key(k => k["private_key"] = NotBase64(rsa.ExportPkcs8PrivateKeyPem())), // the frame, but not base64 inside
         ];
 
         foreach (var json in broken)
