@@ -35,4 +35,26 @@ public sealed class TelemetryModulesTests
         Assert.That(asked.LiveRequests, Is.GreaterThan(0), "with ApplicationInsights:LiveMetrics=true the live endpoint is pinged");
         Assert.That(byDefault.LiveRequests, Is.Zero, $"by default nothing is sent to the live endpoint (waited {untilFirstPing.TotalSeconds * 2:F1} s)");
     }
+
+    [Test]
+    public async Task WhatTheChannelHoldsIsSentWhenTheAppStops()
+    {
+        using var elevenLabs = new ElevenLabsStandIn();
+        await using var insights = await ApplicationInsightsStandIn.StartAsync();
+        // Only errors as traces: no line reaches Application Insights' logger, which is then never made (its disposal
+        // flushes too; the container's disposal of the channel must do it without it).
+        var app = await AppHost.StartAsync(Settings.For(elevenLabs,
+            ("APPLICATIONINSIGHTS_CONNECTION_STRING", insights.ConnectionString), ("Logging:ApplicationInsights:LogLevel:Default", "Error")));
+        var (status, _, _) = await app.PostAsync(new { action = "create_session", userId = "u" });
+
+        await app.DisposeAsync(); // without it the channel sends its buffer 30 s later (checked: nothing within 10 s)
+        var clock = Stopwatch.StartNew();
+        while (!insights.Items.Any(i => i.BaseType == "EventData" && i.Name == "SessionCreated") && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.That(status, Is.EqualTo(200));
+        Assert.That(insights.Items.Select(i => i.Name), Has.Some.EqualTo("SessionCreated"), "the create's event reached Application Insights at stop");
+    }
 }

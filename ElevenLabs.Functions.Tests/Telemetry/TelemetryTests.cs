@@ -54,6 +54,28 @@ public sealed class TelemetryTests
     }
 
     [Test]
+    public async Task TheApplicationInsightsLogLevelSettingWinsOverTheDefaultWarning()
+    {
+        var (quiet, quietChannel) = await StartAppAsync();
+        await using (quiet)
+        {
+            await quiet.PostAsync(new { action = "create_session", userId = "u" });
+            Flush(quiet);
+        }
+
+        var (told, toldChannel) = await StartAppAsync(("Logging:ApplicationInsights:LogLevel:Default", "Information"));
+        await using (told)
+        {
+            await told.PostAsync(new { action = "create_session", userId = "u" });
+            Flush(told);
+        }
+
+        Assert.That(quietChannel.Items.OfType<TraceTelemetry>().Select(t => t.Message), Has.None.StartsWith("Created session"), "Warning and above by default");
+        Assert.That(toldChannel.Items.OfType<TraceTelemetry>().Select(t => t.Message), Has.Some.StartsWith("Created session"),
+            "Logging:ApplicationInsights:LogLevel:Default=Information sends the Information lines too");
+    }
+
+    [Test]
     public async Task AFailureEmitsSessionFailedWithItsCode()
     {
         var (app, channel) = await StartAppAsync();

@@ -11,7 +11,7 @@ namespace ElevenLabs.Functions.Telemetry;
 /// logger factory. Its constructor needs the telemetry configuration, whose channel, modules and processors take tens
 /// of milliseconds to build: made eagerly, that sat before the app's first answer. Lines reach it only at the level its
 /// filter rule lets through (Warning, unless <c>DEBUG=true</c>), and the configuration is built in the background at
-/// start (<see cref="TelemetryStartup"/>), so the first of them rarely waits.
+/// start (<see cref="Hosting.StartupReport"/>), so the first of them rarely waits.
 /// </summary>
 [ProviderAlias("ApplicationInsights")]
 public sealed class DeferredApplicationInsightsLoggerProvider(IServiceProvider services) : ILoggerProvider, ISupportExternalScope

@@ -70,7 +70,10 @@ public static class TelemetryServiceCollectionExtensions
             builder.Services.AddSingleton<ILoggerProvider, DeferredApplicationInsightsLoggerProvider>();
             if (!debug)
             {
-                builder.Logging.AddFilter<DeferredApplicationInsightsLoggerProvider>(null, LogLevel.Warning);
+                // First, as the SDK puts its own: a Logging:ApplicationInsights:LogLevel setting (the provider's alias)
+                // comes later and wins.
+                builder.Services.Configure<LoggerFilterOptions>(options => options.Rules.Insert(0,
+                    new LoggerFilterRule(typeof(DeferredApplicationInsightsLoggerProvider).FullName, null, LogLevel.Warning, null)));
             }
         }
 
