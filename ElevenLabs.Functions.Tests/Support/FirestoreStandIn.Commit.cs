@@ -106,20 +106,9 @@ public sealed partial class FirestoreStandIn
             }
         }
 
-        switch (fault)
+        if (!await AnswerDespiteAsync(fault, context))
         {
-            case CreateFault.LoseAnswer:
-                context.Abort();
-                return;
-            case CreateFault.AnswerAfterCallerGaveUp:
-                // Until the caller cancels (its time-out), bounded so that a caller without one cannot hang the rig.
-                await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
-                if (context.RequestAborted.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                break;
+            return;
         }
 
         await (refusal is { } r

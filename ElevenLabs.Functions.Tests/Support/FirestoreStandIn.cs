@@ -190,6 +190,25 @@ public sealed partial class FirestoreStandIn : IAsyncDisposable
         });
     }
 
+    /// <summary>
+    /// What a create's fault does to its answer, once the write is applied: lost (the connection cut), or late (held
+    /// until the caller gives up, at most 30 s). False when there is no answer to send.
+    /// </summary>
+    private static async Task<bool> AnswerDespiteAsync(CreateFault? fault, HttpContext context)
+    {
+        switch (fault)
+        {
+            case CreateFault.LoseAnswer:
+                context.Abort();
+                return false;
+            case CreateFault.AnswerAfterCallerGaveUp:
+                await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                return !context.RequestAborted.IsCancellationRequested;
+            default:
+                return true;
+        }
+    }
+
     private async Task CreateAsync(HttpContext context, string collection)
     {
         if (BeforeCreate is { } hold && !await hold())
@@ -230,20 +249,9 @@ public sealed partial class FirestoreStandIn : IAsyncDisposable
             }
         }
 
-        switch (fault)
+        if (!await AnswerDespiteAsync(fault, context))
         {
-            case CreateFault.LoseAnswer:
-                context.Abort();
-                return;
-            case CreateFault.AnswerAfterCallerGaveUp:
-                // Until the caller cancels (its time-out), bounded so that a caller without one cannot hang the rig.
-                await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
-                if (context.RequestAborted.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                break;
+            return;
         }
 
         await (created ? DocumentAsync(context, name) : ErrorAsync(context, 409, "ALREADY_EXISTS", $"Document already exists: {name}"));

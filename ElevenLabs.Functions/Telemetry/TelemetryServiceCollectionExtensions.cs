@@ -23,9 +23,6 @@ public static class TelemetryServiceCollectionExtensions
     /// <summary><c>ApplicationInsights:PerformanceCounters</c>: true sends the process's performance and event counters (off by default).</summary>
     public const string PerformanceCountersSetting = "ApplicationInsights:PerformanceCounters";
 
-    private const string ApplicationInsightsLoggerProvider =
-        "Microsoft.Extensions.Logging.ApplicationInsights.ApplicationInsightsLoggerProvider";
-
     /// <summary>
     /// Application Insights for either host (connection string from <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c>;
     /// without one nothing is sent, nothing is collected, and nothing fails), credentials redacted.
@@ -58,42 +55,24 @@ public static class TelemetryServiceCollectionExtensions
         }
 
         // Application Insights' logger provider, made at its first line instead of while the host is built (see
-        // DeferredApplicationInsightsLoggerProvider), with the SDK's rule: Warning and above.
-        var eager = builder.Services.Where(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(ApplicationInsightsLoggerProvider)).ToList();
-        if (eager.Count > 0)
+        // DeferredApplicationInsightsLoggerProvider). Its rule goes first, as the SDK's did, so that a
+        // Logging:ApplicationInsights:LogLevel setting (the provider's alias) wins: Warning and above are sent as
+        // traces (a successful request is already its request, dependency and event items, and in Azure every trace
+        // is billed); DEBUG=true has no rule, so every line the console shows is sent too.
+        foreach (var eager in builder.Services.Where(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(ApplicationInsightsLoggerProvider)).ToList())
         {
-            foreach (var descriptor in eager)
-            {
-                builder.Services.Remove(descriptor);
-            }
+            builder.Services.Remove(eager);
+        }
 
-            builder.Services.AddSingleton<ILoggerProvider, DeferredApplicationInsightsLoggerProvider>();
-            if (!debug)
-            {
-                // First, as the SDK puts its own: a Logging:ApplicationInsights:LogLevel setting (the provider's alias)
-                // comes later and wins.
-                builder.Services.Configure<LoggerFilterOptions>(options => options.Rules.Insert(0,
-                    new LoggerFilterRule(typeof(DeferredApplicationInsightsLoggerProvider).FullName, null, LogLevel.Warning, null)));
-            }
+        builder.Services.AddSingleton<ILoggerProvider, DeferredApplicationInsightsLoggerProvider>();
+        if (!debug)
+        {
+            builder.Services.Configure<LoggerFilterOptions>(options => options.Rules.Insert(0,
+                new LoggerFilterRule(typeof(DeferredApplicationInsightsLoggerProvider).FullName, null, LogLevel.Warning, null)));
         }
 
         builder.Services.AddSingleton<ITelemetryInitializer, RedactingTelemetryInitializer>();
         builder.Services.AddSingleton<ConversationTelemetry>();
-
-        // The SDK sends logs of Warning and above as traces (its own rule). Kept: a successful request is already
-        // its request, dependency and event items, and in Azure every trace is billed. DEBUG=true removes the
-        // rule, so every line the console shows is sent too.
-        if (debug)
-        {
-            builder.Services.Configure<LoggerFilterOptions>(options =>
-            {
-                var rule = options.Rules.FirstOrDefault(r => r.ProviderName == ApplicationInsightsLoggerProvider);
-                if (rule is not null)
-                {
-                    options.Rules.Remove(rule);
-                }
-            });
-        }
 
         // The Cloud Function's debug mode: DEBUG=true lowers the app's own log level to Debug and brings back the
         // framework's per-request and per-attempt lines. Without it, a successful request writes at most the use
