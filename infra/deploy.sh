@@ -40,7 +40,7 @@ case "$firestore_auth" in
     [ -n "$federation_account" ] || missing+=(FIRESTORE_SERVICE_ACCOUNT_EMAIL)
     [ -n "$federation_scope" ] || missing+=(FIRESTORE_AZURE_TOKEN_SCOPE)
     if [ "${#missing[@]}" -gt 0 ]; then
-      echo "FIRESTORE_AUTH=WorkloadIdentity needs ${missing[*]}: run infra/setup-workload-identity.sh (README, Keyless access to Firestore), which prints them." >&2
+      echo "FIRESTORE_AUTH=WorkloadIdentity needs ${missing[*]}: run infra/setup-workload-identity.sh (docs/operations.md, Keyless access to Firestore), which prints them." >&2
       exit 1
     fi
     ;;
@@ -125,7 +125,7 @@ KEY_VAULT_NAME=$vault FIRESTORE_AUTH=$firestore_auth "$here/set-secrets.sh"
 
 echo "Publishing the app to $app"
 package=$(mktemp -d)
-# ReadyToRun for linux-x64 (the csproj's publish settings): the build the README's benchmark measures.
+# ReadyToRun for linux-x64 (the csproj's publish settings): the build docs/benchmark.md measures.
 dotnet publish "$root/ElevenLabs.Functions" --configuration Release --output "$package" --nologo
 # The publish output holds host.json, functions.metadata and worker.config.json: Core Tools deploys it as is.
 (cd "$package" && func azure functionapp publish "$app" --dotnet-isolated --no-build)
@@ -138,7 +138,7 @@ for attempt in $(seq 1 30); do
     echo "Function URL: $url"
     if [ "$firestore_auth" = ServiceAccountKey ]; then
       echo "To reach Firestore without the key: AZURE_TENANT_ID=$(output tenantId)" \
-        "MANAGED_IDENTITY_OBJECT_ID=$(output managedIdentityPrincipalId) infra/setup-workload-identity.sh (README, Keyless access to Firestore)"
+        "MANAGED_IDENTITY_OBJECT_ID=$(output managedIdentityPrincipalId) infra/setup-workload-identity.sh (docs/operations.md, Keyless access to Firestore)"
     fi
     echo "Webhook URL (paste it into ElevenLabs as the post-call webhook; its secret goes in Key Vault as elevenlabs-webhook-secret): $webhook"
     exit 0

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One-time set-up of keyless access to Firestore (README, "Keyless access to Firestore"): Google trusts the app's
+# One-time set-up of keyless access to Firestore (docs/operations.md, "Keyless access to Firestore"): Google trusts the app's
 # Azure managed identity, so no Google service-account key is needed. Creates what is missing and leaves alone
 # what is already as asked, so running it again changes nothing:
 #

@@ -6,16 +6,16 @@ using ElevenLabs.Functions.Tests.Support;
 namespace ElevenLabs.Functions.Tests.Benchmark;
 
 /// <summary>
-/// The benchmark (README, "Benchmark"): the published app as its own process against ElevenLabs and Firestore
+/// The benchmark (docs/benchmark.md): the published app as its own process against ElevenLabs and Firestore
 /// stand-ins that answer after a fixed delay, beside the limit (the same client making only the dependency calls
 /// each action cannot avoid), rounds interleaved. With <c>BENCHMARK_BASELINE</c> (a git ref) the app built from that
 /// ref runs too, in the same rounds, so a change is measured against its baseline under the same machine load.
 /// It prints tables and asserts only that every answer was right: never a time. Explicit, so the default test run
-/// leaves it out; run it with the README's command.
+/// leaves it out; run it with docs/benchmark.md's command.
 /// </summary>
 [TestFixture]
 [Category("Benchmark")]
-[Explicit("A benchmark: minutes long and meaningful only on a quiet machine; run it with the README's benchmark command")]
+[Explicit("A benchmark: minutes long and meaningful only on a quiet machine; run it with the command in docs/benchmark.md")]
 public sealed class BenchmarkTests
 {
     private readonly BenchmarkSettings _settings = BenchmarkSettings.FromEnvironment();

@@ -90,7 +90,7 @@ public sealed class CloudFunctionClientTests
     }
 
     /// <summary>
-    /// The same client with Firebase Authentication on, as README tells it: <c>await user.getIdToken()</c> in the
+    /// The same client with Firebase Authentication on, as docs/security.md tells it: <c>await user.getIdToken()</c> in the
     /// <c>Authorization</c> header. (<c>user</c> stands in for Firebase's signed-in user: it hands out a token the test's
     /// OpenID provider signed.) The header makes the browser send a preflight, which must allow it.
     /// </summary>

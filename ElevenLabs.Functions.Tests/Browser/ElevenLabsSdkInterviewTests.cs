@@ -15,7 +15,7 @@ namespace ElevenLabs.Functions.Tests.Browser;
 /// file in Browser/sdk by npm at build time) in Debian's Chromium with a fake microphone: our <c>create_session</c>,
 /// the SDK's <c>startSession</c> with our signed URL and dynamic variables, a dropped socket and the reconnect through
 /// <c>get_signed_url</c>, the end, and the post-call webhook that brings the call back to the session.
-/// The page runs Browser/sdk/interview.js, the client code README shows.
+/// The page runs Browser/sdk/interview.js, the client code docs/api.md shows.
 /// </summary>
 [TestFixture]
 public sealed class ElevenLabsSdkInterviewTests
@@ -153,12 +153,12 @@ public sealed class ElevenLabsSdkInterviewTests
     }
 
     [Test]
-    public async Task ReadmeShowsTheClientCodeThisTestRuns()
+    public async Task TheApiPageShowsTheClientCodeThisTestRuns()
     {
-        var readme = (await File.ReadAllTextAsync(Path.Combine(AppOutput.RepositoryRoot, "README.md"))).ReplaceLineEndings("\n");
+        var page = (await File.ReadAllTextAsync(Path.Combine(AppOutput.RepositoryRoot, "docs", "api.md"))).ReplaceLineEndings("\n");
         var client = (await File.ReadAllTextAsync(Path.Combine(SdkFolder, "interview.js"))).ReplaceLineEndings("\n");
 
-        Assert.That(readme, Does.Contain(client), "README's 'Using the ElevenLabs SDK' must show Browser/sdk/interview.js as it is");
+        Assert.That(page, Does.Contain(client), "docs/api.md's 'The client code' must show Browser/sdk/interview.js as it is");
     }
 
     /// <summary>Waits until the <paramref name="count"/>th conversation has connected and answered the ping.</summary>

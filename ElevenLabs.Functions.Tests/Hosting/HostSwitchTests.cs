@@ -93,7 +93,7 @@ public sealed class HostSwitchTests
     [Test]
     public async Task TheReadmeRunCommandStartsTheSelfHostedApp()
     {
-        // `dotnet run --project ElevenLabs.Functions`, as the README says (without rebuilding what the tests built).
+        // `dotnet run --project ElevenLabs.Functions`, as README.md says (without rebuilding what the tests built).
         var port = AppOutput.FreePort();
         var configuration = typeof(AppOutput).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
             .Cast<System.Reflection.AssemblyConfigurationAttribute>().Single().Configuration;

@@ -404,6 +404,6 @@ public sealed partial class FirestoreSessionStore(
     [LoggerMessage(Level = LogLevel.Error, Message = "Firestore {Operation} refused with {Status}: give service account {ServiceAccount} the role roles/datastore.user (Cloud Datastore User) on the Firestore project")]
     private static partial void LogPermission(ILogger logger, string status, string operation, string serviceAccount);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Firestore {Operation} needs a composite index: create the indexes in infra/firestore.indexes.json (README, Sessions in Firestore). Firestore said: {FirestoreMessage}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Firestore {Operation} needs a composite index: create the indexes in infra/firestore.indexes.json (docs/operations.md, Sessions in Firestore). Firestore said: {FirestoreMessage}")]
     private static partial void LogMissingIndex(ILogger logger, string operation, string firestoreMessage);
 }

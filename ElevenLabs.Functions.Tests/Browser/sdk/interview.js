@@ -1,4 +1,4 @@
-// The interview client README's "Using the ElevenLabs SDK" shows (the browser test runs this very file).
+// The interview client docs/api.md shows under "The client code" (the browser test runs this very file).
 // `Conversation` is the SDK's: `import { Conversation } from '@elevenlabs/client'`.
 const FUNCTION_URL = window.FUNCTION_URL ?? 'https://<your-app>.azurewebsites.net/elevenlabs-conversation';
 
