@@ -197,7 +197,7 @@ public sealed class InfraTests
             "Auth__Mode", "Auth__Firebase__ProjectId", "Auth__Oidc__Authority", "Auth__Oidc__Audience", "Auth__LegacySessions",
             "RateLimit__CreatePerMinute", "RateLimit__RequestsPerMinute", "Quota__SessionsPerDay",
         }));
-        Assert.That(settings["RateLimit__TrustForwardedFor"], Is.EqualTo("true"), "under Azure the client is the first X-Forwarded-For hop");
+        Assert.That(settings["RateLimit__TrustForwardedFor"], Is.EqualTo("true"), "under Azure the caller is what the front end set: client-ip, or the last X-Forwarded-For hop");
         Assert.That(settings["Auth__Mode"], Does.Contain("parameters('authMode')"));
     }
 

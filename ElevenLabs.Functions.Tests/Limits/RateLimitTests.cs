@@ -6,8 +6,9 @@ namespace ElevenLabs.Functions.Tests.Limits;
 
 /// <summary>
 /// Per-caller token buckets over HTTP, at the default settings: 10 creates and signed-URL issues a minute, 120 other
-/// requests. The caller is the token's subject, or without auth the client address (the first X-Forwarded-For hop only
-/// when the front end is trusted). No test waits for a bucket to refill: each one stays within the minute.
+/// requests. The caller is the token's subject, or without auth the client address (when the front end is trusted, its
+/// client-ip or the last X-Forwarded-For hop, the one it appended; never a hop the client wrote). No test waits for a
+/// bucket to refill: each one stays within the minute.
 /// </summary>
 [TestFixture]
 public sealed class RateLimitTests
@@ -100,17 +101,57 @@ public sealed class RateLimitTests
         Assert.That(answers, Is.EqualTo(new[] { 400, 400, 429 }));
     }
 
+    /// <summary>
+    /// Behind Azure's front end, <c>X-Forwarded-For</c> is what the client sent with the connection's <c>ip:port</c>
+    /// appended: the test plays the front end, appending one client's address to hops that client made up.
+    /// </summary>
     [Test]
     public async Task BehindATrustedFrontEndEachForwardedClientHasItsOwnBucket()
     {
         await using var app = await StartAsync(("RateLimit:TrustForwardedFor", "true"));
-        await CreateManyAsync(app, 10, forwardedFor: "203.0.113.8:50123, 10.0.0.4");
+        await CreateManyAsync(app, 10, forwardedFor: "10.0.0.4, 203.0.113.8:50123");
 
         var (same, _, _) = await app.PostAsync(new { action = "create_session" }, token: null, forwardedFor: "203.0.113.8:50999");
-        var (other, _, _) = await app.PostAsync(new { action = "create_session" }, token: null, forwardedFor: "203.0.113.9");
+        var (other, _, _) = await app.PostAsync(new { action = "create_session" }, token: null, forwardedFor: "203.0.113.8, 203.0.113.9:50123");
 
         Assert.That(same, Is.EqualTo(429), "the same client from another port");
-        Assert.That(other, Is.EqualTo(200));
+        Assert.That(other, Is.EqualTo(200), "another client, even one that claims to be the first");
+    }
+
+    /// <summary>
+    /// The hops before the front end's are the client's own text: a client that writes a new first hop on every
+    /// request is still one caller, and its eleventh create in the minute is refused.
+    /// </summary>
+    [Test]
+    public async Task BehindATrustedFrontEndASpoofedForwardedForCannotEscapeTheLimit()
+    {
+        await using var app = await StartAsync(("RateLimit:TrustForwardedFor", "true"));
+        var answers = await Task.WhenAll(Enumerable.Range(1, 11).Select(i =>
+            app.PostAsync(new { action = "create_session" }, token: null, forwardedFor: $"198.51.100.{i}, 203.0.113.8:{50000 + i}")));
+
+        Assert.That(answers.Count(a => a.Status == 429), Is.EqualTo(1), "11 creates from one client behind 11 made-up first hops");
+        Assert.That(_elevenLabs.SignedUrlRequests, Has.Count.LessThanOrEqualTo(10));
+    }
+
+    /// <summary>Azure's front end sets <c>client-ip</c> (overwriting the client's): it names the caller before any hop.</summary>
+    [Test]
+    public async Task BehindATrustedFrontEndClientIpNamesTheCaller()
+    {
+        await using var app = await StartAsync(("RateLimit:TrustForwardedFor", "true"));
+        var answers = await Task.WhenAll(Enumerable.Range(1, 11).Select(i => PostWithClientIpAsync(app, "203.0.113.20:" + (40000 + i), $"198.51.100.{i}")));
+        var other = await PostWithClientIpAsync(app, "203.0.113.21:40000", "203.0.113.20");
+
+        Assert.That(answers.Count(a => a == 429), Is.EqualTo(1), "one client-ip, eleven made-up X-Forwarded-For values");
+        Assert.That(other, Is.EqualTo(200), "another client-ip is another caller, whatever X-Forwarded-For says");
+    }
+
+    private static async Task<int> PostWithClientIpAsync(AppHost app, string clientIp, string forwardedFor)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/elevenlabs-conversation") { Content = System.Net.Http.Json.JsonContent.Create(new { action = "create_session" }) };
+        request.Headers.Add("client-ip", clientIp);
+        request.Headers.Add("X-Forwarded-For", forwardedFor);
+        using var response = await app.Client.SendAsync(request);
+        return (int)response.StatusCode;
     }
 
     [Test]
