@@ -77,6 +77,7 @@ public static partial class Program
         AddConversationApp(builder);
         builder.AddTelemetry(functionsWorker: false);
         builder.AddSelfHostedSweep();
+        builder.AddSelfHostedCors();
         var app = builder.Build();
         app.UseMiddleware<RequestTelemetryMiddleware>();
         app.UseConversationCors();

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -9,36 +9,66 @@ namespace ElevenLabs.Functions.Api;
 
 public static class ApiServiceCollectionExtensions
 {
-    /// <summary>The HTTP contract: the endpoint both hosts call, and (self-hosted) CORS from <c>Cors:AllowedOrigins</c>.</summary>
+    /// <summary>The HTTP contract: the endpoint both hosts call.</summary>
     public static IHostApplicationBuilder AddConversationApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddTransient<ConversationEndpoint>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Self-hosted only: ASP.NET Core's CORS policy for the origins of <c>Cors:AllowedOrigins</c> (none: no policy, no
+    /// CORS headers). Under Azure Functions the platform answers CORS, so the worker registers nothing of it.
+    /// </summary>
+    public static IHostApplicationBuilder AddSelfHostedCors(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<CorsOptions>().BindConfiguration(CorsOptions.Section);
         builder.Services.AddCors();
-        builder.Services.AddTransient<CorsService>();
-        builder.Services.AddTransient<ICorsService, ConfiguredOriginCorsService>();
         builder.Services.AddOptions<AspNetCoreCorsOptions>().Configure<IOptions<CorsOptions>>((cors, settings) =>
+        {
+            var origins = settings.Value.Origins;
+            if (origins.Count == 0)
+            {
+                return;
+            }
+
             cors.AddDefaultPolicy(policy =>
             {
-                var origins = settings.Value.Origins;
                 if (origins.Contains("*"))
                 {
                     policy.AllowAnyOrigin();
                 }
                 else
                 {
-                    // Scheme and host compared ignoring case; the answer names the configured origin (ConfiguredOriginCorsService).
-                    policy.SetIsOriginAllowed(origin => settings.Value.Match(origin) is not null);
+                    policy.WithOrigins([.. origins]); // in lower case: the framework compares them ordinally
                 }
 
                 policy.WithMethods("GET", "POST", "OPTIONS")
                     .WithHeaders("Content-Type", "Authorization")
                     .WithExposedHeaders("Retry-After", "WWW-Authenticate")
                     .SetPreflightMaxAge(TimeSpan.FromMinutes(10));
-            }));
-        builder.Services.AddTransient<ConversationEndpoint>();
+            });
+        });
         return builder;
     }
 
-    /// <summary>Self-hosted: ASP.NET Core's CORS middleware answers preflights and marks answers to allowed origins.</summary>
-    public static IApplicationBuilder UseConversationCors(this IApplicationBuilder app) => app.UseCors();
+    /// <summary>
+    /// Self-hosted: ASP.NET Core's CORS middleware answers preflights and marks answers to allowed origins. The
+    /// request's <c>Origin</c> is put in lower case first (an origin's scheme and host are case-insensitive and its
+    /// port is digits), so a case variant of an allowed origin matches and is answered with the configured origin,
+    /// never an echo of another spelling.
+    /// </summary>
+    public static IApplicationBuilder UseConversationCors(this IApplicationBuilder app)
+    {
+        app.Use((context, next) =>
+        {
+            if (context.Request.Headers.Origin is { Count: 1 } origin && origin[0] is { } value)
+            {
+                context.Request.Headers.Origin = value.ToLowerInvariant();
+            }
+
+            return next(context);
+        });
+        return app.UseCors();
+    }
 }

@@ -1,6 +1,6 @@
 namespace ElevenLabs.Functions.Api;
 
-/// <summary>Settings of the <c>Cors</c> section: in-code CORS for the self-hosted mode.</summary>
+/// <summary>Settings of the <c>Cors</c> section: CORS for the self-hosted mode only (the worker reads none of it).</summary>
 public sealed class CorsOptions
 {
     public const string Section = "Cors";
@@ -18,11 +18,4 @@ public sealed class CorsOptions
     public IReadOnlyList<string> Origins =>
         [.. (AllowedOrigins ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(o => o.TrimEnd('/').ToLowerInvariant())];
-
-    /// <summary>
-    /// The configured origin that <paramref name="origin"/> is, ignoring case (an origin is a scheme, a host and a
-    /// port: the first two are case-insensitive, the port is digits); null when none is.
-    /// </summary>
-    public string? Match(string origin) =>
-        Origins.FirstOrDefault(o => o != "*" && string.Equals(o, origin, StringComparison.OrdinalIgnoreCase));
 }
