@@ -79,6 +79,11 @@ public static partial class Program
         builder.AddSelfHostedSweep();
         builder.AddSelfHostedCors();
         var app = builder.Build();
+        if (app.Services.GetRequiredService<IOptions<RateLimitOptions>>().Value.TrustForwardedFor)
+        {
+            app.UseTrustedForwardedFor(); // as the worker's SDK does for the host: the last X-Forwarded-For hop is the connection's
+        }
+
         app.UseMiddleware<RequestTelemetryMiddleware>();
         app.UseConversationCors();
         app.MapConversationEndpoint();

@@ -1,17 +1,19 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Primitives;
+using Microsoft.AspNetCore.HttpOverrides;
 
 namespace ElevenLabs.Functions.Auth;
 
 /// <summary>
-/// The client's address, as a caller key for limits when there is no token. Untrusted (the default): the connection's
-/// address. Trusted (<c>RateLimit:TrustForwardedFor</c>, behind a front end such as Azure's): what the front end itself
-/// set, never what the client wrote: <c>client-ip</c>, which Azure's front end sets and overwrites whatever the client
-/// sent, else the <b>last</b> <c>X-Forwarded-For</c> hop, the one the front end appended (every earlier hop is the
-/// client's own text); when neither holds an address, the connection's. IPv6 callers are keyed by their /64 (one
-/// subscriber's network), since anyone holding one can use all of its addresses.
+/// The client's address, as a caller key for limits when there is no token: the connection's address, or, when the
+/// front end is trusted (<c>RateLimit:TrustForwardedFor</c>), the <c>client-ip</c> it set first. Never a hop of
+/// <c>X-Forwarded-For</c> read here: ASP.NET Core's forwarded-headers middleware moves the <b>last</b> hop (the one
+/// the nearest proxy appended; every earlier hop is the client's own text) into the connection's address. Under the
+/// Functions worker the SDK runs it for every request from the host on loopback; self-hosted,
+/// <see cref="UseTrustedForwardedFor"/> runs it when the front end is trusted. IPv6 callers are keyed by their /64
+/// (one subscriber's network), since anyone holding one can use all of its addresses.
 /// </summary>
 public static class ClientAddress
 {
@@ -20,21 +22,35 @@ public static class ClientAddress
     /// <summary>The header Azure's front end sets to the connection's <c>ip:port</c>, overwriting the client's value.</summary>
     public const string ClientIpHeader = "client-ip";
 
-    public const string ForwardedForHeader = "X-Forwarded-For";
-
     /// <summary>Longer than any <c>[IPv6%zone]:port</c>; a longer value is not an address.</summary>
     private const int MaxAddressLength = 64;
 
     public static string Of(HttpContext context, bool trustForwardedFor)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (trustForwardedFor
-            && (Parse(Last(context.Request.Headers[ClientIpHeader])) ?? Parse(LastHop(context.Request.Headers[ForwardedForHeader]))) is { } forwarded)
+        var clientIp = context.Request.Headers[ClientIpHeader];
+        if (trustForwardedFor && clientIp.Count > 0 && Parse(clientIp[^1]) is { } set)
         {
-            return Key(forwarded);
+            return Key(set);
         }
 
         return context.Connection.RemoteIpAddress is { } remote ? Key(remote) : Unknown;
+    }
+
+    /// <summary>
+    /// Self-hosted behind a trusted front end: the last <c>X-Forwarded-For</c> hop becomes the connection's address
+    /// (one hop, from whichever address the front end connects from), as the Functions worker's SDK does for the host.
+    /// </summary>
+    public static IApplicationBuilder UseTrustedForwardedFor(this IApplicationBuilder app) =>
+        app.UseForwardedHeaders(TrustedForwardedHeaders());
+
+    /// <summary>The forwarded-headers settings of <see cref="UseTrustedForwardedFor"/>.</summary>
+    public static ForwardedHeadersOptions TrustedForwardedHeaders()
+    {
+        var options = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor, ForwardLimit = 1 };
+        options.KnownProxies.Clear(); // the front end's own addresses are not known in advance: the setting trusts it
+        options.KnownIPNetworks.Clear();
+        return options;
     }
 
     /// <summary>
@@ -61,15 +77,6 @@ public static class ClientAddress
 
         return endpoint.Address;
     }
-
-    /// <summary>The last hop of the last <c>X-Forwarded-For</c> line (<c>client-written, ..., appended-by-the-front-end</c>).</summary>
-    private static string? LastHop(StringValues header)
-    {
-        var line = Last(header);
-        return line is null ? null : line[(line.LastIndexOf(',') + 1)..];
-    }
-
-    private static string? Last(StringValues header) => header.Count == 0 ? null : header[^1];
 
     private static string Key(IPAddress address)
     {

@@ -12,12 +12,12 @@ public sealed class RateLimitOptions
     public int RequestsPerMinute { get; set; } = 120;
 
     /// <summary>
-    /// <c>RateLimit:TrustForwardedFor</c>: without auth, count callers by what the front end in front of the app says
-    /// the client is, instead of the connection's address: <c>client-ip</c> (which Azure's front end sets, overwriting
-    /// the client's value), else the last <c>X-Forwarded-For</c> hop (the one the front end appended; earlier hops are
-    /// the client's own). True under Azure Functions (infra sets it), where the connection is always the Functions
-    /// host on loopback. Self-hosted, true only behind a proxy that appends to <c>X-Forwarded-For</c> and sets or
-    /// strips <c>client-ip</c>; false (the default) when clients connect directly, since then both headers are theirs.
+    /// <c>RateLimit:TrustForwardedFor</c>: without auth, count callers by what the front end says the client is, not by
+    /// the connection's address: its <c>client-ip</c> (Azure's front end sets it, overwriting the client's value), else
+    /// the last <c>X-Forwarded-For</c> hop (the one the nearest proxy appended; earlier hops are the client's own
+    /// text). True under Azure Functions (infra sets it), where the connection is always the Functions host on
+    /// loopback. Self-hosted, true only behind a proxy that appends to <c>X-Forwarded-For</c> and sets or strips
+    /// <c>client-ip</c>; false (the default) when clients connect directly, since then both headers are theirs.
     /// </summary>
     public bool TrustForwardedFor { get; set; }
 }
