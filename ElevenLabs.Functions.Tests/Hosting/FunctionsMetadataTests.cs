@@ -1,11 +1,19 @@
 using System.Text.Json.Nodes;
 using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Sweep;
 using ElevenLabs.Functions.Tests.Support;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace ElevenLabs.Functions.Tests.Hosting;
 
-/// <summary>What the Functions host reads from the build output: each function, its trigger and bindings.</summary>
+/// <summary>
+/// What the Functions host reads from the build output: each function, its trigger and bindings; and that the
+/// self-host serves the same functions on the same routes and methods, so the two hosts cannot drift.
+/// </summary>
 [TestFixture]
 public sealed class FunctionsMetadataTests
 {
@@ -34,13 +42,13 @@ public sealed class FunctionsMetadataTests
     }
 
     [Test]
-    public void TheWebhookIsAnAnonymousPostFunction()
+    public void TheWebhookIsAnAnonymousFunctionOfEveryMethod()
     {
         var trigger = Trigger("elevenlabs-webhook");
 
         Assert.That(trigger["route"]!.GetValue<string>(), Is.EqualTo("elevenlabs-webhook"));
         Assert.That(trigger["authLevel"]!.GetValue<string>(), Is.EqualTo("Anonymous").IgnoreCase, "the signature is the authentication");
-        Assert.That(trigger["methods"]!.AsArray().Select(m => m!.GetValue<string>().ToUpperInvariant()), Is.EquivalentTo(new[] { "POST" }));
+        Assert.That(Methods(trigger), Is.EqualTo(AnyMethod), "the endpoint answers anything but POST with the 405 envelope, as self-hosted");
     }
 
     [Test]
@@ -53,14 +61,62 @@ public sealed class FunctionsMetadataTests
         Assert.That(trigger["methods"]!.AsArray().Select(m => m!.GetValue<string>().ToUpperInvariant()), Is.EquivalentTo(new[] { "GET" }));
     }
 
+    /// <summary>
+    /// Every method reaches the function, so a PUT gets the contract's 405 envelope with <c>Allow</c>: with a method
+    /// list, the host would answer it with an empty 404 (a method constraint on the host's route) and the worker would
+    /// never see it.
+    /// </summary>
     [Test]
-    public void TheFunctionIsAnAnonymousHttpTriggerOnTheCloudFunctionsPath()
+    public void TheFunctionIsAnAnonymousHttpTriggerOfEveryMethodOnTheCloudFunctionsPath()
     {
         var trigger = Trigger();
 
         Assert.That(trigger["route"]!.GetValue<string>(), Is.EqualTo("elevenlabs-conversation"));
         Assert.That(trigger["authLevel"]!.GetValue<string>(), Is.EqualTo("Anonymous").IgnoreCase);
-        Assert.That(trigger["methods"]!.AsArray().Select(m => m!.GetValue<string>().ToUpperInvariant()), Is.EquivalentTo(new[] { "GET", "POST", "OPTIONS" }));
+        Assert.That(Methods(trigger), Is.EqualTo(AnyMethod));
+    }
+
+    /// <summary>
+    /// The drift check: every HTTP function of the metadata the host loads (its name, <c>routePrefix</c> + route, and
+    /// methods) is an endpoint of the self-host's route table named like it, on the same route and methods, and the
+    /// self-host has no other; every other function (the timer) has its self-hosted counterpart.
+    /// </summary>
+    [Test]
+    public async Task TheSelfHostServesExactlyTheWorkersFunctionsRoutesAndMethods()
+    {
+        var prefix = JsonNode.Parse(File.ReadAllText(Path.Combine(AppOutput.Directory, "host.json")))!["extensions"]?["http"]?["routePrefix"]?.GetValue<string>() ?? "api";
+        var functions = Functions().Select(f => f!.AsObject()).ToList();
+        var worker = functions
+            .Select(f => (Name: f["name"]!.GetValue<string>(), Trigger: f["bindings"]!.AsArray().Select(b => b!.AsObject()).Single(b => b["type"]!.GetValue<string>().EndsWith("Trigger", StringComparison.Ordinal))))
+            .Where(f => f.Trigger["type"]!.GetValue<string>() == "httpTrigger")
+            .Select(f => Route(f.Name, prefix + "/" + (f.Trigger["route"]?.GetValue<string>() ?? f.Name), Methods(f.Trigger)))
+            .ToList();
+
+        await using var app = Program.BuildSelfHost(["--urls", "http://127.0.0.1:0"]);
+        // The app's route table (what its routing matches once started; the service's composite is filled at start).
+        var selfHost = ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
+            .Select(e => Route(e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "(unnamed: " + e.DisplayName + ")",
+                e.RoutePattern.RawText ?? "", e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []))
+            .ToList();
+
+        Assert.That(worker, Has.Count.EqualTo(4), "the HTTP functions: " + string.Join(", ", worker));
+        Assert.That(selfHost, Is.EquivalentTo(worker), "self-hosted: " + string.Join(", ", selfHost) + "\nunder the host: " + string.Join(", ", worker));
+
+        var others = functions.Select(f => f["name"]!.GetValue<string>()).Except(worker.Select(w => w.Split(' ')[0])).ToList();
+        Assert.That(others, Is.EqualTo(new[] { "sweep-idle-sessions" }), "a function that is not HTTP needs its self-hosted counterpart here");
+        Assert.That(app.Services.GetServices<IHostedService>().OfType<SweepHostedService>().Count(), Is.EqualTo(1), "the self-hosted sweep");
+    }
+
+    private static readonly string[] AnyMethod = ["*"];
+
+    /// <summary>A trigger's methods in upper case, or <c>*</c> when it lists none (the host and the worker then route every method).</summary>
+    private static string[] Methods(JsonObject trigger) =>
+        trigger["methods"] is JsonArray { Count: > 0 } methods ? [.. methods.Select(m => m!.GetValue<string>().ToUpperInvariant()).Order()] : AnyMethod;
+
+    private static string Route(string name, string route, IEnumerable<string> methods)
+    {
+        var list = methods.Select(m => m.ToUpperInvariant()).Order().ToList();
+        return $"{name} /{route.Trim('/')} {(list.Count == 0 ? "*" : string.Join(",", list))}";
     }
 
     [Test]

@@ -122,6 +122,30 @@ public sealed class TelemetryTests
         Assert.That(wire, Does.Not.Contain(_elevenLabs.Token));
     }
 
+    /// <summary>
+    /// The host names each request by its function; the self-host names it alike, so a chart or alert on
+    /// <c>requests</c> reads the same under both (readiness is <c>elevenlabs-conversation-ready</c>, not its path).
+    /// </summary>
+    [Test]
+    public async Task EachRequestIsNamedByItsFunctionAsTheHostNamesIt()
+    {
+        var (app, channel) = await StartAppAsync();
+        await using var _ = app;
+
+        await app.Client.GetAsync("/elevenlabs-conversation/ready");
+        await app.Client.GetAsync("/elevenlabs-conversation/openapi.json");
+        await app.Client.GetAsync("/elevenlabs-conversation");
+        for (var i = 0; i < 100 && channel.Items.OfType<RequestTelemetry>().Count() < 3; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Flush(app);
+
+        Assert.That(channel.Items.OfType<RequestTelemetry>().Select(r => r.Name),
+            Is.EquivalentTo(new[] { "elevenlabs-conversation-ready", "elevenlabs-conversation-openapi", "elevenlabs-conversation" }));
+    }
+
     [Test]
     public async Task ASuccessfulCreateSessionOnFirestoreIsFourItems()
     {

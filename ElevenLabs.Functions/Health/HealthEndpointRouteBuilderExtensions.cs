@@ -10,7 +10,8 @@ public static class HealthEndpointRouteBuilderExtensions
     public static IEndpointRouteBuilder MapReadinessEndpoint(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/" + ReadinessEndpoint.Route,
-            (HttpContext context, ReadinessEndpoint endpoint) => endpoint.HandleAsync(context, context.RequestAborted));
+            (HttpContext context, ReadinessEndpoint endpoint) => endpoint.HandleAsync(context, context.RequestAborted))
+            .WithName(ReadinessFunction.Name);
         return endpoints;
     }
 }

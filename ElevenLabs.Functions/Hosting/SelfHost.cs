@@ -8,7 +8,10 @@ using Microsoft.Extensions.Configuration;
 
 namespace ElevenLabs.Functions.Hosting;
 
-/// <summary>The same route on Kestrel, for running without the Functions host.</summary>
+/// <summary>
+/// The same routes on Kestrel, for running without the Functions host: each endpoint is named like its function, so
+/// request telemetry names it as the host does and the two route tables can be compared (FunctionsMetadataTests).
+/// </summary>
 public static class SelfHost
 {
     public const string DefaultUrl = "http://localhost:7071";
@@ -31,7 +34,8 @@ public static class SelfHost
     public static IEndpointRouteBuilder MapConversationEndpoint(this IEndpointRouteBuilder endpoints)
     {
         endpoints.Map("/" + ConversationEndpoint.Route,
-            (HttpContext context, ConversationEndpoint endpoint) => endpoint.HandleAsync(context.Request, context.RequestAborted));
+            (HttpContext context, ConversationEndpoint endpoint) => endpoint.HandleAsync(context.Request, context.RequestAborted))
+            .WithName(ConversationEndpoint.Route); // the function's name (ConversationFunction)
         return endpoints;
     }
 
@@ -39,7 +43,8 @@ public static class SelfHost
     public static IEndpointRouteBuilder MapWebhookEndpoint(this IEndpointRouteBuilder endpoints)
     {
         endpoints.Map("/" + WebhookEndpoint.Route,
-            (HttpContext context, WebhookEndpoint endpoint) => endpoint.HandleAsync(context.Request, context.RequestAborted));
+            (HttpContext context, WebhookEndpoint endpoint) => endpoint.HandleAsync(context.Request, context.RequestAborted))
+            .WithName(WebhookEndpoint.Route); // the function's name (WebhookFunction)
         return endpoints;
     }
 }

@@ -9,7 +9,8 @@ public static class OpenApiEndpointRouteBuilderExtensions
     /// <summary>The document's route on Kestrel (under the Functions host, <see cref="ApiDescriptionFunction"/> serves it).</summary>
     public static IEndpointRouteBuilder MapApiDescription(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/" + ApiDescription.Route, (HttpContext context) => ApiDescription.Answer(context));
+        endpoints.MapGet("/" + ApiDescription.Route, (HttpContext context) => ApiDescription.Answer(context))
+            .WithName(ApiDescriptionFunction.Name);
         return endpoints;
     }
 }
