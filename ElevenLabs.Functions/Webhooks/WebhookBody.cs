@@ -5,9 +5,9 @@ using System.Text;
 namespace ElevenLabs.Functions.Webhooks;
 
 /// <summary>
-/// A webhook body read once: streamed through HMAC-SHA256 (one per candidate key) and through the JSON scanner while it
-/// is spooled, in memory up to <see cref="MemoryThreshold"/> bytes and to a temporary file (deleted on dispose) beyond.
-/// Nothing of it is parsed before the signature is checked; the scanner only looks.
+/// A webhook body read once: streamed through HMAC-SHA256 (one per candidate key) while it is spooled, in memory up to
+/// <see cref="MemoryThreshold"/> bytes and to a temporary file (deleted on dispose) beyond. Nothing of it is parsed
+/// before the signature is checked.
 /// </summary>
 public sealed class WebhookBody : IAsyncDisposable
 {
@@ -21,25 +21,17 @@ public sealed class WebhookBody : IAsyncDisposable
 
     private Stream _spool;
 
-    private WebhookBody(Stream spool, long length, IReadOnlyList<byte[]> macs, JsonEventScanner scanner, bool isJson)
+    private WebhookBody(Stream spool, long length, IReadOnlyList<byte[]> macs)
     {
         _spool = spool;
         Length = length;
         Macs = macs;
-        Scanner = scanner;
-        IsJson = isJson;
     }
 
     public long Length { get; }
 
     /// <summary>HMAC-SHA256 of <c>"{t}.{body}"</c> under each key, in the order the keys were given.</summary>
     public IReadOnlyList<byte[]> Macs { get; }
-
-    /// <summary>What the scan found (the top-level <c>type</c>).</summary>
-    public JsonEventScanner Scanner { get; }
-
-    /// <summary>The whole body is one JSON value.</summary>
-    public bool IsJson { get; }
 
     /// <summary>The body spooled to a file rather than kept in memory.</summary>
     public bool OnDisk => _spool is FileStream;
@@ -49,7 +41,6 @@ public sealed class WebhookBody : IAsyncDisposable
     {
         var prefix = Encoding.ASCII.GetBytes(signedPrefix);
         var hmacs = keys.Select(key => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key)).ToList();
-        var scanner = new JsonEventScanner();
         Stream spool = new MemoryStream();
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         try
@@ -75,7 +66,6 @@ public sealed class WebhookBody : IAsyncDisposable
                     hmac.AppendData(chunk);
                 }
 
-                scanner.Feed(chunk);
                 if (spool is MemoryStream memory && memory.Length + read > MemoryThreshold)
                 {
                     spool = await ToFileAsync(memory, cancellationToken);
@@ -85,9 +75,8 @@ public sealed class WebhookBody : IAsyncDisposable
             }
 
             var macs = hmacs.Select(hmac => hmac.GetHashAndReset()).ToList();
-            var isJson = scanner.Complete();
             spool.Position = 0;
-            var result = new WebhookBody(spool, length, macs, scanner, isJson);
+            var result = new WebhookBody(spool, length, macs);
             spool = null!;
             return result;
         }

@@ -120,18 +120,31 @@ public sealed partial class WebhookEndpoint(
             }
 
             // Authentic from here on.
-            if (!body.IsJson || !body.Scanner.RootIsObject)
+            string type;
+            try
             {
-                LogNotJson(logger, body.Length);
-                return ApiResults.Error(context, new ApiError(StatusCodes.Status400BadRequest, "invalid_json",
-                    "The event is signed but is not a JSON object."));
+                type = await WebhookEventType.ReadAsync(body, cancellationToken) ?? "(none)";
+            }
+            catch (JsonException)
+            {
+                return NotJson(context, body.Length);
             }
 
-            var type = body.Scanner.Type ?? "(none)";
             var matched = false;
             if (type == PostCallTranscription.Type)
             {
-                var call = await ReadTranscriptionAsync(body, cancellationToken);
+                CallRecord? call;
+                try
+                {
+                    using var document = await JsonDocument.ParseAsync(body.Open(),
+                        new JsonDocumentOptions { MaxDepth = WebhookEventType.MaxDepth }, cancellationToken);
+                    call = PostCallTranscription.Read(document.RootElement, time.GetUtcNow());
+                }
+                catch (JsonException)
+                {
+                    return NotJson(context, body.Length);
+                }
+
                 if (call is null)
                 {
                     LogMalformed(logger, type);
@@ -154,18 +167,11 @@ public sealed partial class WebhookEndpoint(
         }
     }
 
-    private async Task<CallRecord?> ReadTranscriptionAsync(WebhookBody body, CancellationToken cancellationToken)
+    private IResult NotJson(HttpContext context, long length)
     {
-        try
-        {
-            using var document = await JsonDocument.ParseAsync(body.Open(), new JsonDocumentOptions { MaxDepth = JsonEventScanner.MaxDepth },
-                cancellationToken);
-            return PostCallTranscription.Read(document.RootElement, time.GetUtcNow());
-        }
-        catch (JsonException)
-        {
-            return null; // invalid UTF-8, which the scan does not check
-        }
+        LogNotJson(logger, length);
+        return ApiResults.Error(context, new ApiError(StatusCodes.Status400BadRequest, "invalid_json",
+            "The event is signed but is not a JSON object."));
     }
 
     private IResult Reject(HttpContext context, string reason)
