@@ -17,7 +17,7 @@ public sealed class ApiErrorsTests
         yield return new TestCaseData(new SessionNotActiveException("conv_1", SessionStatus.Ended), 409, "session_ended", false);
         yield return new TestCaseData(new SessionNotActiveException("conv_1", SessionStatus.Failed), 409, "session_not_active", false);
         yield return new TestCaseData(new SessionConflictException("conv_1", "changed"), 409, "session_conflict", false);
-        yield return new TestCaseData(new SecretNotConfiguredException(SecretKind.ElevenLabsApiKey, "no key"), 500, "api_key_not_configured", false);
+        yield return new TestCaseData(new SecretNotConfiguredException(SecretKind.ElevenLabsApiKey), 500, "api_key_not_configured", false);
         yield return new TestCaseData(new SecretUnavailableException(SecretKind.ElevenLabsApiKey, "403", transient: false), 500, "secret_forbidden", false);
         yield return new TestCaseData(new SecretUnavailableException(SecretKind.ElevenLabsApiKey, "down"), 503, "secret_unavailable", true);
         yield return new TestCaseData(new ElevenLabsException(ElevenLabsFailure.Unauthorized, "401"), 502, "elevenlabs_unauthorized", false);

@@ -51,12 +51,12 @@ public static class ApiErrors
             SessionNotActiveException { Status: SessionStatus.Ended } => new(StatusCodes.Status409Conflict, "session_ended", "Conversation session has ended"),
             SessionNotActiveException inactive => new(StatusCodes.Status409Conflict, "session_not_active", $"Conversation session is {inactive.Status}"),
             SessionConflictException => new(StatusCodes.Status409Conflict, "session_conflict", failed, "The session changed concurrently; try again."),
-            SecretNotConfiguredException { Kind: SecretKind.ElevenLabsApiKey } =>
-                new(StatusCodes.Status500InternalServerError, "api_key_not_configured", "ElevenLabs API key is not configured"),
+            SecretNotConfiguredException { Kind: SecretKind.ElevenLabsApiKey } => new(StatusCodes.Status500InternalServerError,
+                "api_key_not_configured", "ElevenLabs API key is not configured", Detail(SecretKind.ElevenLabsApiKey)),
             SecretNotConfiguredException { Kind: SecretKind.ElevenLabsWebhookSecret } => new(StatusCodes.Status500InternalServerError,
-                "webhook_secret_not_configured", "The ElevenLabs webhook secret is not configured",
-                "Set ElevenLabs:WebhookSecret, or the Key Vault secret elevenlabs-webhook-secret."),
-            SecretNotConfiguredException => new(StatusCodes.Status500InternalServerError, "secret_not_configured", failed),
+                "webhook_secret_not_configured", "The ElevenLabs webhook secret is not configured", Detail(SecretKind.ElevenLabsWebhookSecret)),
+            SecretNotConfiguredException missing => new(StatusCodes.Status500InternalServerError, "secret_not_configured", failed,
+                Detail(missing.Kind)),
             SecretUnavailableException { Transient: false } => new(StatusCodes.Status500InternalServerError, "secret_forbidden", failed,
                 "The app may not read its secrets; the log says what to fix."),
             SecretUnavailableException => new(StatusCodes.Status503ServiceUnavailable, "secret_unavailable", failed,
@@ -70,6 +70,13 @@ public static class ApiErrors
     }
 
     private const string TokenDetail = "Get a fresh ID token (Firebase: await user.getIdToken()) and send it as Authorization: Bearer <token>.";
+
+    /// <summary>"Set ElevenLabs__ApiKey, or ...": the hint the start-up log gives, as a sentence.</summary>
+    private static string Detail(SecretKind kind)
+    {
+        var hint = SecretNotConfiguredException.Hint(kind);
+        return char.ToUpperInvariant(hint[0]) + hint[1..];
+    }
 
     private static ApiError FromElevenLabs(ElevenLabsException exception, string failed)
     {

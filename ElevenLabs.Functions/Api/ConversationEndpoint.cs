@@ -2,6 +2,7 @@ using System.Reflection;
 using ElevenLabs.Functions.Auth;
 using ElevenLabs.Functions.ElevenLabs;
 using ElevenLabs.Functions.Limits;
+using ElevenLabs.Functions.Secrets;
 using ElevenLabs.Functions.Sessions;
 using ElevenLabs.Functions.Telemetry;
 using Microsoft.AspNetCore.Http;
@@ -139,7 +140,11 @@ public sealed partial class ConversationEndpoint(
     {
         var error = ApiErrors.From(exception, command?.Action);
         var action = command?.Action ?? stage;
-        if (error.IsServerFailure)
+        if (exception is SecretNotConfiguredException)
+        {
+            LogNotConfigured(logger, action, error.StatusCode, error.Code, exception.Message); // expected: no stack trace
+        }
+        else if (error.IsServerFailure)
         {
             LogServerFailure(logger, exception, action, error.StatusCode, error.Code);
         }
@@ -183,6 +188,9 @@ public sealed partial class ConversationEndpoint(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Action {Action} failed with {StatusCode} {Code}")]
     private static partial void LogServerFailure(ILogger logger, Exception exception, string action, int statusCode, string code);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Action {Action} failed with {StatusCode} {Code}: {Reason}")]
+    private static partial void LogNotConfigured(ILogger logger, string action, int statusCode, string code, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Action {Action} refused with {StatusCode} {Code}: {Reason}")]
     private static partial void LogClientFailure(ILogger logger, string action, int statusCode, string code, string reason);

@@ -45,6 +45,5 @@ public sealed class ApiKeyHandler(ISecretSource secrets) : DelegatingHandler
 
     private async Task<string> KeyAsync(bool refresh, CancellationToken cancellationToken) =>
         await secrets.GetAsync(SecretKind.ElevenLabsApiKey, refresh, cancellationToken)
-        ?? throw new SecretNotConfiguredException(SecretKind.ElevenLabsApiKey,
-            "ElevenLabs API key is not configured (set ElevenLabs:ApiKey, or KeyVault:Uri with the key in the vault).");
+        ?? throw new SecretNotConfiguredException(SecretKind.ElevenLabsApiKey);
 }

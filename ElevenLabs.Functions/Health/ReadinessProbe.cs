@@ -1,4 +1,5 @@
 using ElevenLabs.Functions.Api;
+using ElevenLabs.Functions.Secrets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -38,14 +39,16 @@ public sealed partial class ReadinessProbe(IServiceScopeFactory scopes, TimeProv
         await Task.Yield(); // out of the caller's lock
         using var scope = scopes.CreateScope(); // the checks hold typed HttpClients: resolved per run, not kept
         var checks = scope.ServiceProvider.GetServices<IReadinessCheck>().ToList();
-        var results = await Task.WhenAll(checks.Select(RunAsync));
+        var runs = await Task.WhenAll(checks.Select(RunAsync));
+        Log(checks, runs);
+        var results = runs.Select(r => r.Result).ToList();
         var ready = results.All(r => r.IsHealthy);
         var answer = new ReadinessResponse(ready, ready ? ReadinessResponse.Ready : ReadinessResponse.NotReady,
             checks.Zip(results).ToDictionary(p => p.First.Name, p => p.Second, StringComparer.Ordinal));
         return new ReadinessReport(answer, time.GetUtcNow() + FreshFor);
     }
 
-    private async Task<ReadinessCheckResult> RunAsync(IReadinessCheck check)
+    private async Task<(ReadinessCheckResult Result, Exception? Failure)> RunAsync(IReadinessCheck check)
     {
         var started = time.GetTimestamp();
         using var timeout = new CancellationTokenSource(CheckTimeout, time);
@@ -54,7 +57,7 @@ public sealed partial class ReadinessProbe(IServiceScopeFactory scopes, TimeProv
         {
             // WaitAsync too: a check that ignores its token still ends at the time-out.
             await check.CheckAsync(timeout.Token).WaitAsync(timeout.Token);
-            return new ReadinessCheckResult(ReadinessCheckResult.Healthy, Elapsed(started));
+            return (new ReadinessCheckResult(ReadinessCheckResult.Healthy, Elapsed(started)), null);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
@@ -65,15 +68,35 @@ public sealed partial class ReadinessProbe(IServiceScopeFactory scopes, TimeProv
             failure = ex;
         }
 
-        var code = CodeOf(failure);
-        LogUnhealthy(logger, failure, check.Name, code);
-        return new ReadinessCheckResult(ReadinessCheckResult.Unhealthy, Elapsed(started), code);
+        return (new ReadinessCheckResult(ReadinessCheckResult.Unhealthy, Elapsed(started), CodeOf(failure)), failure);
+    }
+
+    /// <summary>
+    /// A secret nobody configured is an expected state, not a fault: one line per missing secret, saying what to set,
+    /// however many checks need it. Any other failure is logged with its exception.
+    /// </summary>
+    private void Log(List<IReadinessCheck> checks, (ReadinessCheckResult Result, Exception? Failure)[] runs)
+    {
+        var failed = checks.Zip(runs).Where(p => p.Second.Failure is not null).ToList();
+        foreach (var missing in failed.Where(p => p.Second.Failure is SecretNotConfiguredException)
+            .GroupBy(p => ((SecretNotConfiguredException)p.Second.Failure!).Kind))
+        {
+            LogNotConfigured(logger, missing.First().Second.Failure!.Message, string.Join(", ", missing.Select(p => p.First.Name)));
+        }
+
+        foreach (var (check, run) in failed.Where(p => p.Second.Failure is not SecretNotConfiguredException))
+        {
+            LogUnhealthy(logger, run.Failure!, check.Name, run.Result.Code ?? "");
+        }
     }
 
     private long Elapsed(long started) => (long)time.GetElapsedTime(started).TotalMilliseconds;
 
     /// <summary>The code the error envelope gives the same failure (one mapping for both).</summary>
     private static string CodeOf(Exception failure) => ApiErrors.From(failure, action: null).Code;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Message} (readiness checks not ready: {Checks})")]
+    private static partial void LogNotConfigured(ILogger logger, string message, string checks);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Readiness check {Check} failed with {Code}")]
     private static partial void LogUnhealthy(ILogger logger, Exception exception, string check, string code);

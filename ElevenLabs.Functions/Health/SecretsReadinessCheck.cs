@@ -10,7 +10,7 @@ public sealed class SecretsReadinessCheck(ISecretSource secrets) : IReadinessChe
     public async Task CheckAsync(CancellationToken cancellationToken)
     {
         _ = await secrets.GetAsync(SecretKind.ElevenLabsApiKey, refresh: false, cancellationToken)
-            ?? throw new SecretNotConfiguredException(SecretKind.ElevenLabsApiKey, "The ElevenLabs API key is not configured.");
+            ?? throw new SecretNotConfiguredException(SecretKind.ElevenLabsApiKey);
     }
 
     public Exception TimedOut(TimeSpan timeout) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ElevenLabs.Functions.Api;
+using ElevenLabs.Functions.Secrets;
 using ElevenLabs.Functions.Sessions;
 using ElevenLabs.Functions.Telemetry;
 using Microsoft.AspNetCore.Http;
@@ -47,7 +48,11 @@ public sealed partial class WebhookEndpoint(
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             var error = ApiErrors.From(ex, Action);
-            if (error.IsServerFailure)
+            if (ex is SecretNotConfiguredException)
+            {
+                LogNotConfigured(logger, error.StatusCode, error.Code, ex.Message); // expected: no stack trace
+            }
+            else if (error.IsServerFailure)
             {
                 LogFailed(logger, ex, error.StatusCode, error.Code);
             }
@@ -206,6 +211,9 @@ public sealed partial class WebhookEndpoint(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook refused with {StatusCode} {Code}: {Reason}")]
     private static partial void LogRefused(ILogger logger, int statusCode, string code, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Webhook failed with {StatusCode} {Code}: {Reason}")]
+    private static partial void LogNotConfigured(ILogger logger, int statusCode, string code, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Webhook failed with {StatusCode} {Code}")]
     private static partial void LogFailed(ILogger logger, Exception exception, int statusCode, string code);

@@ -75,8 +75,7 @@ public sealed partial class WebhookSecretKeys(ISecretSource secrets, TimeProvide
 
     private async Task<string> ReadAsync(bool refresh, CancellationToken cancellationToken) =>
         await secrets.GetAsync(SecretKind.ElevenLabsWebhookSecret, refresh, cancellationToken)
-        ?? throw new SecretNotConfiguredException(SecretKind.ElevenLabsWebhookSecret,
-            "The ElevenLabs webhook secret is not configured (set ElevenLabs:WebhookSecret, or the Key Vault secret elevenlabs-webhook-secret).");
+        ?? throw new SecretNotConfiguredException(SecretKind.ElevenLabsWebhookSecret);
 
     /// <summary>Notes a value read; a change keeps the value before it for <see cref="PreviousKeptFor"/>. Call under the lock.</summary>
     private void Observe(string value)
