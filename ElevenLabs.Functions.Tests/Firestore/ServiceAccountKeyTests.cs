@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using ElevenLabs.Functions.Firestore;
+using ElevenLabs.Functions.GoogleAuth;
 
 namespace ElevenLabs.Functions.Tests.Firestore;
 

@@ -10,7 +10,8 @@ namespace ElevenLabs.Functions.Tests.Support;
 /// <summary>
 /// Google's Security Token Service on loopback: <c>POST /v1/token</c>, the OAuth 2.0 token exchange (RFC 8693) for one
 /// workload identity pool provider of the OIDC kind. It checks every form field (grant type, requested and subject
-/// token types, the provider's full name as audience, the cloud-platform scope), that the subject token is one the
+/// token types, the provider's full name as audience, a scope generateAccessToken accepts: <c>iam</c>, which Google's
+/// client libraries ask for before impersonating, or <c>cloud-platform</c>), that the subject token is one the
 /// managed identity endpoint issued, and, as the provider does, the token's issuer and audience against the
 /// provider's issuer and allowed audiences. Refusals are OAuth errors: <c>{"error","error_description"}</c>.
 /// </summary>
@@ -39,6 +40,16 @@ public sealed class GoogleStsStandIn : IAsyncDisposable
 
     /// <summary>Every federated token handed out, with the subject it stands for: what IAM credentials accepts.</summary>
     public ConcurrentDictionary<string, string> IssuedTokens { get; } = new();
+
+    /// <summary>The scope each federated token was issued with.</summary>
+    public ConcurrentDictionary<string, string> IssuedScopes { get; } = new();
+
+    /// <summary>The scopes Google documents for IAM credentials' <c>generateAccessToken</c>.</summary>
+    public static readonly IReadOnlySet<string> ImpersonationScopes = new HashSet<string>
+    {
+        "https://www.googleapis.com/auth/iam",
+        "https://www.googleapis.com/auth/cloud-platform",
+    };
 
     /// <summary>While set, every exchange answers 503 UNAVAILABLE (Google's transient error).</summary>
     public bool Unavailable { get; set; }
@@ -89,7 +100,8 @@ public sealed class GoogleStsStandIn : IAsyncDisposable
             return Refuse("invalid_request", $"Invalid value for \"subject_token_type\": {Field("subject_token_type")}");
         }
 
-        if (Field("scope") != "https://www.googleapis.com/auth/cloud-platform")
+        var scope = Field("scope");
+        if (scope.Length == 0 || scope.Split(' ').Any(s => !s.StartsWith("https://www.googleapis.com/auth/", StringComparison.Ordinal)))
         {
             return Refuse("invalid_scope", $"Invalid scope: '{Field("scope")}'.");
         }
@@ -121,6 +133,7 @@ public sealed class GoogleStsStandIn : IAsyncDisposable
 
         var token = "sts-federated-" + Guid.NewGuid().ToString("N");
         IssuedTokens[token] = claims["sub"]!.GetValue<string>();
+        IssuedScopes[token] = scope;
         return Results.Json(new
         {
             access_token = token,

@@ -12,8 +12,8 @@ namespace ElevenLabs.Functions.Tests.Support;
 /// <summary>
 /// Google's IAM Service Account Credentials API on loopback:
 /// <c>POST /v1/projects/-/serviceAccounts/{email}:generateAccessToken</c> with <c>{"scope":[...],"lifetime":"3600s"}</c>,
-/// answering <c>{"accessToken","expireTime"}</c>. The bearer must be a federated token from the STS stand-in, the
-/// scope exactly Firestore's, and the federated principal
+/// answering <c>{"accessToken","expireTime"}</c>. The bearer must be a federated token from the STS stand-in issued
+/// with a scope the call accepts (<c>iam</c> or <c>cloud-platform</c>), the requested scope exactly Firestore's, and the federated principal
 /// (<c>principal://iam.googleapis.com/projects/{number}/locations/global/workloadIdentityPools/{pool}/subject/{subject}</c>)
 /// must hold <c>roles/iam.workloadIdentityUser</c> on the account; errors are Google's <c>{"error":{code,message,status}}</c>.
 /// </summary>
@@ -108,6 +108,11 @@ public sealed class IamCredentialsStandIn : IAsyncDisposable
         {
             return ErrorAsync(context, 401, "UNAUTHENTICATED",
                 "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.");
+        }
+
+        if (!_sts.IssuedScopes.TryGetValue(authorization[7..], out var granted) || !granted.Split(' ').Any(GoogleStsStandIn.ImpersonationScopes.Contains))
+        {
+            return ErrorAsync(context, 403, "PERMISSION_DENIED", "Request had insufficient authentication scopes.");
         }
 
         var account = Uri.UnescapeDataString(path[prefix.Length..^verb.Length]);

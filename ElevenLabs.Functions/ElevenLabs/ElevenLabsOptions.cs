@@ -1,7 +1,9 @@
+using ElevenLabs.Functions.Hosting;
+
 namespace ElevenLabs.Functions.ElevenLabs;
 
 /// <summary>Settings of the <c>ElevenLabs</c> section (app settings: <c>ElevenLabs__BaseUrl</c>, ...).</summary>
-public sealed class ElevenLabsOptions
+public sealed class ElevenLabsOptions : IHttpDependencyOptions
 {
     public const string Section = "ElevenLabs";
 

@@ -1,3 +1,4 @@
+using ElevenLabs.Functions.GoogleAuth;
 using ElevenLabs.Functions.Sessions;
 using Microsoft.Extensions.Options;
 

@@ -1,9 +1,10 @@
+using ElevenLabs.Functions.Hosting;
 using Microsoft.Extensions.Configuration;
 
 namespace ElevenLabs.Functions.Firestore;
 
 /// <summary>Settings of the <c>Firestore</c> section, plus Google's standard environment variables.</summary>
-public sealed class FirestoreOptions
+public sealed class FirestoreOptions : IHttpDependencyOptions
 {
     public const string Section = "Firestore";
     public const string Scope = "https://www.googleapis.com/auth/datastore";
@@ -18,6 +19,14 @@ public sealed class FirestoreOptions
 
     /// <summary><c>Firestore:Collection</c>.</summary>
     public string Collection { get; set; } = "conversation-sessions";
+
+    /// <summary>
+    /// <c>Firestore:UsageCollection</c>: where the daily quota's counts are kept, one document per caller and day
+    /// (<c>{caller}_{yyyyMMdd}</c>). Named for this function, so it cannot meet another app's collection in a shared project.
+    /// </summary>
+    public string UsageCollection { get; set; } = DefaultUsageCollection;
+
+    public const string DefaultUsageCollection = "elevenlabs-conversation-usage";
 
     /// <summary>
     /// <c>Firestore:Auth</c>: <c>ServiceAccountKey</c> or <c>WorkloadIdentity</c>. Unset: a key when one is configured

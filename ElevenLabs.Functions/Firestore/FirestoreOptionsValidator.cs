@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ElevenLabs.Functions.GoogleAuth;
 using ElevenLabs.Functions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -14,6 +15,8 @@ public sealed partial class FirestoreOptionsValidator : IValidateOptions<Firesto
         var errors = new SettingErrors()
             .NotEmpty("Firestore:DatabaseId", options.DatabaseId)
             .Check(options.Collection is not null && CollectionName().IsMatch(options.Collection), $"Firestore:Collection must match {CollectionPattern}.")
+            .Check(options.UsageCollection is not null && CollectionName().IsMatch(options.UsageCollection), $"Firestore:UsageCollection must match {CollectionPattern}.")
+            .Check(options.UsageCollection != options.Collection, "Firestore:UsageCollection must differ from Firestore:Collection.")
             .HttpDependency(FirestoreOptions.Section, options.BaseUrl, options.Timeout, options.MaxRetries, (1, 10), options.RetryBaseDelay)
             .Check(!options.UsesEmulator || Uri.TryCreate("http://" + options.EmulatorHost, UriKind.Absolute, out _), "FIRESTORE_EMULATOR_HOST must be host:port.");
         errors.Check(options.Auth is not { } auth || Enum.IsDefined(auth), "Firestore:Auth must be ServiceAccountKey or WorkloadIdentity.");

@@ -1,8 +1,9 @@
+using ElevenLabs.Functions.Firestore;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Google.Apis.Auth.OAuth2;
 
-namespace ElevenLabs.Functions.Firestore;
+namespace ElevenLabs.Functions.GoogleAuth;
 
 /// <summary>A Google service-account key, loaded with Google.Apis.Auth and scoped for Firestore.</summary>
 public sealed class ServiceAccountKey

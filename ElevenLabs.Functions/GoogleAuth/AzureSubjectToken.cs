@@ -1,6 +1,6 @@
 using Microsoft.IdentityModel.JsonWebTokens;
 
-namespace ElevenLabs.Functions.Firestore;
+namespace ElevenLabs.Functions.GoogleAuth;
 
 /// <summary>
 /// What the Azure token says about itself, read (not validated: Google does that) for operator messages: its issuer,

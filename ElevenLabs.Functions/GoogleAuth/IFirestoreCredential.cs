@@ -1,6 +1,6 @@
 using ElevenLabs.Functions.Sessions;
 
-namespace ElevenLabs.Functions.Firestore;
+namespace ElevenLabs.Functions.GoogleAuth;
 
 /// <summary>
 /// Who the store is to Firestore: the emulator's owner, a service-account key, or the app's Azure managed identity

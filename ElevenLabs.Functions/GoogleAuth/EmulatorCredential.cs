@@ -1,4 +1,4 @@
-namespace ElevenLabs.Functions.Firestore;
+namespace ElevenLabs.Functions.GoogleAuth;
 
 /// <summary>Google's Firestore emulator: plain http, <c>Bearer owner</c>, no key.</summary>
 internal sealed class EmulatorCredential : IFirestoreCredential

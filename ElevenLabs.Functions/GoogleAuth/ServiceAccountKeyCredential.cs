@@ -4,7 +4,7 @@ using Google.Apis.Auth.OAuth2;
 using Google.Apis.Auth.OAuth2.Responses;
 using Microsoft.Extensions.Logging;
 
-namespace ElevenLabs.Functions.Firestore;
+namespace ElevenLabs.Functions.GoogleAuth;
 
 /// <summary>
 /// A service-account key from the secret source (Key Vault, or configuration), read on first use and again whenever

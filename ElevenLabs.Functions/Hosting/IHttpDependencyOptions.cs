@@ -1,0 +1,14 @@
+namespace ElevenLabs.Functions.Hosting;
+
+/// <summary>The settings every HTTP dependency has (<c>{Section}:Timeout</c>, <c>:MaxRetries</c>, <c>:RetryBaseDelay</c>): what its pipeline is made from.</summary>
+public interface IHttpDependencyOptions
+{
+    /// <summary>One attempt's time-out.</summary>
+    TimeSpan Timeout { get; }
+
+    /// <summary>How many times a transient failure is retried.</summary>
+    int MaxRetries { get; }
+
+    /// <summary>The first retry's delay; then exponential with jitter.</summary>
+    TimeSpan RetryBaseDelay { get; }
+}
