@@ -1,3 +1,4 @@
+using ElevenLabs.Functions.Firestore;
 using System.Buffers;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -84,7 +85,7 @@ internal sealed class LimitInterviewClient : IInterviewClient
 
             w.WriteStartObject();
             w.WriteStartObject("update");
-            w.WriteString("name", $"{_documents}/usage/{caller}_{day.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}");
+            w.WriteString("name", $"{_documents}/{FirestoreOptions.DefaultUsageCollection}/{caller}_{day.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}");
             w.WriteStartObject("fields");
             String(w, "caller", caller);
             String(w, "day", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));

@@ -1,3 +1,4 @@
+using ElevenLabs.Functions.Firestore;
 using System.Text.Json.Nodes;
 using ElevenLabs.Functions.Tests.Api;
 using ElevenLabs.Functions.Tests.Support;
@@ -26,7 +27,7 @@ public sealed class AmbiguousCreateTests : FirestoreAppFixture
 
     /// <summary>The caller's count for today in its usage document (the tests' one caller), 0 when there is none.</summary>
     private long UsageCount() =>
-        Rig.Firestore.Documents.Where(d => d.Key.Contains("/documents/usage/", StringComparison.Ordinal))
+        Rig.Firestore.Documents.Where(d => d.Key.Contains($"/documents/{FirestoreOptions.DefaultUsageCollection}/", StringComparison.Ordinal))
             .Select(d => long.Parse(d.Value.Fields["count"]!["integerValue"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture))
             .SingleOrDefault();
 

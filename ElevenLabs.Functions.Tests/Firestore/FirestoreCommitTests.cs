@@ -62,12 +62,28 @@ public sealed class FirestoreCommitTests
 
         Assert.That(counts, Is.EqualTo(new long?[] { 1, 2, 3 }));
         Assert.That((_rig.Firestore.Commits - commits, DocumentRequests() - requests), Is.EqualTo((3, 3)), "one commit per create, nothing else");
-        var document = _rig.Firestore.Document("replit-4f946", "usage", "203.0.113.7_20261127")!;
+        var document = _rig.Firestore.Document("replit-4f946", FirestoreOptions.DefaultUsageCollection, "203.0.113.7_20261127")!;
         Assert.That(document.Select(f => f.Key), Is.EquivalentTo(new[] { "caller", "day", "count", "updatedAt" }));
         Assert.That(document["count"]!["integerValue"]!.GetValue<string>(), Is.EqualTo("3"));
         Assert.That(document["caller"]!["stringValue"]!.GetValue<string>(), Is.EqualTo("203.0.113.7"));
         Assert.That(document["day"]!["stringValue"]!.GetValue<string>(), Is.EqualTo("2026-11-27"));
         Assert.That(document["updatedAt"]!["timestampValue"], Is.Not.Null, "REQUEST_TIME");
+    }
+
+    [Test]
+    public async Task TheCountsGoToTheConfiguredUsageCollectionNextToTheSessions()
+    {
+        await using var app = await AppHost.StartAsync(_rig.Settings(("Firestore:UsageCollection", "interview-usage")));
+        var store = app.Services.GetRequiredService<ISessionStore>();
+        var session = SampleSession.Create();
+
+        var created = await store.CreateAsync(session, new DailyCount("uid-usage-collection", new DateOnly(2026, 11, 28)));
+
+        Assert.That(created.Count, Is.EqualTo(1));
+        Assert.That(_rig.Firestore.Document("replit-4f946", "interview-usage", "uid-usage-collection_20261128")?["count"]?["integerValue"]?.GetValue<string>(), Is.EqualTo("1"));
+        Assert.That(_rig.Firestore.Document("replit-4f946", FirestoreOptions.DefaultUsageCollection, "uid-usage-collection_20261128"), Is.Null, "nothing in the default collection");
+        Assert.That(_rig.Firestore.Document("replit-4f946", "conversation-sessions", session.ConversationId), Is.Not.Null);
+        Assert.That(store.Name, Does.Contain("daily counts in interview-usage"));
     }
 
     [Test]

@@ -51,6 +51,19 @@ public sealed class FirestoreConfigurationTests
         Assert.That(error!.Message, Does.Contain("Firestore:CredentialsJson"));
     }
 
+    [TestCase("usage/daily", "Firestore:UsageCollection must match")]
+    [TestCase("conversation-sessions", "Firestore:UsageCollection must differ from Firestore:Collection")]
+    public void AUsageCollectionThatCannotHoldTheCountsStopsTheStart(string collection, string message)
+    {
+        using var elevenLabs = new ElevenLabsStandIn();
+        var settings = Settings.For(elevenLabs, ("Sessions:Store", "Firestore"), ("Firestore:ProjectId", "p"), ("FIRESTORE_EMULATOR_HOST", "127.0.0.1:1"),
+            ("Firestore:UsageCollection", collection));
+
+        var error = Assert.ThrowsAsync<OptionsValidationException>(() => AppHost.StartAsync(settings));
+
+        Assert.That(error!.Message, Does.Contain(message));
+    }
+
     [Test]
     public void AKeyFileThatCannotBeReadStopsTheStart()
     {

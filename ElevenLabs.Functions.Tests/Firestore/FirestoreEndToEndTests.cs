@@ -1,3 +1,4 @@
+using ElevenLabs.Functions.Firestore;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ElevenLabs.Functions.Tests.Support;
@@ -133,7 +134,7 @@ public sealed class FirestoreEndToEndTests : FirestoreAppFixture
 
     /// <summary>The test caller's count for today, 0 before its first session.</summary>
     private long UsageCount() =>
-        Rig.Firestore.Documents.Where(d => d.Key.Contains("/documents/usage/", StringComparison.Ordinal))
+        Rig.Firestore.Documents.Where(d => d.Key.Contains($"/documents/{FirestoreOptions.DefaultUsageCollection}/", StringComparison.Ordinal))
             .Select(d => long.Parse(d.Value.Fields["count"]!["integerValue"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture))
             .SingleOrDefault();
 

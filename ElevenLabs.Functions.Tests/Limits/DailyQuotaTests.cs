@@ -1,3 +1,4 @@
+using ElevenLabs.Functions.Firestore;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,7 +22,7 @@ public sealed class DailyQuotaTests
         rig.Firestore.Documents.Keys.Count(k => k.Contains("/documents/conversation-sessions/", StringComparison.Ordinal));
 
     private static JsonObject? UsageDocument(FirestoreRig rig) =>
-        rig.Firestore.Documents.Where(d => d.Key.Contains("/documents/usage/", StringComparison.Ordinal)).Select(d => d.Value.Fields).SingleOrDefault();
+        rig.Firestore.Documents.Where(d => d.Key.Contains($"/documents/{FirestoreOptions.DefaultUsageCollection}/", StringComparison.Ordinal)).Select(d => d.Value.Fields).SingleOrDefault();
 
     private static string? UsageCount(FirestoreRig rig) => UsageDocument(rig)?["count"]?["integerValue"]?.GetValue<string>();
 

@@ -28,6 +28,7 @@ public sealed class FirestoreEmulator : IStandIns<FirestoreEmulator>
             ["Firestore:ProjectId"] = "demo-elevenlabs-tests",
             // The emulator keeps documents until it stops: a collection of this run's own keeps queries to this run.
             ["Firestore:Collection"] = "conversation-sessions-" + Guid.NewGuid().ToString("N"),
+            ["Firestore:UsageCollection"] = "conversation-usage-" + Guid.NewGuid().ToString("N"),
         }.With(Support.Settings.LimitsOutOfTheWay).With(extra);
 
     /// <summary>The emulator has no faults to clear.</summary>

@@ -11,21 +11,6 @@ namespace ElevenLabs.Functions.Firestore;
 /// </summary>
 public static class FirestoreCommit
 {
-    /// <summary>The <c>:commit</c> URL for the documents root (<c>.../documents/</c>).</summary>
-    public static Uri Url(Uri documentsRoot)
-    {
-        ArgumentNullException.ThrowIfNull(documentsRoot);
-        return new Uri(documentsRoot.ToString().TrimEnd('/') + ":commit");
-    }
-
-    /// <summary>The full resource name of a document below the documents root (<c>projects/p/databases/d/documents/c/id</c>).</summary>
-    public static string DocumentName(Uri documentsRoot, string collection, string documentId)
-    {
-        ArgumentNullException.ThrowIfNull(documentsRoot);
-        var path = Uri.UnescapeDataString(documentsRoot.AbsolutePath).Trim('/');
-        return path[(path.IndexOf('/') + 1)..] + "/" + collection + "/" + documentId; // without the leading "v1/"
-    }
-
     /// <summary><c>{"writes":[...]}</c>, the writes written by <paramref name="writes"/> (with <see cref="Create"/>, <see cref="Update"/>, <see cref="Delete"/>).</summary>
     public static byte[] Body(Action<Utf8JsonWriter> writes)
     {

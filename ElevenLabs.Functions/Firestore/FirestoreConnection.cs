@@ -8,6 +8,7 @@ namespace ElevenLabs.Functions.Firestore;
 public sealed class FirestoreConnection(IOptions<FirestoreOptions> options, IFirestoreCredential credential)
 {
     private readonly FirestoreOptions _options = options.Value;
+    private FirestoreDatabase? _database;
 
     /// <summary>The service account in use, once known: for operator messages.</summary>
     public string? ServiceAccountEmail => credential.ServiceAccountEmail;
@@ -15,9 +16,14 @@ public sealed class FirestoreConnection(IOptions<FirestoreOptions> options, IFir
     /// <summary>How the store authenticates, for the start-up log.</summary>
     public string Description => credential.Description;
 
-    /// <summary>The root that document paths are relative to: <c>.../v1/projects/{p}/databases/{d}/documents/</c>.</summary>
-    public async ValueTask<Uri> DocumentsRootAsync(CancellationToken cancellationToken)
+    /// <summary>The database the store uses, named once (the project from the options, else the credential's).</summary>
+    public async ValueTask<FirestoreDatabase> DatabaseAsync(CancellationToken cancellationToken)
     {
+        if (_database is { } database)
+        {
+            return database;
+        }
+
         var projectId = _options.ProjectId;
         if (string.IsNullOrWhiteSpace(projectId))
         {
@@ -29,9 +35,8 @@ public sealed class FirestoreConnection(IOptions<FirestoreOptions> options, IFir
             throw new SessionStoreException(SessionStoreFailure.Failed, "Firestore:ProjectId is not set and the service-account key has no project_id.");
         }
 
-        var root = _options.UsesEmulator ? new Uri("http://" + _options.EmulatorHost) : _options.BaseUrl;
-        var path = $"v1/projects/{FirestorePaths.Segment(projectId)}/databases/{FirestorePaths.Segment(_options.DatabaseId)}/documents/";
-        return new Uri(root, path);
+        var baseUrl = _options.UsesEmulator ? new Uri("http://" + _options.EmulatorHost) : _options.BaseUrl;
+        return _database = FirestoreDatabase.For(baseUrl, projectId, _options.DatabaseId);
     }
 
     /// <summary>The Authorization header's value.</summary>

@@ -30,8 +30,9 @@ public sealed partial class FirestoreSessionStore(
     public const string ProbeDocumentId = "readiness-probe";
 
     private readonly string _collection = options.Value.Collection;
+    private readonly string _usageCollection = options.Value.UsageCollection;
 
-    public string Name => $"Firestore (collection {_collection}; authenticated by {connection.Description})";
+    public string Name => $"Firestore (collection {_collection}, daily counts in {_usageCollection}; authenticated by {connection.Description})";
 
     /// <summary>
     /// Creates the document by one <c>:commit</c>: the whole session under <c>currentDocument.exists: false</c> (never an
@@ -45,18 +46,18 @@ public sealed partial class FirestoreSessionStore(
     {
         ArgumentNullException.ThrowIfNull(session);
         FirestorePaths.Document(_collection, session.ConversationId); // validates the id before any name exists
-        var root = await connection.DocumentsRootAsync(cancellationToken);
+        var database = await connection.DatabaseAsync(cancellationToken);
         var body = FirestoreCommit.Body(w =>
         {
-            FirestoreCommit.Create(w, FirestoreCommit.DocumentName(root, _collection, session.ConversationId), f => SessionDocument.WriteFields(f, session));
+            FirestoreCommit.Create(w, database.DocumentName(_collection, session.ConversationId), f => SessionDocument.WriteFields(f, session));
             if (count is not null)
             {
-                UsageDocument.WriteIncrement(w, root, count, 1);
+                UsageDocument.WriteIncrement(w, database, _usageCollection, count, 1);
             }
         });
         try
         {
-            using var response = await SendAsync(HttpMethod.Post, FirestoreCommit.Url(root), body, cancellationToken);
+            using var response = await SendAsync(HttpMethod.Post, database.CommitUrl, body, cancellationToken);
             if (response.IsSuccessStatusCode)
             {
                 return await CommittedAsync(response, count is not null, cancellationToken);
@@ -94,13 +95,13 @@ public sealed partial class FirestoreSessionStore(
         ArgumentNullException.ThrowIfNull(version);
         ArgumentNullException.ThrowIfNull(count);
         FirestorePaths.Document(_collection, conversationId); // validates the id before any name exists
-        var root = await connection.DocumentsRootAsync(cancellationToken);
+        var database = await connection.DatabaseAsync(cancellationToken);
         var body = FirestoreCommit.Body(w =>
         {
-            FirestoreCommit.Delete(w, FirestoreCommit.DocumentName(root, _collection, conversationId), version);
-            UsageDocument.WriteIncrement(w, root, count, -1);
+            FirestoreCommit.Delete(w, database.DocumentName(_collection, conversationId), version);
+            UsageDocument.WriteIncrement(w, database, _usageCollection, count, -1);
         });
-        using var response = await SendAsync(HttpMethod.Post, FirestoreCommit.Url(root), body, cancellationToken);
+        using var response = await SendAsync(HttpMethod.Post, database.CommitUrl, body, cancellationToken);
         if (response.IsSuccessStatusCode)
         {
             return;
@@ -173,7 +174,7 @@ public sealed partial class FirestoreSessionStore(
 
     public async Task<StoredSession?> GetAsync(string conversationId, CancellationToken cancellationToken = default)
     {
-        var url = new Uri(await connection.DocumentsRootAsync(cancellationToken), FirestorePaths.Document(_collection, conversationId));
+        var url = (await connection.DatabaseAsync(cancellationToken)).Url(FirestorePaths.Document(_collection, conversationId));
         using var response = await SendAsync(HttpMethod.Get, url, null, cancellationToken);
         if (response.IsSuccessStatusCode)
         {
@@ -189,7 +190,7 @@ public sealed partial class FirestoreSessionStore(
     /// <summary>A GET of a document that need not exist: NOT_FOUND is a healthy answer; a refusal or an outage is not.</summary>
     public async Task ProbeAsync(CancellationToken cancellationToken = default)
     {
-        var url = new Uri(await connection.DocumentsRootAsync(cancellationToken), FirestorePaths.Document(_collection, ProbeDocumentId));
+        var url = (await connection.DatabaseAsync(cancellationToken)).Url(FirestorePaths.Document(_collection, ProbeDocumentId));
         using var response = await SendAsync(HttpMethod.Get, url, null, cancellationToken);
         if (!response.IsSuccessStatusCode && await FirestoreErrors.ReadAsync(response, cancellationToken) is { Status: not "NOT_FOUND" } error)
         {
@@ -206,7 +207,7 @@ public sealed partial class FirestoreSessionStore(
         query += expectedVersion is null
             ? "&currentDocument.exists=true"
             : "&currentDocument.updateTime=" + Uri.EscapeDataString(expectedVersion);
-        var url = new Uri(await connection.DocumentsRootAsync(cancellationToken), document + "?" + query);
+        var url = (await connection.DatabaseAsync(cancellationToken)).Url(document + "?" + query);
         using var response = await SendAsync(HttpMethod.Patch, url, body, cancellationToken);
         if (response.IsSuccessStatusCode)
         {
@@ -277,10 +278,10 @@ public sealed partial class FirestoreSessionStore(
             : CallDocument.UnmatchedCollection;
         var path = parent + "/" + FirestorePaths.Segment(call.ElevenLabsConversationId);
         var (document, parts) = CallDocument.Write(call, path);
-        var root = await connection.DocumentsRootAsync(cancellationToken);
+        var database = await connection.DatabaseAsync(cancellationToken);
         for (var i = 0; i < parts.Count; i++)
         {
-            var partUrl = new Uri(root, $"{path}/{CallDocument.PartsCollection}/{CallDocument.PartId(i + 1)}");
+            var partUrl = database.Url($"{path}/{CallDocument.PartsCollection}/{CallDocument.PartId(i + 1)}");
             using var written = await SendAsync(HttpMethod.Patch, partUrl, parts[i], cancellationToken);
             if (!written.IsSuccessStatusCode)
             {
@@ -288,7 +289,7 @@ public sealed partial class FirestoreSessionStore(
             }
         }
 
-        var url = new Uri(root, $"{parent}?documentId={Uri.EscapeDataString(call.ElevenLabsConversationId)}");
+        var url = database.Url($"{parent}?documentId={Uri.EscapeDataString(call.ElevenLabsConversationId)}");
         using var response = await SendAsync(HttpMethod.Post, url, document, cancellationToken);
         if (response.IsSuccessStatusCode)
         {
@@ -305,8 +306,7 @@ public sealed partial class FirestoreSessionStore(
     /// </summary>
     private async Task<IReadOnlyList<StoredSession>> RunQueryAsync(FirestoreQuery query, string operation, CancellationToken cancellationToken)
     {
-        var root = (await connection.DocumentsRootAsync(cancellationToken)).ToString();
-        var url = new Uri(root.TrimEnd('/') + ":runQuery");
+        var url = (await connection.DatabaseAsync(cancellationToken)).RunQueryUrl;
         using var response = await SendAsync(HttpMethod.Post, url, query.ToRunQueryBody(), cancellationToken);
         if (!response.IsSuccessStatusCode)
         {

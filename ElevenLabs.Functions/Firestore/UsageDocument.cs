@@ -8,21 +8,20 @@ using ElevenLabs.Functions.Limits;
 namespace ElevenLabs.Functions.Firestore;
 
 /// <summary>
-/// A caller's daily count as the Firestore document <c>usage/{caller}_{yyyyMMdd}</c> (<c>caller</c>, <c>day</c>,
+/// A caller's daily count as the Firestore document <c>{Firestore:UsageCollection}/{caller}_{yyyyMMdd}</c> (<c>caller</c>, <c>day</c>,
 /// <c>count</c>, <c>updatedAt</c>), changed by a <c>:commit</c> write with an atomic <c>increment</c> transform whose
 /// result is the count after it: every instance counts in the same document, without a read or a transaction. A caller
 /// key that is not a plain id (an IPv6 /64, an OIDC subject with '/') is named by its SHA-256 instead.
 /// </summary>
 public static partial class UsageDocument
 {
-    public const string Collection = "usage";
-
     /// <summary>The commit write that adds <paramref name="delta"/> to the count (<c>caller</c> and <c>day</c> set, <c>updatedAt</c> the commit's time).</summary>
-    public static void WriteIncrement(Utf8JsonWriter w, Uri documentsRoot, DailyCount count, long delta)
+    public static void WriteIncrement(Utf8JsonWriter w, FirestoreDatabase database, string collection, DailyCount count, long delta)
     {
+        ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(count);
         var date = count.Day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-        FirestoreCommit.Update(w, FirestoreCommit.DocumentName(documentsRoot, Collection, DocumentId(count.CallerKey) + "_" + date),
+        FirestoreCommit.Update(w, database.DocumentName(collection, DocumentId(count.CallerKey) + "_" + date),
             new Dictionary<string, string> { ["caller"] = count.CallerKey, ["day"] = count.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) },
             [FirestoreFieldTransform.Increment("count", delta), FirestoreFieldTransform.RequestTime("updatedAt")]);
     }
