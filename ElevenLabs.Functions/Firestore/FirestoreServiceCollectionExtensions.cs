@@ -26,7 +26,9 @@ public static class FirestoreServiceCollectionExtensions
             .AddDependencyResilience<FirestoreOptions>((resilience, _) =>
             {
                 resilience.Retry.ShouldHandle = ShouldRetryAsync;
-                resilience.CircuitBreaker.ShouldHandle = _ => PredicateResult.False(); // a store outage is answered per request, never refused wholesale
+                // No breaker and no limiter: a store outage is answered per request, never refused wholesale.
+                resilience.CircuitBreaker.ShouldHandle = _ => PredicateResult.False();
+                resilience.RateLimiter.DefaultRateLimiterOptions.PermitLimit = int.MaxValue;
             })
             .AddHttpMessageHandler<FirestoreAuthHandler>(); // inside the retry: each attempt gets a current token
         return builder;
