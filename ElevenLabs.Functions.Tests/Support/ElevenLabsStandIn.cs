@@ -8,8 +8,9 @@ namespace ElevenLabs.Functions.Tests.Support;
 /// ElevenLabs on loopback (WireMock.Net), answering <c>GET /v1/convai/conversation/get-signed-url</c> and
 /// <c>GET /v1/convai/agents/{agent_id}</c> as the real API does: a signed URL or the agent for the right
 /// <c>xi-api-key</c>, a 401 in ElevenLabs' error shape for any other, a 404 for an agent it does not have.
+/// Workspace webhooks and the Agents platform's settings: ElevenLabsStandIn.Webhooks.cs.
 /// </summary>
-public sealed class ElevenLabsStandIn : IStandIns<ElevenLabsStandIn>, IDisposable
+public sealed partial class ElevenLabsStandIn : IStandIns<ElevenLabsStandIn>, IDisposable
 {
     public const string SignedUrlPath = "/v1/convai/conversation/get-signed-url";
     public const string TokenPath = "/v1/convai/conversation/token";
@@ -120,6 +121,7 @@ public sealed class ElevenLabsStandIn : IStandIns<ElevenLabsStandIn>, IDisposabl
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody($$$"""{"agent_id":"{{{AgentId}}}","name":"AI interviewer","conversation_config":{"agent":{"first_message":"Hello"}},"metadata":{"created_at_unix_secs":1764000000}}""").Delayed(Latency));
         ServeUnknownConversations();
+        ServeWorkspaceWebhooks();
     }
 
     /// <summary>Every agent request gets this answer (an error or a slow one), whatever the key.</summary>
