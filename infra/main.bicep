@@ -19,8 +19,9 @@ param alertEmail string
 @description('Browser origins allowed to call the function, e.g. ["https://interview.example.com"].')
 param corsAllowedOrigins array = []
 
-@description('Google Cloud project holding the conversation-sessions collection.')
-param firestoreProjectId string = 'replit-4f946'
+@description('Google Cloud project holding the conversation-sessions collection (no default: the original Cloud Function used replit-4f946).')
+@minLength(6)
+param firestoreProjectId string
 
 @description('How the app reaches Firestore: ServiceAccountKey (a Google key in Key Vault) or WorkloadIdentity (no key: this deployment\'s managed identity through Google workload identity federation; infra/setup-workload-identity.sh prints the three values below).')
 @allowed([
@@ -38,8 +39,9 @@ param firestoreServiceAccountEmail string = ''
 @description('With WorkloadIdentity: what the managed identity asks Entra ID for, the application ID URI the provider accepts plus /.default.')
 param firestoreAzureTokenScope string = ''
 
-@description('The ElevenLabs agent sessions talk to.')
-param elevenLabsAgentId string = 'EVQJtCNSo0L6uHQnImQu'
+@description('The ElevenLabs agent sessions talk to (no default: the original Cloud Function used EVQJtCNSo0L6uHQnImQu).')
+@minLength(1)
+param elevenLabsAgentId string
 
 @description('NCRONTAB schedule (six fields, seconds first) of the sweep that closes idle sessions.')
 param sweepSchedule string = '0 */15 * * * *'

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Puts the ElevenLabs key, the ElevenLabs webhook secret and the Google service-account JSON into Key Vault,
+# Puts the ElevenLabs key and the Google service-account JSON into Key Vault (and a webhook secret, if given),
 # without echoing them.
 # Used by deploy.sh and by azd's postprovision hook. A secret whose value is unchanged is left alone,
 # so running it twice creates no new versions.
 #
 #   KEY_VAULT_NAME=<vault> infra/set-secrets.sh
 #
-# Values: ELEVENLABS_API_KEY or ELEVENLABS_API_KEY_FILE; ELEVENLABS_WEBHOOK_SECRET or ELEVENLABS_WEBHOOK_SECRET_FILE
-# (the secret ElevenLabs shows for the post-call webhook); FIRESTORE_CREDENTIALS_FILE (else
-# GOOGLE_APPLICATION_CREDENTIALS). Absent ones are prompted for when the vault does not hold them yet.
+# Values: ELEVENLABS_API_KEY or ELEVENLABS_API_KEY_FILE; FIRESTORE_CREDENTIALS_FILE (else
+# GOOGLE_APPLICATION_CREDENTIALS); absent ones are prompted for (on a terminal) when the vault does not hold them yet.
+# ELEVENLABS_WEBHOOK_SECRET or ELEVENLABS_WEBHOOK_SECRET_FILE only for a webhook made by hand: infra/setup-webhook.sh
+# makes the webhook and stores its secret.
 # With FIRESTORE_AUTH=WorkloadIdentity the app holds no Google key: none is asked for or set.
 set -euo pipefail
 
@@ -72,7 +73,8 @@ else
   echo "Key Vault secret elevenlabs-api-key: kept"
 fi
 
-# The ElevenLabs webhook secret (optional: without it the webhook answers 500 until it is set).
+# The ElevenLabs webhook secret: infra/setup-webhook.sh creates the webhook and stores its secret (deploy.sh's
+# step 7, azd's postdeploy hook). Given here only for a webhook made by hand in ElevenLabs.
 webhook_file=""
 if [ -n "${ELEVENLABS_WEBHOOK_SECRET:-}" ]; then
   webhook_file="$scratch/webhook"
@@ -80,21 +82,13 @@ if [ -n "${ELEVENLABS_WEBHOOK_SECRET:-}" ]; then
 elif [ -n "${ELEVENLABS_WEBHOOK_SECRET_FILE:-}" ]; then
   webhook_file="$scratch/webhook"
   tr -d '\r\n' <"$ELEVENLABS_WEBHOOK_SECRET_FILE" >"$webhook_file"
-elif ! secret_exists elevenlabs-webhook-secret && [ -t 0 ]; then
-  read -rsp "ElevenLabs webhook secret (not echoed; empty to skip): " typed
-  echo
-  if [ -n "$typed" ]; then
-    webhook_file="$scratch/webhook"
-    printf '%s' "$typed" >"$webhook_file"
-  fi
-  unset typed
 fi
 if [ -n "$webhook_file" ]; then
   set_secret elevenlabs-webhook-secret "$webhook_file"
 elif secret_exists elevenlabs-webhook-secret; then
   echo "Key Vault secret elevenlabs-webhook-secret: kept"
 else
-  echo "Warning: no ElevenLabs webhook secret in $vault: /elevenlabs-webhook answers 500 until one is set." >&2
+  echo "Key Vault secret elevenlabs-webhook-secret: not yet; infra/setup-webhook.sh sets it with the webhook, once the app's URL exists"
 fi
 
 # The Google service-account key for Firestore, unless the app reaches Firestore without one.

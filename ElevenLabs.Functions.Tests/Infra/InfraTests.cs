@@ -301,6 +301,21 @@ public sealed class InfraTests
     }
 
     [Test]
+    public void AnAlertFiresAsSoonAsTheAppReportsTheWebhookDisabled()
+    {
+        var variables = DeploymentHolding("Microsoft.Insights/scheduledQueryRules")["properties"]!["template"]!["variables"]!;
+        var alert = variables["alerts"]!.AsArray().Single(a => a!["key"]!.GetValue<string>() == "webhook-disabled")!;
+        var query = alert["query"]!.GetValue<string>(); // [variables('$fxv#N')]: loadTextContent's text
+        query = variables[query["[variables('".Length..^"')]".Length]]!.GetValue<string>();
+
+        Assert.That(query, Does.Contain($"where name == \"{Functions.Telemetry.TelemetryNames.Events.WebhookDisabled}\""));
+        Assert.That(alert["measure"]!.GetValue<string>(), Is.EqualTo("Reports"));
+        Assert.That(alert["threshold"]!.GetValue<int>(), Is.Zero, "one report is enough");
+        Assert.That(alert["severity"]!.GetValue<int>(), Is.EqualTo(1));
+        Assert.That(alert["window"]!.GetValue<string>(), Is.EqualTo("PT15M"), "wider than the readiness check's cache");
+    }
+
+    [Test]
     public void TheWorkbookChartsTheWebTestByTheNameItReportsUnder()
     {
         var test = ResourceOfType("Microsoft.Insights/webtests");

@@ -23,8 +23,15 @@ public static class TelemetryNames
         /// <summary>A webhook delivery was refused (Reason): bad or missing signature, stale timestamp, too large.</summary>
         public const string WebhookRejected = nameof(WebhookRejected);
 
+        /// <summary>
+        /// ElevenLabs reports the app's webhook disabled (readiness, code <c>webhook_disabled</c>): Reason <c>auto_disabled</c>
+        /// (after repeated failed deliveries) or <c>disabled</c> (by hand), StatusCode its last failure's HTTP status. The
+        /// infra/alerts/webhook-disabled.kql alert fires on it.
+        /// </summary>
+        public const string WebhookDisabled = nameof(WebhookDisabled);
+
         public static readonly IReadOnlyList<string> All =
-            [SessionCreated, SignedUrlIssued, ConversationTokenIssued, SessionEnded, SessionFailed, SessionExpired, WebhookReceived, WebhookRejected];
+            [SessionCreated, SignedUrlIssued, ConversationTokenIssued, SessionEnded, SessionFailed, SessionExpired, WebhookReceived, WebhookRejected, WebhookDisabled];
     }
 
     public static class Properties

@@ -82,6 +82,7 @@ var alerts = [
     measure: 'FailureRate'
     aggregation: 'Maximum'
     threshold: 5
+    window: 'PT5M'
   }
   {
     key: 'p95-duration'
@@ -91,6 +92,7 @@ var alerts = [
     measure: 'P95DurationMs'
     aggregation: 'Maximum'
     threshold: 5000
+    window: 'PT5M'
   }
   {
     key: 'elevenlabs-401'
@@ -100,6 +102,7 @@ var alerts = [
     measure: 'Rejections'
     aggregation: 'Total'
     threshold: 0
+    window: 'PT5M'
   }
   {
     key: 'webhook-rejected'
@@ -109,6 +112,18 @@ var alerts = [
     measure: 'Rejections'
     aggregation: 'Total'
     threshold: 10
+    window: 'PT5M'
+  }
+  {
+    // The readiness check reads ElevenLabs' webhook list at most every few minutes: a wider window than the others.
+    key: 'webhook-disabled'
+    displayName: 'ElevenLabs conversation: ElevenLabs disabled the webhook (post-call events stop arriving)'
+    severity: 1
+    query: loadTextContent('../alerts/webhook-disabled.kql')
+    measure: 'Reports'
+    aggregation: 'Total'
+    threshold: 0
+    window: 'PT15M'
   }
 ]
 
@@ -121,7 +136,7 @@ resource rules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [for alert 
     severity: alert.severity
     enabled: true
     evaluationFrequency: 'PT5M'
-    windowSize: 'PT5M'
+    windowSize: alert.window
     scopes: [
       appInsights.id
     ]
