@@ -1,4 +1,5 @@
 using ElevenLabs.Functions.Hosting;
+using ElevenLabs.Functions.Sweep;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;

@@ -7,20 +7,19 @@ using Microsoft.Extensions.Options;
 namespace ElevenLabs.Functions.Sweep;
 
 /// <summary>
-/// Self-hosted: the sweep every <c>Sessions:SweepInterval</c> on the app's <see cref="TimeProvider"/>, first one
-/// interval after start; <c>00:00:00</c> turns it off. A run that fails is logged and the next one comes as usual.
+/// Self-hosted: the sweep every <c>Sessions:SweepInterval</c> on a <see cref="PeriodicTimer"/> of the app's
+/// <see cref="TimeProvider"/>, first one interval after start; <c>00:00:00</c> turns it off. A run that fails is logged
+/// and the next one comes as usual.
 /// </summary>
 public sealed partial class SweepHostedService(
     IServiceScopeFactory scopes,
     IOptions<SessionsOptions> options,
     TimeProvider time,
-    ILogger<SweepHostedService> logger) : IHostedService, IAsyncDisposable
+    ILogger<SweepHostedService> logger) : BackgroundService
 {
-    private readonly CancellationTokenSource _stopping = new();
     private PeriodicTimer? _timer;
-    private Task _loop = Task.CompletedTask;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
         var interval = options.Value.SweepInterval;
         if (interval == TimeSpan.Zero)
@@ -29,49 +28,44 @@ public sealed partial class SweepHostedService(
             return Task.CompletedTask;
         }
 
-        // Made here, not in the loop, so the first interval counts from the start.
+        // Made here, not in ExecuteAsync (which runs in the background), so the first interval counts from the start.
         _timer = new PeriodicTimer(interval, time);
-        _loop = LoopAsync(_timer, _stopping.Token);
         LogOn(logger, interval);
-        return Task.CompletedTask;
+        return base.StartAsync(cancellationToken);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await _stopping.CancelAsync();
-        _timer?.Dispose();
-        await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-    }
+        if (_timer is not { } timer)
+        {
+            return;
+        }
 
-    private async Task LoopAsync(PeriodicTimer timer, CancellationToken stopping)
-    {
-        await Task.Yield();
         try
         {
-            while (await timer.WaitForNextTickAsync(stopping))
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 try
                 {
                     await using var scope = scopes.CreateAsyncScope();
-                    await scope.ServiceProvider.GetRequiredService<SessionSweeper>().RunAsync(stopping);
+                    await scope.ServiceProvider.GetRequiredService<SessionSweeper>().RunAsync(stoppingToken);
                 }
-                catch (Exception ex) when (!stopping.IsCancellationRequested)
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
                     LogRunFailed(logger, ex);
                 }
             }
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Stopping.
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public override void Dispose()
     {
-        await _stopping.CancelAsync();
         _timer?.Dispose();
-        _stopping.Dispose();
+        base.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The sweep of idle sessions runs every {Interval} (Sessions:SweepInterval)")]

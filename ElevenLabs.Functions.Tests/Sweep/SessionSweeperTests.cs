@@ -1,4 +1,5 @@
 using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Sweep;
 using ElevenLabs.Functions.Tests.Firestore;
 using ElevenLabs.Functions.Tests.Support;
 using Microsoft.ApplicationInsights;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
-namespace ElevenLabs.Functions.Tests.Sessions;
+namespace ElevenLabs.Functions.Tests.Sweep;
 
 /// <summary>
 /// The sweep of idle sessions, run on a fake clock against the Firestore and ElevenLabs stand-ins; sessions are made

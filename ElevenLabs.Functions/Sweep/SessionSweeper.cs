@@ -1,9 +1,10 @@
 using ElevenLabs.Functions.ElevenLabs;
+using ElevenLabs.Functions.Sessions;
 using ElevenLabs.Functions.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace ElevenLabs.Functions.Sessions;
+namespace ElevenLabs.Functions.Sweep;
 
 /// <summary>
 /// Closes abandoned sessions. Takes the <c>active</c> sessions not updated for <c>Sessions:MaxIdle</c>, oldest first,

@@ -1,4 +1,4 @@
-namespace ElevenLabs.Functions.Sessions;
+namespace ElevenLabs.Functions.Sweep;
 
 /// <summary>What the sweep did with one idle session.</summary>
 public enum SweepOutcome
