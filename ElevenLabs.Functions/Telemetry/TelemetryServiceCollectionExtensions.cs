@@ -54,21 +54,20 @@ public static class TelemetryServiceCollectionExtensions
             builder.Services.ConfigureFunctionsApplicationInsights();
         }
 
-        // Application Insights' logger provider, made at its first line instead of while the host is built (see
-        // DeferredApplicationInsightsLoggerProvider). Its rule goes first, as the SDK's did, so that a
-        // Logging:ApplicationInsights:LogLevel setting (the provider's alias) wins: Warning and above are sent as
-        // traces (a successful request is already its request, dependency and event items, and in Azure every trace
-        // is billed); DEBUG=true has no rule, so every line the console shows is sent too.
-        foreach (var eager in builder.Services.Where(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(ApplicationInsightsLoggerProvider)).ToList())
+        // The SDK's logger provider sends Warning and above as traces (its own first filter rule, so that a
+        // Logging:ApplicationInsights:LogLevel setting wins): a successful request is already its request, dependency
+        // and event items, and in Azure every trace is billed. DEBUG=true drops that rule, so every line the console
+        // shows is sent too.
+        if (debug)
         {
-            builder.Services.Remove(eager);
-        }
-
-        builder.Services.AddSingleton<ILoggerProvider, DeferredApplicationInsightsLoggerProvider>();
-        if (!debug)
-        {
-            builder.Services.Configure<LoggerFilterOptions>(options => options.Rules.Insert(0,
-                new LoggerFilterRule(typeof(DeferredApplicationInsightsLoggerProvider).FullName, null, LogLevel.Warning, null)));
+            builder.Services.Configure<LoggerFilterOptions>(options =>
+            {
+                var sdkRule = options.Rules.FirstOrDefault(rule => rule.ProviderName == typeof(ApplicationInsightsLoggerProvider).FullName);
+                if (sdkRule is not null)
+                {
+                    options.Rules.Remove(sdkRule);
+                }
+            });
         }
 
         builder.Services.AddSingleton<ITelemetryInitializer, RedactingTelemetryInitializer>();
