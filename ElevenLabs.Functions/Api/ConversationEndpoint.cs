@@ -14,7 +14,6 @@ namespace ElevenLabs.Functions.Api;
 /// <summary>The HTTP contract of <c>/elevenlabs-conversation</c>, shared by both hosts.</summary>
 public sealed partial class ConversationEndpoint(
     CallerIdentifier callers,
-    CallerContext callerContext,
     CallerRateLimiter rateLimiter,
     SessionService sessions,
     ConversationTelemetry telemetry,
@@ -61,7 +60,6 @@ public sealed partial class ConversationEndpoint(
             return Failure(context, null, ex, "(auth)");
         }
 
-        callerContext.Current = caller; // the use cases read it: owner of new sessions, access to existing ones, quota
         ConversationCommand command;
         try
         {
@@ -92,7 +90,7 @@ public sealed partial class ConversationEndpoint(
         {
             LogHandling(logger, command.Action);
             rateLimiter.Acquire(caller.Key, command.IssuesCredential);
-            return await RunAsync(context, command, cancellationToken);
+            return await RunAsync(context, caller, command, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -100,33 +98,33 @@ public sealed partial class ConversationEndpoint(
         }
     }
 
-    /// <summary>The one dispatch: each command to its use case and its answer.</summary>
-    private async Task<IResult> RunAsync(HttpContext context, ConversationCommand command, CancellationToken cancellationToken)
+    /// <summary>The one dispatch: each command to its use case, for the caller, and its answer.</summary>
+    private async Task<IResult> RunAsync(HttpContext context, Caller caller, ConversationCommand command, CancellationToken cancellationToken)
     {
         switch (command)
         {
             case CreateSession create:
-                var created = await sessions.CreateAsync(create.Session, cancellationToken);
+                var created = await sessions.CreateAsync(caller, create.Session, cancellationToken);
                 Track(TelemetryNames.Events.SessionCreated, command, created.Session);
                 return UrlAnswer(context, created);
             case GetSignedUrl issue:
-                var issued = await sessions.IssueSignedUrlAsync(issue.ConversationId, cancellationToken);
+                var issued = await sessions.IssueSignedUrlAsync(caller, issue.ConversationId, cancellationToken);
                 Track(TelemetryNames.Events.SignedUrlIssued, command, issued.Session);
                 return UrlAnswer(context, issued);
             case GetConversationToken { ConversationId: { } id }:
-                var tokenForSession = await sessions.IssueTokenAsync(id, cancellationToken);
+                var tokenForSession = await sessions.IssueTokenAsync(caller, id, cancellationToken);
                 Track(TelemetryNames.Events.ConversationTokenIssued, command, tokenForSession.Session);
                 return TokenAnswer(context, tokenForSession);
             case GetConversationToken { NewSession: { } request }:
-                var tokenForNew = await sessions.CreateWithTokenAsync(request, cancellationToken);
+                var tokenForNew = await sessions.CreateWithTokenAsync(caller, request, cancellationToken);
                 Track(TelemetryNames.Events.SessionCreated, command, tokenForNew.Session);
                 return TokenAnswer(context, tokenForNew);
             case GetSession get:
-                var session = await sessions.GetAsync(get.ConversationId, cancellationToken);
+                var session = await sessions.GetAsync(caller, get.ConversationId, cancellationToken);
                 return ApiResults.Json(context, StatusCodes.Status200OK,
                     new SessionDetailsResponse(true, session.ConversationId, Details(session)), ApiJsonContext.Default.SessionDetailsResponse);
             case EndSession end:
-                var ended = await sessions.EndAsync(end.ConversationId, cancellationToken);
+                var ended = await sessions.EndAsync(caller, end.ConversationId, cancellationToken);
                 Track(TelemetryNames.Events.SessionEnded, command, ended);
                 return ApiResults.Json(context, StatusCodes.Status200OK,
                     new SessionEndedResponse(true, ended.ConversationId, Data(ended)), ApiJsonContext.Default.SessionEndedResponse);

@@ -14,7 +14,6 @@ public static class AuthServiceCollectionExtensions
     public static IHostApplicationBuilder AddCallerAuthentication(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<AuthOptions, AuthOptionsValidator>(AuthOptions.Section);
-        builder.Services.AddSingleton<CallerContext>();
         builder.Services.AddSingleton<CallerIdentifier>();
 
         var mode = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>()?.Mode ?? AuthMode.None;

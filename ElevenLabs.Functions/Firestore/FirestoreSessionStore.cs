@@ -90,16 +90,18 @@ public sealed partial class FirestoreSessionStore(
     /// the usage document's increment by -1. A precondition that fails is looked into: the document gone means an
     /// earlier attempt of this commit landed (its answer lost), which is a success.
     /// </summary>
-    public async Task DeleteCreatedAsync(string conversationId, string version, DailyCount count, CancellationToken cancellationToken = default)
+    public async Task DeleteCreatedAsync(string conversationId, string version, DailyCount? count, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(version);
-        ArgumentNullException.ThrowIfNull(count);
         FirestorePaths.Document(_collection, conversationId); // validates the id before any name exists
         var database = await connection.DatabaseAsync(cancellationToken);
         var body = FirestoreCommit.Body(w =>
         {
             FirestoreCommit.Delete(w, database.DocumentName(_collection, conversationId), version);
-            UsageDocument.WriteIncrement(w, database, _usageCollection, count, -1);
+            if (count is not null)
+            {
+                UsageDocument.WriteIncrement(w, database, _usageCollection, count, -1);
+            }
         });
         using var response = await SendAsync(HttpMethod.Post, database.CommitUrl, body, cancellationToken);
         if (response.IsSuccessStatusCode)
@@ -110,7 +112,7 @@ public sealed partial class FirestoreSessionStore(
         var error = await FirestoreErrors.ReadAsync(response, cancellationToken);
         if (error.Status is not ("FAILED_PRECONDITION" or "NOT_FOUND"))
         {
-            throw Failure(error, "delete of a session over the daily quota");
+            throw Failure(error, "delete of a session just created");
         }
 
         if (await GetAsync(conversationId, cancellationToken) is not null)
@@ -138,39 +140,29 @@ public sealed partial class FirestoreSessionStore(
             : throw new SessionStoreException(SessionStoreFailure.Failed, "Firestore's commit answered without the count's transform result.");
     }
 
-    /// <summary>The stored document's version if it is the one <paramref name="written"/> made, else null (also when it cannot be read).</summary>
+    /// <summary>The stored document's version if it is the one <paramref name="written"/> made, else null.</summary>
+    /// <exception cref="SessionStoreException">It cannot be read: the create's outcome is unknown (<see cref="SessionStoreException.OutcomeUnknown"/>).</exception>
     private async Task<string?> VersionIfCreatedAsync(Session written, CancellationToken cancellationToken)
     {
         try
         {
-            if (await GetAsync(written.ConversationId, cancellationToken) is { } stored && IsCreatedFrom(stored.Session, written))
+            if (await GetAsync(written.ConversationId, cancellationToken) is { } stored && stored.Session.IsCreatedFrom(written))
             {
                 LogCreateFoundLanded(logger, written.ConversationId);
                 return stored.Version;
             }
         }
-        catch (SessionStoreException)
+        catch (SessionStoreException ex)
         {
-            // Still unknown: the caller reports the create's own failure.
+            throw new SessionStoreException(SessionStoreFailure.Unavailable,
+                $"Whether session '{written.ConversationId}' was stored is unknown: Firestore did not answer the create, nor the read-back.", ex)
+            {
+                OutcomeUnknown = true,
+            };
         }
 
         return null;
     }
-
-    /// <summary>
-    /// Whether <paramref name="stored"/> is the document <paramref name="written"/> created: the fields only a create
-    /// writes are all equal, down to <c>createdAt</c>'s microsecond and ElevenLabs' conversation id of this very
-    /// signed URL, which no other writer shares. Later updates (status, updatedAt, ids appended) do not matter.
-    /// </summary>
-    private static bool IsCreatedFrom(Session stored, Session written) =>
-        stored.ConversationId == written.ConversationId
-        && stored.CreatedAt == written.CreatedAt
-        && stored.AgentId == written.AgentId
-        && stored.UserId == written.UserId
-        && stored.CandidateId == written.CandidateId
-        && stored.JobId == written.JobId
-        && stored.ElevenLabsConversationIds.Take(written.ElevenLabsConversationIds.Count).SequenceEqual(written.ElevenLabsConversationIds, StringComparer.Ordinal)
-        && JsonElement.DeepEquals(stored.Metadata, written.Metadata);
 
     public async Task<StoredSession?> GetAsync(string conversationId, CancellationToken cancellationToken = default)
     {

@@ -50,11 +50,6 @@ public static class SessionDocument
         {
             Call(w, "lastCall", lastCall);
         }
-
-        if (session.FailureCode is { } failureCode)
-        {
-            String(w, "failureCode", failureCode);
-        }
     }
 
     /// <summary>The fields an update names, and their <c>updateMask.fieldPaths</c>.</summary>
@@ -99,11 +94,6 @@ public static class SessionDocument
                 Add("lastCall", () => Call(w, "lastCall", lastCall));
             }
 
-            if (changes.FailureCode is { } failureCode)
-            {
-                Add("failureCode", () => String(w, "failureCode", failureCode));
-            }
-
             Add("updatedAt", () => Timestamp(w, "updatedAt", changes.UpdatedAt));
         });
         return (body, paths);
@@ -143,7 +133,6 @@ public static class SessionDocument
             // A document written before the list existed has at most its one id.
             ElevenLabsConversationIds = Strings(fields, "elevenLabsConversationIds") ?? (elevenLabsId is null ? [] : [elevenLabsId]),
             LastCall = Call(fields, "lastCall"),
-            FailureCode = String(fields, "failureCode"),
         };
         return new StoredSession(session, updateTime);
     }

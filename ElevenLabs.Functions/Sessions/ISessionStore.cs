@@ -19,12 +19,13 @@ public interface ISessionStore
     Task<CreatedSession> CreateAsync(Session session, DailyCount? count = null, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Undoes a create that went over the daily quota, in one atomic write: deletes the session, only while it is still
-    /// at <paramref name="version"/> (so nothing else is ever deleted), and takes its one back from <paramref name="count"/>.
+    /// Undoes a create (over the daily quota, or whose outcome was unknown), in one atomic write: deletes the session, only
+    /// while it is still at <paramref name="version"/> (so nothing else is ever deleted), and takes its one back from
+    /// <paramref name="count"/> when it was counted.
     /// </summary>
     /// <exception cref="SessionConflictException">The session is gone or changed since <paramref name="version"/> (nothing is changed).</exception>
     /// <exception cref="SessionStoreException">The store failed.</exception>
-    Task DeleteCreatedAsync(string conversationId, string version, DailyCount count, CancellationToken cancellationToken = default);
+    Task DeleteCreatedAsync(string conversationId, string version, DailyCount? count, CancellationToken cancellationToken = default);
 
     /// <summary>The session, or null when there is none with that id.</summary>
     Task<StoredSession?> GetAsync(string conversationId, CancellationToken cancellationToken = default);

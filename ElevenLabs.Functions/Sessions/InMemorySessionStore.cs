@@ -52,9 +52,8 @@ public sealed partial class InMemorySessionStore(IOptions<SessionsOptions> optio
         }
     }
 
-    public Task DeleteCreatedAsync(string conversationId, string version, DailyCount count, CancellationToken cancellationToken = default)
+    public Task DeleteCreatedAsync(string conversationId, string version, DailyCount? count, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(count);
         lock (_gate)
         {
             if (!_sessions.TryGetValue(conversationId, out var entry) || Format(entry.Version) != version)
@@ -69,7 +68,11 @@ public sealed partial class InMemorySessionStore(IOptions<SessionsOptions> optio
                 _byClosing.Remove(node);
             }
 
-            AddToCount(count, -1);
+            if (count is not null)
+            {
+                AddToCount(count, -1);
+            }
+
             return Task.CompletedTask;
         }
     }

@@ -36,9 +36,6 @@ public sealed record Session
     /// <summary>The latest call's outcome, once ElevenLabs reported it.</summary>
     public CallSummary? LastCall { get; init; }
 
-    /// <summary>Why a session became <see cref="SessionStatus.Failed"/>.</summary>
-    public string? FailureCode { get; init; }
-
     public Session Apply(SessionChanges changes) => this with
     {
         Status = changes.Status ?? Status,
@@ -48,8 +45,26 @@ public sealed record Session
         ElevenLabsConversationId = changes.ElevenLabsConversationId ?? ElevenLabsConversationId,
         ElevenLabsConversationIds = changes.ElevenLabsConversationIds ?? ElevenLabsConversationIds,
         LastCall = changes.LastCall ?? LastCall,
-        FailureCode = changes.FailureCode ?? FailureCode,
     };
+
+    /// <summary>
+    /// Whether this stored session is the one <paramref name="written"/> created: the fields only a create writes are all
+    /// equal, down to <c>createdAt</c>'s microsecond and ElevenLabs' conversation id of this very signed URL, which no
+    /// other writer shares. Later updates (status, updatedAt, ids appended) do not matter.
+    /// </summary>
+    public bool IsCreatedFrom(Session written)
+    {
+        ArgumentNullException.ThrowIfNull(written);
+        return ConversationId == written.ConversationId
+            && CreatedAt == written.CreatedAt
+            && AgentId == written.AgentId
+            && UserId == written.UserId
+            && OwnerId == written.OwnerId
+            && CandidateId == written.CandidateId
+            && JobId == written.JobId
+            && ElevenLabsConversationIds.Take(written.ElevenLabsConversationIds.Count).SequenceEqual(written.ElevenLabsConversationIds, StringComparer.Ordinal)
+            && JsonElement.DeepEquals(Metadata, written.Metadata);
+    }
 
     /// <summary>
     /// The changes that link ElevenLabs' <paramref name="elevenLabsId"/> to this session: it becomes the latest id and

@@ -14,6 +14,4 @@ public sealed record SessionChanges
 
     /// <summary>The whole new summary (it replaces the stored one).</summary>
     public CallSummary? LastCall { get; init; }
-
-    public string? FailureCode { get; init; }
 }

@@ -6,13 +6,17 @@ using Microsoft.Extensions.Options;
 
 namespace ElevenLabs.Functions.Sessions;
 
-/// <summary>The use cases: create a session, issue a fresh signed URL or WebRTC token for it, read it, end it.</summary>
+/// <summary>
+/// The use cases a client calls: create a session, issue a fresh signed URL or WebRTC token for it, read it, end it.
+/// Each acts for a <see cref="Caller"/>, its first parameter: the owner of a new session, the one whose quota counts it,
+/// and whose sessions alone it may use.
+/// </summary>
 public sealed partial class SessionService(
     ISessionStore store,
-    CallerContext caller,
     DailyQuota quota,
     ElevenLabsClient elevenLabs,
     IOptionsMonitor<ElevenLabsOptions> options,
+    IOptionsMonitor<AuthOptions> auth,
     TimeProvider time,
     ILogger<SessionService> logger)
 {
@@ -22,27 +26,32 @@ public sealed partial class SessionService(
     /// Asks ElevenLabs for a signed URL, then writes the session with ElevenLabs' conversation id in it: one write.
     /// If ElevenLabs fails, nothing is written.
     /// </summary>
-    public async Task<SessionWithUrl> CreateAsync(NewSession request, CancellationToken cancellationToken = default)
+    public async Task<SessionWithUrl> CreateAsync(Caller caller, NewSession request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var agentId = options.CurrentValue.AgentId;
-        return await CountedAsync(async ct =>
+        var (session, signed) = await quota.CreateAsync(store, caller, async ct =>
         {
             var signed = await elevenLabs.GetSignedUrlAsync(agentId, ct);
-            return (signed, signed.ConversationId);
-        }, request, agentId, (session, signed) => new SessionWithUrl(session, signed), cancellationToken);
+            return (NewActiveSession(caller, request, agentId, signed.ConversationId), signed);
+        }, cancellationToken);
+        LogCreated(logger, session.ConversationId, session.AgentId);
+        return new SessionWithUrl(session, signed);
     }
 
     /// <summary>
     /// Asks ElevenLabs for a WebRTC conversation token, then writes the session: one write. ElevenLabs' id of a WebRTC
     /// call is not known here; the post-call webhook links it through the session id the client passes on.
     /// </summary>
-    public async Task<SessionWithToken> CreateWithTokenAsync(NewSession request, CancellationToken cancellationToken = default)
+    public async Task<SessionWithToken> CreateWithTokenAsync(Caller caller, NewSession request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var agentId = options.CurrentValue.AgentId;
-        return await CountedAsync(async ct => (await elevenLabs.GetConversationTokenAsync(agentId, ct), (string?)null),
-            request, agentId, (session, token) => new SessionWithToken(session, token), cancellationToken);
+        var (session, token) = await quota.CreateAsync(store, caller,
+            async ct => (NewActiveSession(caller, request, agentId, elevenLabsId: null), await elevenLabs.GetConversationTokenAsync(agentId, ct)),
+            cancellationToken);
+        LogCreated(logger, session.ConversationId, session.AgentId);
+        return new SessionWithToken(session, token);
     }
 
     /// <summary>
@@ -51,9 +60,9 @@ public sealed partial class SessionService(
     /// </summary>
     /// <exception cref="SessionNotFoundException">Unknown id.</exception>
     /// <exception cref="SessionNotActiveException">The session is no longer active, or was closed while the token was issued.</exception>
-    public async Task<SessionWithToken> IssueTokenAsync(string conversationId, CancellationToken cancellationToken = default)
+    public async Task<SessionWithToken> IssueTokenAsync(Caller caller, string conversationId, CancellationToken cancellationToken = default)
     {
-        var (session, version) = await ReadActiveAsync(conversationId, cancellationToken);
+        var (session, version) = await ReadActiveAsync(caller, conversationId, cancellationToken);
         var token = await elevenLabs.GetConversationTokenAsync(session.AgentId, cancellationToken);
         session = await RecordElevenLabsIdAsync(session, version, elevenLabsId: null);
         return new SessionWithToken(session, token);
@@ -61,15 +70,15 @@ public sealed partial class SessionService(
 
     /// <summary>The session as stored.</summary>
     /// <exception cref="SessionNotFoundException">Unknown id.</exception>
-    public async Task<Session> GetAsync(string conversationId, CancellationToken cancellationToken = default) =>
-        (await ReadAsync(conversationId, cancellationToken)).Session;
+    public async Task<Session> GetAsync(Caller caller, string conversationId, CancellationToken cancellationToken = default) =>
+        (await ReadAsync(caller, conversationId, cancellationToken)).Session;
 
     /// <summary>A fresh signed URL for an existing, active session.</summary>
     /// <exception cref="SessionNotFoundException">Unknown id.</exception>
     /// <exception cref="SessionNotActiveException">The session was ended (or failed).</exception>
-    public async Task<SessionWithUrl> IssueSignedUrlAsync(string conversationId, CancellationToken cancellationToken = default)
+    public async Task<SessionWithUrl> IssueSignedUrlAsync(Caller caller, string conversationId, CancellationToken cancellationToken = default)
     {
-        var (session, version) = await ReadActiveAsync(conversationId, cancellationToken);
+        var (session, version) = await ReadActiveAsync(caller, conversationId, cancellationToken);
         var signed = await elevenLabs.GetSignedUrlAsync(session.AgentId, cancellationToken);
         if (signed.ConversationId is not null)
         {
@@ -84,11 +93,11 @@ public sealed partial class SessionService(
     /// nothing: the first <c>endedAt</c> and <c>endedBy</c> stay, also when many clients end it at once (a
     /// conditional update, re-read on conflict).
     /// </summary>
-    public async Task<Session> EndAsync(string conversationId, CancellationToken cancellationToken = default)
+    public async Task<Session> EndAsync(Caller caller, string conversationId, CancellationToken cancellationToken = default)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var stored = await ReadAsync(conversationId, cancellationToken);
+            var stored = await ReadAsync(caller, conversationId, cancellationToken);
             if (stored.Session.Status is SessionStatus.Ended or SessionStatus.Expired)
             {
                 return stored.Session;
@@ -115,52 +124,8 @@ public sealed partial class SessionService(
         }
     }
 
-    /// <summary>
-    /// A new active session, with ElevenLabs' id when there is one, under the caller's daily quota
-    /// (<c>Quota:SessionsPerDay</c>), in one write: the store adds the session to the caller's count for the day in the
-    /// same atomic write that stores it, so a create that fails counts nothing. Over the quota, the session just written
-    /// is deleted again together with its count (its id was never handed out), the URL or token is dropped, and the
-    /// caller gets <see cref="QuotaExceededException"/>; a caller this instance has seen reach the quota today gets it at
-    /// once, before ElevenLabs is asked.
-    /// </summary>
-    private async Task<TResult> CountedAsync<TIssued, TResult>(
-        Func<CancellationToken, Task<(TIssued Issued, string? ElevenLabsId)>> issue,
-        NewSession request,
-        string agentId,
-        Func<Session, TIssued, TResult> answer,
-        CancellationToken cancellationToken)
-    {
-        var count = quota.CountFor(caller.Current?.Key);
-        var (credential, elevenLabsId) = await issue(cancellationToken);
-        var session = NewActiveSession(request, agentId, elevenLabsId);
-        var created = await store.CreateAsync(session, count, cancellationToken);
-        if (count is not null && created.Count is { } after && quota.IsOver(count, after))
-        {
-            await UndoCreateAsync(session.ConversationId, created.Version, count);
-            throw quota.Exceeded(count.Day);
-        }
-
-        LogCreated(logger, session.ConversationId, session.AgentId);
-        return answer(session, credential);
-    }
-
-    /// <summary>
-    /// Deletes a session that went over the quota, with its count. If that fails, the session stays, active and unknown
-    /// to anyone, until the sweep expires it as idle, and the caller stays counted one too many today.
-    /// </summary>
-    private async Task UndoCreateAsync(string conversationId, string version, DailyCount count)
-    {
-        try
-        {
-            await store.DeleteCreatedAsync(conversationId, version, count, CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is SessionStoreException or SessionConflictException)
-        {
-            LogUndoFailed(logger, ex, conversationId);
-        }
-    }
-
-    private Session NewActiveSession(NewSession request, string agentId, string? elevenLabsId)
+    /// <summary>A new active session of <paramref name="caller"/>, with ElevenLabs' id when there is one.</summary>
+    private Session NewActiveSession(Caller caller, NewSession request, string agentId, string? elevenLabsId)
     {
         var now = time.GetUtcNowToMicrosecond();
         return new Session
@@ -168,7 +133,7 @@ public sealed partial class SessionService(
             ConversationId = ConversationId.NewId(),
             AgentId = agentId,
             UserId = request.UserId,
-            OwnerId = caller.NewOwner,
+            OwnerId = caller.Subject,
             CandidateId = request.CandidateId,
             JobId = request.JobId,
             Metadata = request.Metadata,
@@ -185,9 +150,9 @@ public sealed partial class SessionService(
     /// without an agent talks to the configured one.
     /// </summary>
     /// <exception cref="SessionNotActiveException">The session is ended, expired or failed.</exception>
-    private async Task<(Session Session, string Version)> ReadActiveAsync(string conversationId, CancellationToken cancellationToken)
+    private async Task<(Session Session, string Version)> ReadActiveAsync(Caller caller, string conversationId, CancellationToken cancellationToken)
     {
-        var stored = await ReadAsync(conversationId, cancellationToken);
+        var stored = await ReadAsync(caller, conversationId, cancellationToken);
         var session = stored.Session;
         if (session.Status != SessionStatus.Active)
         {
@@ -203,15 +168,16 @@ public sealed partial class SessionService(
     /// the answer does not tell that it exists.
     /// </summary>
     /// <exception cref="SessionNotFoundException">Unknown id, or not the caller's.</exception>
-    private async Task<StoredSession> ReadAsync(string conversationId, CancellationToken cancellationToken)
+    private async Task<StoredSession> ReadAsync(Caller caller, string conversationId, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
         var stored = await store.GetAsync(conversationId, cancellationToken);
         if (stored is null)
         {
             throw new SessionNotFoundException(conversationId);
         }
 
-        if (!caller.MayUse(stored.Session.OwnerId))
+        if (!caller.MayUse(stored.Session.OwnerId, auth.CurrentValue.LegacySessions))
         {
             LogNotTheCallers(logger, conversationId);
             throw new SessionNotFoundException(conversationId);
@@ -271,9 +237,6 @@ public sealed partial class SessionService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {ConversationId} became {Status} while its signed URL or token was issued: it is dropped")]
     private static partial void LogClosedMeanwhile(ILogger logger, string conversationId, string status);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {ConversationId} went over its caller's daily quota and could not be deleted again: the sweep expires it once idle, and the caller stays counted one too many today")]
-    private static partial void LogUndoFailed(ILogger logger, Exception exception, string conversationId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {ConversationId}: ElevenLabs' conversation id could not be recorded")]
     private static partial void LogRecordIdFailed(ILogger logger, Exception exception, string conversationId);
