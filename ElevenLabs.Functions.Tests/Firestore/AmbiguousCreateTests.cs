@@ -1,5 +1,7 @@
 using ElevenLabs.Functions.Firestore;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using ElevenLabs.Functions.Sessions;
 using ElevenLabs.Functions.Tests.Api;
 using ElevenLabs.Functions.Tests.Support;
 
@@ -82,6 +84,74 @@ public sealed class AmbiguousCreateTests : FirestoreAppFixture
         Assert.That(SessionDocuments, Is.EqualTo(before));
         Assert.That(UsageCount(), Is.EqualTo(counted), "nothing counted");
     }
+
+    /// <summary>
+    /// The create's answer is lost (applied, then cut), its retry too, and both reads back fail: after
+    /// <paramref name="failedReads"/> failed document reads in all, Firestore answers again.
+    /// </summary>
+    private void LoseTheCreateAndItsReadBack(int failedReads)
+    {
+        var creates = 0;
+        Rig.Firestore.FailCreates(CreateFault.LoseAnswer, count: 2);
+        Rig.Firestore.BeforeCreate = () =>
+        {
+            if (Interlocked.Increment(ref creates) == 2)
+            {
+                Rig.Firestore.Fail("UNAVAILABLE", 503, count: failedReads); // the calls after the retried commit
+            }
+
+            return Task.FromResult(true);
+        };
+    }
+
+    [TearDown]
+    public void NoCreateHold()
+    {
+        Rig.Firestore.BeforeCreate = null;
+        Rig.Firestore.ClearFaults();
+    }
+
+    [Test]
+    public async Task ACreateWhoseOutcomeStaysUnknownIsUndoneAndCountsNothing()
+    {
+        var before = SessionDocuments;
+        var counted = UsageCount();
+        LoseTheCreateAndItsReadBack(failedReads: 2); // the read-back and its retry; the undo's read then succeeds
+
+        var (status, body, response) = await App.PostAsync(new { action = "create_session", userId = "unknown-outcome" });
+
+        Assert.That(status, Is.EqualTo(503), body.ToJsonString());
+        ContractTests.AssertError(body, "store_unavailable");
+        Assert.That(response.Headers.RetryAfter?.Delta, Is.Not.Null);
+        Assert.That(body.ToJsonString(), Does.Not.Contain("conv_"), "no id is handed out");
+        Assert.That(ActiveSessionsOf("unknown-outcome"), Is.Zero, "the session the lost commit stored is deleted again");
+        Assert.That(SessionDocuments, Is.EqualTo(before));
+        Assert.That(UsageCount(), Is.EqualTo(counted), "and its count taken back");
+    }
+
+    [Test]
+    public async Task AnUnknownCreateWhoseUndoCannotReachFirestoreIsLeftToTheSweep()
+    {
+        var counted = UsageCount();
+        LoseTheCreateAndItsReadBack(failedReads: 4); // the read-back, the undo's read, and their retries
+
+        var (status, body, _) = await App.PostAsync(new { action = "create_session", userId = "undo-unreachable" });
+
+        Assert.That(status, Is.EqualTo(503), body.ToJsonString());
+        ContractTests.AssertError(body, "store_unavailable");
+        Assert.That(ActiveSessionsOf("undo-unreachable"), Is.EqualTo(1), "left as the lost commit stored it");
+        Assert.That(UsageCount() - counted, Is.EqualTo(1), "and counted, until the day is over");
+        Rig.Firestore.ClearFaults();
+        var store = App.Services.GetRequiredService<ISessionStore>();
+        var idleLater = await store.FindIdleAsync(DateTimeOffset.UtcNow.AddHours(3), SessionSweeper.MaxPerRun);
+        Assert.That(idleLater.Select(s => s.Session.UserId), Has.Member("undo-unreachable"),
+            "the sweep's query finds it once it has idled past Sessions:MaxIdle, and expires it");
+    }
+
+    private int ActiveSessionsOf(string userId) =>
+        Rig.Firestore.Documents.Count(d => d.Key.Contains("/documents/conversation-sessions/", StringComparison.Ordinal)
+            && d.Value.Fields["userId"]?["stringValue"]?.GetValue<string>() == userId
+            && d.Value.Fields["status"]?["stringValue"]?.GetValue<string>() == "active");
 
     [Test]
     public async Task AnotherWritersDocumentUnderTheIdIsAConflictAndStaysUntouched()

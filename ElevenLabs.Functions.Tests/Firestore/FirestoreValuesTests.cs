@@ -151,7 +151,6 @@ public sealed class FirestoreValuesTests
                 TerminationReason = null,
                 StartedAt = createdAt,
             },
-            FailureCode = null,
         };
 
         var fields = JsonDocument.Parse(SessionDocument.Write(session)).RootElement.GetProperty("fields").GetRawText();
