@@ -109,14 +109,26 @@ public static partial class Program
     }
 
     /// <summary>
-    /// <c>Sessions:Store</c>: Firestore, InMemory, or Auto (Firestore when anything about it is configured). The daily
-    /// quota's counts live in the same place, written with the sessions.
+    /// <c>Sessions:Store</c>: Firestore, InMemory, or Auto (Firestore when anything about it is configured; in memory only
+    /// in Development, since elsewhere sessions in one instance's memory are lost across instances and restarts, so
+    /// there Auto without Firestore stops the start). The daily quota's counts live in the same place, written with the
+    /// sessions.
     /// </summary>
+    /// <exception cref="OptionsValidationException">Auto outside Development, with Firestore not configured.</exception>
     private static void AddSessionStore(IHostApplicationBuilder builder)
     {
         var sessions = builder.Configuration.GetSection(SessionsOptions.Section).Get<SessionsOptions>() ?? new SessionsOptions();
-        if (sessions.Store == SessionStoreKind.Firestore
-            || (sessions.Store == SessionStoreKind.Auto && FirestoreOptions.Read(builder.Configuration).IsConfigured))
+        var store = sessions.Store != SessionStoreKind.Auto ? sessions.Store
+            : FirestoreOptions.Read(builder.Configuration).IsConfigured ? SessionStoreKind.Firestore
+            : builder.Environment.IsDevelopment() ? SessionStoreKind.InMemory
+            : throw new OptionsValidationException(SessionsOptions.Section, typeof(SessionsOptions),
+            [
+                $"Sessions:Store is Auto but Firestore is not configured, and outside Development ({builder.Environment.EnvironmentName}) "
+                + "sessions are not kept in memory: set Firestore:ProjectId (with Firestore:CredentialsFile, Firestore:CredentialsJson "
+                + "or Firestore:Auth=WorkloadIdentity; or FIRESTORE_EMULATOR_HOST), or Sessions:Store=InMemory for one instance "
+                + "whose sessions may be lost.",
+            ]);
+        if (store == SessionStoreKind.Firestore)
         {
             builder.AddFirestoreSessionStore();
         }

@@ -30,14 +30,16 @@ public sealed class FirestoreConfigurationTests
     }
 
     [Test]
-    public async Task WithoutAnyFirestoreSettingSessionsStayInMemory()
+    public async Task WithoutAnyFirestoreSettingSessionsStayInMemoryInDevelopmentOnly()
     {
         using var elevenLabs = new ElevenLabsStandIn();
         var settings = Settings.For(elevenLabs);
         settings.Remove("Sessions:Store");
-        await using var app = await AppHost.StartAsync(settings);
+        await using var app = await AppHost.StartAsync(settings, environment: "Development");
 
         Assert.That(app.Services.GetRequiredService<ISessionStore>(), Is.TypeOf<InMemorySessionStore>());
+        var refused = Assert.ThrowsAsync<OptionsValidationException>(() => AppHost.StartAsync(settings, environment: "Production"));
+        Assert.That(refused!.Failures.Single(), Does.StartWith("Sessions:Store is Auto but Firestore is not configured"));
     }
 
     [Test]

@@ -38,6 +38,7 @@ public sealed class HostSwitchTests
         {
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{selfHostPort}",
             ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
+            ["Sessions__Store"] = "InMemory",
         });
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         using var connection = await host.AcceptTcpClientAsync(timeout.Token);
@@ -69,7 +70,7 @@ public sealed class HostSwitchTests
     public async Task StartedAloneTheAppServesTheRouteOverHttp()
     {
         var port = AppOutput.FreePort();
-        using var app = AppOutput.Start(["--urls", $"http://127.0.0.1:{port}"]);
+        using var app = AppOutput.Start(["--urls", $"http://127.0.0.1:{port}"], new Dictionary<string, string> { ["Sessions__Store"] = "InMemory" });
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
         var response = await RetryUntilUpAsync(() => client.GetAsync("/elevenlabs-conversation"), app);
@@ -82,7 +83,7 @@ public sealed class HostSwitchTests
     public async Task StartedAloneItHonoursAspNetCoreUrls()
     {
         var port = AppOutput.FreePort();
-        using var app = AppOutput.Start([], new Dictionary<string, string> { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" });
+        using var app = AppOutput.Start([], new Dictionary<string, string> { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}", ["Sessions__Store"] = "InMemory" });
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
         var response = await RetryUntilUpAsync(() => client.GetAsync("/elevenlabs-conversation"), app);

@@ -40,6 +40,50 @@ public sealed class StartupValidationTests
     }
 
     [Test]
+    public async Task AutoWithoutFirestoreOutsideDevelopmentStopsTheStartNamingTheFirestoreSettings()
+    {
+        using var app = AppOutput.Start(["--urls", $"http://127.0.0.1:{AppOutput.FreePort()}"], new Dictionary<string, string>
+        {
+            ["DOTNET_ENVIRONMENT"] = "Production",
+        });
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await app.Process.WaitForExitAsync(timeout.Token);
+
+        Assert.That(app.Process.ExitCode, Is.EqualTo(1), app.Output);
+        Assert.That(app.Output, Does.Contain("The app cannot start: its configuration is wrong."));
+        Assert.That(app.Output, Does.Contain("  Sessions:Store is Auto but Firestore is not configured, and outside Development (Production)"));
+        Assert.That(app.Output, Does.Contain("set Firestore:ProjectId").And.Contain("or Sessions:Store=InMemory"));
+    }
+
+    [Test]
+    public async Task AutoWithoutFirestoreInDevelopmentKeepsSessionsInMemory()
+    {
+        var port = AppOutput.FreePort();
+        using var app = AppOutput.Start(["--urls", $"http://127.0.0.1:{port}"], new Dictionary<string, string>
+        {
+            ["DOTNET_ENVIRONMENT"] = "Development",
+        });
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        HttpResponseMessage? health = null;
+        for (var i = 0; i < 300 && health is null && !app.Process.HasExited; i++)
+        {
+            try
+            {
+                health = await client.GetAsync("/elevenlabs-conversation");
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        Assert.That(health?.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK), app.Output);
+        Assert.That(app.Output, Does.Contain("in memory").IgnoreCase, "the start-up warning that sessions are not durable");
+    }
+
+    [Test]
     public async Task AVaultWithoutTheSecretIsNotAStartFailure()
     {
         await using var vault = await KeyVaultStandIn.StartAsync();
@@ -47,6 +91,7 @@ public sealed class StartupValidationTests
         using var app = AppOutput.Start(["--urls", $"http://127.0.0.1:{port}"], new Dictionary<string, string>
         {
             ["KeyVault__Uri"] = vault.Url.ToString(),
+            ["Sessions__Store"] = "InMemory",
         });
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
