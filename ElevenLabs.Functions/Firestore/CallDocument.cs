@@ -11,10 +11,7 @@ namespace ElevenLabs.Functions.Firestore;
 /// </summary>
 public static class CallDocument
 {
-    /// <summary>Firestore's limit on a document.</summary>
-    public const int MaxDocumentBytes = 1_048_576;
-
-    /// <summary>What this app fills a document to at most: the limit less room for what the size rules leave vague.</summary>
+    /// <summary>What this app fills a document to at most: Firestore's limit (1 MiB) less room for what the size rules leave vague.</summary>
     public const int Budget = 1_000_000;
 
     /// <summary>The subcollection of a session's document that holds its calls.</summary>

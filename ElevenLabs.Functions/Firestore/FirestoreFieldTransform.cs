@@ -27,22 +27,6 @@ public sealed class FirestoreFieldTransform
         w.WriteEndObject();
     });
 
-    /// <summary>Appends the strings not already in the array field (a missing field becomes an array); the result is null.</summary>
-    public static FirestoreFieldTransform AppendMissingElements(string fieldPath, IEnumerable<string> values) => new(fieldPath, w =>
-    {
-        w.WriteStartObject("appendMissingElements");
-        w.WriteStartArray("values");
-        foreach (var value in values)
-        {
-            w.WriteStartObject();
-            w.WriteString("stringValue", value);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        w.WriteEndObject();
-    });
-
     /// <summary>Sets the field to the commit's time; the result is that timestamp.</summary>
     public static FirestoreFieldTransform RequestTime(string fieldPath) => new(fieldPath, w => w.WriteString("setToServerValue", "REQUEST_TIME"));
 

@@ -20,9 +20,6 @@ public sealed class CallerRateLimiter : IDisposable
         _requests = Buckets(options.Value.RequestsPerMinute);
     }
 
-    /// <summary>Callers with a bucket now, both kinds together (for tests and diagnostics).</summary>
-    public int TrackedCallers => (_issues?.Count ?? 0) + (_requests?.Count ?? 0);
-
     /// <summary>Takes one token from the caller's bucket.</summary>
     /// <param name="issuesCredential">Creating a session or issuing a signed URL or token (the stricter bucket).</param>
     /// <exception cref="RateLimitedException">The bucket is empty.</exception>
