@@ -2,6 +2,7 @@ using ElevenLabs.Functions.Firestore;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Sweep;
 using ElevenLabs.Functions.Tests.Api;
 using ElevenLabs.Functions.Tests.Support;
 

@@ -39,7 +39,7 @@ public sealed partial class FirestoreSessionStore(
     /// overwrite) and, with <paramref name="count"/>, the caller's usage document incremented by one (<see cref="UsageDocument"/>),
     /// atomically. A create is not idempotent, but it is retried: when its answer was lost, the retry finds
     /// ALREADY_EXISTS (and, failing as a whole, counts nothing); when it timed out, it may still have landed. Both read
-    /// the document back, and if it is the one this create wrote (<see cref="IsCreatedFrom"/>), the create succeeded,
+    /// the document back, and if it is the one this create wrote (<see cref="Session.IsCreatedFrom"/>), the create succeeded,
     /// counted once by the commit that landed; someone else's document is a conflict.
     /// </summary>
     public async Task<CreatedSession> CreateAsync(Session session, DailyCount? count = null, CancellationToken cancellationToken = default)
