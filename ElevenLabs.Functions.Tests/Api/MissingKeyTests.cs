@@ -9,7 +9,7 @@ public sealed class MissingKeyTests
     public async Task WithNoConfigurationHealthIsUpAndCreateSaysTheKeyIsMissing()
     {
         using var elevenLabs = new ElevenLabsStandIn();
-        await using var app = await AppHost.StartAsync(new Dictionary<string, string?> { ["ElevenLabs:BaseUrl"] = elevenLabs.Url });
+        await using var app = await AppHost.StartAsync(new Dictionary<string, string?> { ["ElevenLabs:BaseUrl"] = elevenLabs.Url, ["Sessions:Store"] = "InMemory" });
 
         var health = await app.Client.GetAsync("/elevenlabs-conversation");
         var (status, body, _) = await app.PostAsync(new { action = "create_session" });

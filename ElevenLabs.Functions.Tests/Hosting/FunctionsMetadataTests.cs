@@ -92,7 +92,7 @@ public sealed class FunctionsMetadataTests
             .Select(f => Route(f.Name, prefix + "/" + (f.Trigger["route"]?.GetValue<string>() ?? f.Name), Methods(f.Trigger)))
             .ToList();
 
-        await using var app = Program.BuildSelfHost(["--urls", "http://127.0.0.1:0"]);
+        await using var app = Program.BuildSelfHost(["--urls", "http://127.0.0.1:0", "--Sessions:Store", "InMemory"]);
         // The app's route table (what its routing matches once started; the service's composite is filled at start).
         var selfHost = ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
             .Select(e => Route(e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "(unnamed: " + e.DisplayName + ")",
