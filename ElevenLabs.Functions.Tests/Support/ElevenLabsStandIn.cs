@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -85,6 +86,7 @@ public sealed partial class ElevenLabsStandIn : IStandIns<ElevenLabsStandIn>, ID
     public void Reset()
     {
         ApiKey = OriginalApiKey;
+        AgentEnableAuth = true;
         Server.Reset();
         lock (_issued)
         {
@@ -119,10 +121,26 @@ public sealed partial class ElevenLabsStandIn : IStandIns<ElevenLabsStandIn>, ID
         Server.Given(Request.Create().WithPath(AgentsPath + AgentId).UsingGet().WithHeader(headers => headers.TryGetValue("xi-api-key", out var values) && values.Contains(ApiKey)))
             .AtPriority(50)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
-                .WithBody($$$"""{"agent_id":"{{{AgentId}}}","name":"AI interviewer","conversation_config":{"agent":{"first_message":"Hello"}},"metadata":{"created_at_unix_secs":1764000000}}""").Delayed(Latency));
+                .WithBody(_ => AgentBody()).Delayed(Latency));
         ServeUnknownConversations();
         ServeWorkspaceWebhooks();
     }
+
+    /// <summary>The agent's <c>platform_settings.auth.enable_auth</c> (true: private, as the app needs it).</summary>
+    public bool AgentEnableAuth { get; set; } = true;
+
+    /// <summary>The agent as <c>GET /v1/convai/agents/{id}</c> answers it (elevenlabs-python <c>GetAgentResponseModel</c>, <c>AuthSettings</c>).</summary>
+    private string AgentBody() => new JsonObject
+    {
+        ["agent_id"] = AgentId,
+        ["name"] = "AI interviewer",
+        ["conversation_config"] = new JsonObject { ["agent"] = new JsonObject { ["first_message"] = "Hello" } },
+        ["metadata"] = new JsonObject { ["created_at_unix_secs"] = 1764000000 },
+        ["platform_settings"] = new JsonObject
+        {
+            ["auth"] = new JsonObject { ["enable_auth"] = AgentEnableAuth, ["allowlist"] = new JsonArray() },
+        },
+    }.ToJsonString();
 
     /// <summary>Every agent request gets this answer (an error or a slow one), whatever the key.</summary>
     public void AgentAnswers(int status, string body, TimeSpan? delay = null)

@@ -18,5 +18,15 @@ internal sealed record ConversationAnalysisWire(
     [property: JsonPropertyName("call_successful")] string? CallSuccessful,
     [property: JsonPropertyName("transcript_summary")] string? TranscriptSummary);
 
+/// <summary>The answer of <c>GET /v1/convai/agents/{agent_id}</c>, as far as <c>platform_settings.auth</c>.</summary>
+internal sealed record AgentResponse(
+    [property: JsonPropertyName("agent_id")] string? AgentId,
+    [property: JsonPropertyName("platform_settings")] AgentPlatformSettingsWire? PlatformSettings);
+
+internal sealed record AgentPlatformSettingsWire([property: JsonPropertyName("auth")] AgentAuthWire? Auth);
+
+internal sealed record AgentAuthWire([property: JsonPropertyName("enable_auth")] bool? EnableAuth);
+
 [JsonSerializable(typeof(ConversationDetailsResponse))]
+[JsonSerializable(typeof(AgentResponse))]
 internal sealed partial class ConversationDetailsJsonContext : JsonSerializerContext;

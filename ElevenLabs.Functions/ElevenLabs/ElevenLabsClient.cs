@@ -64,9 +64,9 @@ public sealed partial class ElevenLabsClient(HttpClient http, ConversationTeleme
             : new ConversationToken(body.Token);
     }
 
-    /// <summary>Completes when ElevenLabs answers the agent's <c>GET /v1/convai/agents/{agent_id}</c> with this key (for readiness).</summary>
-    /// <exception cref="ElevenLabsException">ElevenLabs refused (a 401 is <see cref="ElevenLabsFailure.Unauthorized"/>) or failed.</exception>
-    public async Task CheckAgentAsync(string agentId, CancellationToken cancellationToken = default)
+    /// <summary>The agent's security setting (<c>GET /v1/convai/agents/{agent_id}</c>, <c>platform_settings.auth.enable_auth</c>; absent is false).</summary>
+    /// <exception cref="ElevenLabsException">ElevenLabs refused (an unknown agent is <see cref="ElevenLabsFailure.Rejected"/>), failed, or answered no agent.</exception>
+    public async Task<ElevenLabsAgent> GetAgentAsync(string agentId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(agentId);
         using var response = await SendAsync($"v1/convai/agents/{Uri.EscapeDataString(agentId)}", cancellationToken);
@@ -74,6 +74,48 @@ public sealed partial class ElevenLabsClient(HttpClient http, ConversationTeleme
         {
             throw await ElevenLabsErrors.ReadAsync(response, time.GetUtcNow(), cancellationToken);
         }
+
+        AgentResponse? body;
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            body = await JsonSerializer.DeserializeAsync(stream, ConversationDetailsJsonContext.Default.AgentResponse, cancellationToken);
+        }
+        catch (JsonException)
+        {
+            body = null;
+        }
+
+        return body is null
+            ? throw new ElevenLabsException(ElevenLabsFailure.InvalidResponse, "ElevenLabs answered the agent with something other than an agent.")
+            : new ElevenLabsAgent(body.AgentId ?? agentId, body.PlatformSettings?.Auth?.EnableAuth ?? false);
+    }
+
+    /// <summary>The workspace's webhooks and their state (<c>GET /v1/workspace/webhooks?include_usages=true</c>).</summary>
+    /// <exception cref="ElevenLabsException">ElevenLabs refused, failed, or answered no webhook list.</exception>
+    public async Task<IReadOnlyList<WorkspaceWebhook>> ListWorkspaceWebhooksAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync("v1/workspace/webhooks?include_usages=true", cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ElevenLabsErrors.ReadAsync(response, time.GetUtcNow(), cancellationToken);
+        }
+
+        WorkspaceWebhooksResponse? body;
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            body = await JsonSerializer.DeserializeAsync(stream, WorkspaceWebhooksJsonContext.Default.WorkspaceWebhooksResponse, cancellationToken);
+        }
+        catch (JsonException)
+        {
+            body = null;
+        }
+
+        return body?.Webhooks is not { } webhooks
+            ? throw new ElevenLabsException(ElevenLabsFailure.InvalidResponse, "ElevenLabs answered the workspace webhooks without a webhook list.")
+            : [.. webhooks.Where(w => !string.IsNullOrEmpty(w?.WebhookUrl))
+                .Select(w => new WorkspaceWebhook(w!.WebhookUrl!, w.IsDisabled ?? false, w.IsAutoDisabled ?? false, w.MostRecentFailureErrorCode))];
     }
 
     /// <summary>One conversation's status, metadata and analysis; null when ElevenLabs has no conversation with that id.</summary>

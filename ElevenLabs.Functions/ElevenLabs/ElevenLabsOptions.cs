@@ -17,6 +17,14 @@ public sealed class ElevenLabsOptions : IHttpDependencyOptions
     public string? ApiKey { get; set; }
 
     /// <summary>
+    /// <c>ElevenLabs:AllowPublicAgent</c> (default false): the agent may be public (its Security tab's "Enable
+    /// authentication" off, <c>platform_settings.auth.enable_auth</c> false) on purpose. Without it, readiness fails with
+    /// <c>elevenlabs_agent_public</c> for such an agent, because anyone who knows its id can start conversations from a
+    /// browser, skipping sign-in, rate limits and the daily quota.
+    /// </summary>
+    public bool AllowPublicAgent { get; set; }
+
+    /// <summary>
     /// <c>ElevenLabs:WebhookSecret</c>: the secret ElevenLabs signs post-call webhooks with (its workspace's webhook
     /// settings show it), when no Key Vault is configured (read by the configuration secret source).
     /// </summary>

@@ -14,6 +14,7 @@ public static class HealthServiceCollectionExtensions
         builder.Services.AddTransient<IReadinessCheck, SecretsReadinessCheck>();
         builder.Services.AddTransient<IReadinessCheck, FirestoreReadinessCheck>();
         builder.Services.AddTransient<IReadinessCheck, ElevenLabsReadinessCheck>();
+        builder.Services.AddSingleton<ElevenLabsWebhookStatus>();
         builder.Services.AddSingleton<ReadinessProbe>();
         builder.Services.AddTransient<ReadinessEndpoint>();
         return builder;

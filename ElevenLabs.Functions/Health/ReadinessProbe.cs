@@ -73,7 +73,8 @@ public sealed partial class ReadinessProbe(IServiceScopeFactory scopes, TimeProv
 
     /// <summary>
     /// A secret nobody configured is an expected state, not a fault: one line per missing secret, saying what to set,
-    /// however many checks need it. Any other failure is logged with its exception.
+    /// however many checks need it. A dependency set up unsafely is one line saying what to change. Any other failure is
+    /// logged with its exception.
     /// </summary>
     private void Log(List<IReadinessCheck> checks, (ReadinessCheckResult Result, Exception? Failure)[] runs)
     {
@@ -84,7 +85,12 @@ public sealed partial class ReadinessProbe(IServiceScopeFactory scopes, TimeProv
             LogNotConfigured(logger, missing.First().Second.Failure!.Message, string.Join(", ", missing.Select(p => p.First.Name)));
         }
 
-        foreach (var (check, run) in failed.Where(p => p.Second.Failure is not SecretNotConfiguredException))
+        foreach (var (check, run) in failed.Where(p => p.Second.Failure is ReadinessProblemException))
+        {
+            LogProblem(logger, check.Name, run.Result.Code ?? "", run.Failure!.Message);
+        }
+
+        foreach (var (check, run) in failed.Where(p => p.Second.Failure is not (SecretNotConfiguredException or ReadinessProblemException)))
         {
             LogUnhealthy(logger, run.Failure!, check.Name, run.Result.Code ?? "");
         }
@@ -93,10 +99,14 @@ public sealed partial class ReadinessProbe(IServiceScopeFactory scopes, TimeProv
     private long Elapsed(long started) => (long)time.GetElapsedTime(started).TotalMilliseconds;
 
     /// <summary>The code the error envelope gives the same failure (one mapping for both).</summary>
-    private static string CodeOf(Exception failure) => ApiErrors.From(failure, action: null).Code;
+    private static string CodeOf(Exception failure) =>
+        failure is ReadinessProblemException problem ? problem.Code : ApiErrors.From(failure, action: null).Code;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Message} (readiness checks not ready: {Checks})")]
     private static partial void LogNotConfigured(ILogger logger, string message, string checks);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Readiness check {Check} failed with {Code}: {Message}")]
+    private static partial void LogProblem(ILogger logger, string check, string code, string message);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Readiness check {Check} failed with {Code}")]
     private static partial void LogUnhealthy(ILogger logger, Exception exception, string check, string code);

@@ -65,5 +65,17 @@ public sealed class ConversationTelemetry(TelemetryClient client)
     public void WebhookRejected(string reason) =>
         client.TrackEvent(Events.WebhookRejected, new Dictionary<string, string> { [Properties.Reason] = reason });
 
+    /// <summary>ElevenLabs reports the app's webhook disabled: <paramref name="reason"/> <c>auto_disabled</c> or <c>disabled</c>.</summary>
+    public void WebhookDisabled(string reason, int? statusCode)
+    {
+        var properties = new Dictionary<string, string> { [Properties.Reason] = reason };
+        if (statusCode is { } status)
+        {
+            properties[Properties.StatusCode] = status.ToString(CultureInfo.InvariantCulture);
+        }
+
+        client.TrackEvent(Events.WebhookDisabled, properties);
+    }
+
     public void SignedUrlLatency(TimeSpan elapsed) => _signedUrlLatency.TrackValue(elapsed.TotalMilliseconds);
 }

@@ -24,7 +24,7 @@ public static class TelemetryNames
         public const string WebhookRejected = nameof(WebhookRejected);
 
         /// <summary>
-        /// ElevenLabs reports the app's webhook disabled (readiness, code <c>webhook_disabled</c>): Reason <c>auto_disabled</c>
+        /// ElevenLabs reports the app's webhook disabled (readiness, code <c>elevenlabs_webhook_disabled</c>): Reason <c>auto_disabled</c>
         /// (after repeated failed deliveries) or <c>disabled</c> (by hand), StatusCode its last failure's HTTP status. The
         /// infra/alerts/webhook-disabled.kql alert fires on it.
         /// </summary>

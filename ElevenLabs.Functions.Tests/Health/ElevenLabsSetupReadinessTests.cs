@@ -1,0 +1,190 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using ElevenLabs.Functions.Tests.Support;
+using Microsoft.ApplicationInsights.Channel;
+using Microsoft.ApplicationInsights.DataContracts;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ElevenLabs.Functions.Tests.Health;
+
+/// <summary>
+/// The ElevenLabs readiness check reads how ElevenLabs is set up, over HTTP against the ElevenLabs stand-in: the agent's
+/// <c>platform_settings.auth.enable_auth</c> (<c>GET /v1/convai/agents/{id}</c>) and whether ElevenLabs disabled the
+/// app's webhook (<c>GET /v1/workspace/webhooks?include_usages=true</c>, asked at most every 5 minutes).
+/// </summary>
+[TestFixture]
+public sealed class ElevenLabsSetupReadinessTests
+{
+    private const string ReadyPath = "/elevenlabs-conversation/ready";
+    private const string AppWebhookUrl = "https://func-interview.azurewebsites.net/elevenlabs-webhook";
+
+    private ElevenLabsStandIn _elevenLabs = null!;
+    private InMemoryTelemetryChannel _telemetry = null!;
+
+    /// <summary>One app started before the tests (its start runs readiness once, agent and webhook list), so the 2 s check time-out measures ElevenLabs, not the first JIT of both reads on a busy machine.</summary>
+    [OneTimeSetUp]
+    public async Task WarmUpAsync()
+    {
+        StartStandIn();
+        try
+        {
+            await using var app = await StartAppAsync();
+            _ = await ReadyAsync(app);
+        }
+        finally
+        {
+            StopStandIn();
+        }
+    }
+
+    [SetUp]
+    public void StartStandIn()
+    {
+        _elevenLabs = new ElevenLabsStandIn();
+        _telemetry = new InMemoryTelemetryChannel();
+    }
+
+    [TearDown]
+    public void StopStandIn() => _elevenLabs.Dispose();
+
+    private Task<AppHost> StartAppAsync(TimeProvider? time = null, params (string Key, string? Value)[] extra) =>
+        AppHost.StartAsync(
+            _elevenLabs.Settings([("APPLICATIONINSIGHTS_CONNECTION_STRING", InMemoryTelemetryChannel.ConnectionString), .. extra]),
+            b =>
+            {
+                b.Services.AddSingleton<ITelemetryChannel>(_telemetry);
+                if (time is not null)
+                {
+                    b.Services.AddSingleton(time);
+                }
+            });
+
+    private static async Task<(HttpStatusCode Status, JsonObject Body, string Text)> ReadyAsync(AppHost app)
+    {
+        using var response = await app.Client.GetAsync(ReadyPath);
+        var text = await response.Content.ReadAsStringAsync();
+        TestContext.Out.WriteLine($"GET {ReadyPath}: {(int)response.StatusCode}: {text}");
+        return (response.StatusCode, JsonNode.Parse(text)!.AsObject(), text);
+    }
+
+    private static JsonObject ElevenLabsCheck(JsonObject body) => body["checks"]!["elevenlabs"]!.AsObject();
+
+    private int WebhookListRequests => _elevenLabs.WorkspaceWebhookRequests.Count(r => r.RequestMessage.Method == "GET");
+
+    private List<EventTelemetry> WebhookDisabledEvents => [.. _telemetry.Items.OfType<EventTelemetry>().Where(e => e.Name == "WebhookDisabled")];
+
+    [Test]
+    public async Task APublicAgentFailsReadinessAndTheStartUpLogNamesTheSettingInOneLine()
+    {
+        _elevenLabs.AgentEnableAuth = false;
+        await using var app = await StartAppAsync();
+
+        var (status, body, text) = await ReadyAsync(app);
+
+        Assert.That(status, Is.EqualTo(HttpStatusCode.ServiceUnavailable), text);
+        Assert.That(ElevenLabsCheck(body)["status"]!.GetValue<string>(), Is.EqualTo("unhealthy"));
+        Assert.That(ElevenLabsCheck(body)["code"]!.GetValue<string>(), Is.EqualTo("elevenlabs_agent_public"));
+        var lines = app.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Message.Contains("elevenlabs_agent_public", StringComparison.Ordinal)).ToList();
+        Assert.That(lines, Is.Not.Empty, "said at start");
+        Assert.That(lines[0].Level, Is.EqualTo(LogLevel.Warning));
+        Assert.That(lines[0].Message, Does.Contain("Security tab").And.Contain("Enable authentication")
+            .And.Contain("platform_settings.auth.enable_auth").And.Contain("ElevenLabs:AllowPublicAgent=true"));
+        Assert.That(lines[0].Message, Does.Not.Contain("\n"), "one line");
+        Assert.That(lines.Select(l => l.Exception), Has.All.Null, "no stack trace");
+    }
+
+    [Test]
+    public async Task APublicAgentPassesWhenAllowPublicAgentSaysItIsDeliberateAndTheStartSaysSoOnce()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 9, 0, 0, TimeSpan.Zero));
+        _elevenLabs.AgentEnableAuth = false;
+        await using var app = await StartAppAsync(time, ("ElevenLabs:AllowPublicAgent", "true"));
+
+        var (status, body, text) = await ReadyAsync(app);
+        time.Advance(TimeSpan.FromSeconds(16));
+        var (again, _, _) = await ReadyAsync(app);
+
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), text);
+        Assert.That(again, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(ElevenLabsCheck(body)["status"]!.GetValue<string>(), Is.EqualTo("healthy"));
+        Assert.That(_elevenLabs.AgentRequests, Has.Count.EqualTo(2), "both runs read the agent");
+        Assert.That(app.LogMessages(LogLevel.Information).Where(m => m.Contains("public", StringComparison.Ordinal) && m.Contains("by choice", StringComparison.Ordinal)).ToList(),
+            Has.Count.EqualTo(1), "one line, however often readiness runs");
+    }
+
+    [TestCase(true, "auto_disabled", "500")]
+    [TestCase(false, "disabled", null)]
+    public async Task AWebhookElevenLabsDisabledFailsReadinessAndEmitsWebhookDisabled(bool automatically, string reason, string? statusCode)
+    {
+        var webhook = _elevenLabs.AddWorkspaceWebhook("interview app", AppWebhookUrl, usedForPostCall: true);
+        if (automatically)
+        {
+            _elevenLabs.AutoDisableWorkspaceWebhook(webhook.Id, 500, DateTimeOffset.UtcNow.AddMinutes(-3));
+        }
+        else
+        {
+            _elevenLabs.DisableWorkspaceWebhook(webhook.Id);
+        }
+
+        await using var app = await StartAppAsync();
+        var (status, body, text) = await ReadyAsync(app);
+
+        Assert.That(status, Is.EqualTo(HttpStatusCode.ServiceUnavailable), text);
+        Assert.That(ElevenLabsCheck(body)["code"]!.GetValue<string>(), Is.EqualTo("elevenlabs_webhook_disabled"));
+        var request = _elevenLabs.WorkspaceWebhookRequests.First().RequestMessage;
+        Assert.That(request.RawQuery, Does.Contain("include_usages=true"));
+        Assert.That(request.Headers!["xi-api-key"].Single(), Is.EqualTo(_elevenLabs.ApiKey));
+        var disabled = WebhookDisabledEvents;
+        Assert.That(disabled, Has.Count.EqualTo(1), "one list read, one event");
+        Assert.That(disabled[0].Properties["Reason"], Is.EqualTo(reason));
+        Assert.That(disabled[0].Properties.TryGetValue("StatusCode", out var code) ? code : null, Is.EqualTo(statusCode));
+        Assert.That(app.LogMessages(LogLevel.Warning), Has.Some.Contains("elevenlabs_webhook_disabled").And.Contain(AppWebhookUrl).And.Contain("infra/setup-webhook.sh"));
+    }
+
+    [Test]
+    public async Task NoWebhookOfTheAppIsNotAReadinessFailureAndOthersDisabledDoNotCount()
+    {
+        var other = _elevenLabs.AddWorkspaceWebhook("another app", "https://elsewhere.example/hooks/crm");
+        _elevenLabs.DisableWorkspaceWebhook(other.Id);
+        await using var app = await StartAppAsync();
+
+        var (status, _, text) = await ReadyAsync(app);
+
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), text);
+        Assert.That(WebhookListRequests, Is.EqualTo(1), "the list was read");
+        Assert.That(WebhookDisabledEvents, Is.Empty);
+    }
+
+    [Test]
+    public async Task TheWebhookListIsAskedAtMostOnceInFiveMinutes()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 9, 0, 0, TimeSpan.Zero));
+        var webhook = _elevenLabs.AddWorkspaceWebhook("interview app", AppWebhookUrl, usedForPostCall: true);
+        await using var app = await StartAppAsync(time);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 10; i++)
+        {
+            statuses.Add((await ReadyAsync(app)).Status);
+            time.Advance(TimeSpan.FromSeconds(16)); // past readiness's own 15 s: every run reads the agent again
+        }
+
+        _elevenLabs.AutoDisableWorkspaceWebhook(webhook.Id, 503, time.GetUtcNow());
+        var (stillKept, _, _) = await ReadyAsync(app); // 2 min 40 s after the first read
+        Assert.That(statuses, Has.All.EqualTo(HttpStatusCode.OK));
+        Assert.That(stillKept, Is.EqualTo(HttpStatusCode.OK), "inside the 5 minutes the kept answer stands");
+        Assert.That(_elevenLabs.AgentRequests, Has.Count.EqualTo(11));
+        Assert.That(WebhookListRequests, Is.EqualTo(1), "one list read in the 5 minutes");
+
+        time.Advance(TimeSpan.FromMinutes(2.5));
+        var (status, body, text) = await ReadyAsync(app);
+
+        Assert.That(status, Is.EqualTo(HttpStatusCode.ServiceUnavailable), text);
+        Assert.That(ElevenLabsCheck(body)["code"]!.GetValue<string>(), Is.EqualTo("elevenlabs_webhook_disabled"));
+        Assert.That(WebhookListRequests, Is.EqualTo(2));
+        Assert.That(WebhookDisabledEvents.Single().Properties["StatusCode"], Is.EqualTo("503"));
+    }
+}
