@@ -3,11 +3,21 @@ using Microsoft.AspNetCore.Builder;
 namespace ElevenLabs.Functions.Tests.Support;
 
 /// <summary>
-/// A fixture with one self-hosted app for all its tests, on stand-ins that are reset before each test.
-/// Subclasses add settings (<see cref="ExtraSettings"/>) or replace services (<see cref="Configure"/>).
+/// A fixture with one app for all its tests, on stand-ins that are reset before each test, under the host the fixture
+/// parameter names (<c>[TestFixture(HostKind.SelfHosted)] [TestFixture(HostKind.Functions, Category = AppHost.FunctionsHostCategory)]</c>,
+/// and a constructor taking the <see cref="HostKind"/>); without one, self-hosted.
+/// Subclasses add settings (<see cref="ExtraSettings"/>) or replace services (<see cref="Configure"/>, self-hosted only:
+/// a worker process does not share the test's services).
 /// </summary>
-public abstract class AppFixture<TStandIns> where TStandIns : class, IStandIns<TStandIns>
+public abstract class AppFixture<TStandIns>(HostKind host) where TStandIns : class, IStandIns<TStandIns>
 {
+    protected AppFixture() : this(HostKind.SelfHosted)
+    {
+    }
+
+    /// <summary>The host this fixture runs the app under.</summary>
+    protected HostKind Host => host;
+
     protected TStandIns StandIns { get; private set; } = null!;
     protected AppHost App { get; private set; } = null!;
 
@@ -23,11 +33,20 @@ public abstract class AppFixture<TStandIns> where TStandIns : class, IStandIns<T
     public async Task StartAppAsync()
     {
         StandIns = await TStandIns.StartAsync();
-        App = await AppHost.StartAsync(StandIns.Settings([.. ExtraSettings]), Configure);
+        if (host == HostKind.Functions && ReplacesServices())
+        {
+            throw new InvalidOperationException($"{GetType().Name} replaces services (Configure): it can run self-hosted only");
+        }
+
+        App = await AppHost.StartAsync(host, StandIns.Settings([.. ExtraSettings]), Configure);
     }
 
     [SetUp]
     public void ResetStandIns() => StandIns.Reset();
+
+    private bool ReplacesServices() =>
+        GetType().GetMethod(nameof(Configure), System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.DeclaringType
+            != typeof(AppFixture<TStandIns>);
 
     [OneTimeTearDown]
     public async Task StopAppAsync()
@@ -45,7 +64,11 @@ public abstract class AppFixture<TStandIns> where TStandIns : class, IStandIns<T
 }
 
 /// <summary>The app on an ElevenLabs stand-in, sessions in memory.</summary>
-public abstract class AppFixture : AppFixture<ElevenLabsStandIn>
+public abstract class AppFixture(HostKind host) : AppFixture<ElevenLabsStandIn>(host)
 {
+    protected AppFixture() : this(HostKind.SelfHosted)
+    {
+    }
+
     protected ElevenLabsStandIn ElevenLabsApi => StandIns;
 }

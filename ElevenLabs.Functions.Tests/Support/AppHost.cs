@@ -1,62 +1,84 @@
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using ElevenLabs.Functions.Sessions;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
-using ElevenLabs.Functions.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Testing;
 
 namespace ElevenLabs.Functions.Tests.Support;
 
-/// <summary>The self-hosted app on a loopback port, with its logs captured at every level.</summary>
-public sealed class AppHost : IAsyncDisposable
+/// <summary>The two hosts the app runs under; a fixture parameter picks one (<c>[TestFixture(HostKind.Functions)]</c>).</summary>
+public enum HostKind
 {
-    private readonly WebApplication _app;
+    /// <summary>Started alone: the app's own Kestrel, in the test process (<see cref="SelfHostedApp"/>).</summary>
+    SelfHosted,
 
-    private AppHost(WebApplication app, Uri baseAddress)
+    /// <summary>The worker process under the stand-in Azure Functions host, as in Azure (<see cref="FunctionsHostStandIn"/>).</summary>
+    Functions,
+}
+
+/// <summary>
+/// The running app as a test meets it, whichever host runs it: its address, a client whose every answer is checked
+/// against the OpenAPI document, and its captured logs.
+/// </summary>
+public abstract class AppHost : IAsyncDisposable
+{
+    /// <summary>The NUnit category of every fixture run under the Functions host (<c>--filter TestCategory=FunctionsHost</c>).</summary>
+    public const string FunctionsHostCategory = "FunctionsHost";
+
+    protected AppHost(Uri baseAddress)
     {
-        _app = app;
         BaseAddress = baseAddress;
         // Every answer is checked against the OpenAPI document on its way to the test.
         Client = new HttpClient(new OpenApiValidatingHandler(OpenApiContract.App, new HttpClientHandler())) { BaseAddress = baseAddress };
     }
 
+    public abstract HostKind Kind { get; }
     public Uri BaseAddress { get; }
     public Uri FunctionUrl => new(BaseAddress, "/elevenlabs-conversation");
     public HttpClient Client { get; }
-    public IServiceProvider Services => _app.Services;
 
-    public static async Task<AppHost> StartAsync(IDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null,
-        LogLevel minimumLevel = LogLevel.Trace, string environment = "Production")
+    /// <summary>The app's services: only a self-hosted app runs in the test process; under the Functions host the test is ignored, saying why.</summary>
+    public virtual IServiceProvider Services
     {
-        var app = Program.BuildSelfHost(["--urls", "http://127.0.0.1:0", "--environment", environment], builder =>
+        get
         {
-            builder.Configuration.AddInMemoryCollection(settings);
-            builder.Logging.ClearProviders();
-            builder.Logging.SetMinimumLevel(minimumLevel);
-            builder.Logging.AddFakeLogging();
-            configure?.Invoke(builder);
-        });
+            Assert.Ignore("Self-hosted only: this test reads the app's in-process services, which a worker process does not share");
+            throw new InvalidOperationException(); // not reached
+        }
+    }
+
+    /// <summary>The self-hosted app (what most tests that configure services in-process start).</summary>
+    public static async Task<AppHost> StartAsync(IDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null,
+        LogLevel minimumLevel = LogLevel.Trace, string environment = "Production") =>
+        await SelfHostedApp.StartAsync(settings, configure, minimumLevel, environment);
+
+    /// <summary>The app under <paramref name="kind"/>, with <paramref name="settings"/>; <paramref name="configure"/> applies to a self-hosted app only.</summary>
+    public static async Task<AppHost> StartAsync(HostKind kind, IDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null)
+    {
+        if (kind == HostKind.SelfHosted)
+        {
+            return await SelfHostedApp.StartAsync(settings, configure);
+        }
+
+        // The app setting infra gives the function app (the host resolves the timer's %Sessions:SweepSchedule% from it).
+        var appSettings = new Dictionary<string, string?>(settings);
+        appSettings.TryAdd(SessionsOptions.SweepScheduleSetting, SessionsOptions.DefaultSweepSchedule);
+        var host = await FunctionsHostStandIn.StartAsync(appSettings);
         try
         {
-            await app.StartAsync();
-            // The start-up report and warm-up (readiness checks) run once after start: let them end first, so that what a
-            // test counts or breaks on a stand-in is its own doing.
-            await app.Services.GetServices<IHostedService>().OfType<StartupReport>().Single().WarmedUp;
+            // As the self-hosted start waits for the start-up warm-up: the readiness run in flight is shared (or, done,
+            // cached), so this ends with it and what a test then counts on a stand-in is its own doing.
+            using var client = new HttpClient { BaseAddress = host.BaseAddress };
+            using var ready = await client.GetAsync("/elevenlabs-conversation/ready");
         }
         catch
         {
-            // An app that failed to start must still release what it subscribed to (Application Insights'
-            // process-wide HTTP diagnostics listener, most of all), or it swallows later apps' dependencies.
-            await app.DisposeAsync();
+            await host.DisposeAsync();
             throw;
         }
 
-        return new AppHost(app, app.Address());
+        return host;
     }
 
     /// <summary>POSTs a JSON body (any object) and returns the status and the parsed answer.</summary>
@@ -75,40 +97,25 @@ public sealed class AppHost : IAsyncDisposable
 
     public static async Task<JsonObject> ReadAsync(HttpResponseMessage response)
     {
+        ArgumentNullException.ThrowIfNull(response);
         var text = await response.Content.ReadAsStringAsync();
         return text.Length == 0 ? [] : JsonNode.Parse(text)!.AsObject();
     }
 
-    /// <summary>Every captured log line, with its exception, state and scopes, as one text to search.</summary>
-    public string LogText()
-    {
-        var text = new StringBuilder();
-        foreach (var record in _app.Services.GetFakeLogCollector().GetSnapshot())
-        {
-            text.AppendLine(record.Message).AppendLine(record.Exception?.ToString());
-            foreach (var (key, value) in record.StructuredState ?? [])
-            {
-                text.Append(key).Append('=').AppendLine(value);
-            }
+    /// <summary>Every captured log line, with its exception (and, where the host has them, its state and scopes), as one text to search.</summary>
+    public abstract string LogText();
 
-            foreach (var scope in record.Scopes)
-            {
-                text.AppendLine(scope is null ? "" : JsonSerializer.Serialize(scope, scope.GetType()));
-            }
-        }
-
-        return text.ToString();
-    }
-
-    public IReadOnlyList<string> LogMessages(LogLevel atLeast) =>
-        [.. _app.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Level >= atLeast).Select(r => r.Message)];
+    /// <summary>The messages of the captured log lines at <paramref name="atLeast"/> or above.</summary>
+    public abstract IReadOnlyList<string> LogMessages(LogLevel atLeast);
 
     private static int Status(HttpResponseMessage response) => (int)response.StatusCode;
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await StopAsync();
+        GC.SuppressFinalize(this);
     }
+
+    protected abstract ValueTask StopAsync();
 }

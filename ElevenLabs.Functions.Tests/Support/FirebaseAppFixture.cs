@@ -4,11 +4,18 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ElevenLabs.Functions.Tests.Support;
 
 /// <summary>
-/// One self-hosted app with <c>Auth:Mode=Firebase</c> against a loopback OpenID provider whose key the test generates,
+/// One app (under the host the fixture parameter names) with <c>Auth:Mode=Firebase</c> against a loopback OpenID provider whose key the test generates,
 /// on the ElevenLabs stand-in and the in-memory store.
 /// </summary>
-public abstract class FirebaseAppFixture
+public abstract class FirebaseAppFixture(HostKind host)
 {
+    protected FirebaseAppFixture() : this(HostKind.SelfHosted)
+    {
+    }
+
+    /// <summary>The host this fixture runs the app under.</summary>
+    protected HostKind Host => host;
+
     /// <summary>The Firebase project the app trusts (the tokens' issuer and audience).</summary>
     protected abstract string ProjectId { get; }
 
@@ -26,7 +33,7 @@ public abstract class FirebaseAppFixture
     {
         Provider = await OpenIdStandIn.StartFirebaseAsync(ProjectId);
         ElevenLabsApi = new ElevenLabsStandIn();
-        App = await AppHost.StartAsync(Settings.For(ElevenLabsApi, Settings.Firebase(Provider, ProjectId)));
+        App = await AppHost.StartAsync(host, Settings.For(ElevenLabsApi, Settings.Firebase(Provider, ProjectId)));
     }
 
     [OneTimeTearDown]
