@@ -47,8 +47,8 @@ public sealed class FunctionsHostStandInTests
         Assert.That(_host.WorkerCapabilities, Does.ContainKey("HttpUri"), "the ASP.NET Core integration's listener");
         var conversation = _host.Functions.Single(f => f.Name == "elevenlabs-conversation");
         Assert.That(conversation.Route, Is.EqualTo("elevenlabs-conversation"), "host.json's routePrefix is empty");
-        Assert.That(conversation.Methods, Is.EquivalentTo(new[] { "GET", "POST", "OPTIONS" }));
-        Assert.That(_host.Functions.Single(f => f.Name == "elevenlabs-webhook").Methods, Is.EquivalentTo(new[] { "POST" }));
+        Assert.That(conversation.Methods, Is.Null, "no methods listed: every method reaches the handler, which answers 405 itself");
+        Assert.That(_host.Functions.Single(f => f.Name == "elevenlabs-conversation-ready").Methods, Is.EquivalentTo(new[] { "GET" }));
     }
 
     [Test]
@@ -57,7 +57,7 @@ public sealed class FunctionsHostStandInTests
         var forwarded = _host.Forwarded.Count;
 
         using var unknown = await _raw.GetAsync("/api/elevenlabs-conversation");
-        using var wrongMethod = await _raw.GetAsync("/elevenlabs-webhook");
+        using var wrongMethod = await _raw.PostAsync("/elevenlabs-conversation/ready", new StringContent("{}"));
         using var known = await _raw.GetAsync("/elevenlabs-conversation");
 
         Assert.That((int)unknown.StatusCode, Is.EqualTo(404));
