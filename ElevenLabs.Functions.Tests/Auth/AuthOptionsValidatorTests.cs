@@ -1,4 +1,5 @@
 using ElevenLabs.Functions.Auth;
+using ElevenLabs.Functions.Hosting;
 using Microsoft.Extensions.Configuration;
 
 namespace ElevenLabs.Functions.Tests.Auth;
@@ -8,7 +9,7 @@ namespace ElevenLabs.Functions.Tests.Auth;
 public sealed class AuthOptionsValidatorTests
 {
     private static IReadOnlyList<string> Failures(AuthOptions options) =>
-        new AuthOptionsValidator().Validate(null, options).Failures?.ToList() ?? [];
+        new SettingsValidator<AuthOptions, AuthOptionsValidator>().Validate(null, options).Failures?.ToList() ?? [];
 
     [Test]
     public void TheDefaultsAreValidAndOff()

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using ElevenLabs.Functions.Hosting;
 
 namespace ElevenLabs.Functions.ElevenLabs;
@@ -8,9 +9,11 @@ public sealed class ElevenLabsOptions : IHttpDependencyOptions
     public const string Section = "ElevenLabs";
 
     /// <summary><c>ElevenLabs:BaseUrl</c>: the API's root.</summary>
+    [HttpUrl]
     public Uri BaseUrl { get; set; } = new("https://api.elevenlabs.io");
 
     /// <summary><c>ElevenLabs:AgentId</c>: the conversational agent sessions talk to.</summary>
+    [Required(ErrorMessage = "ElevenLabs:AgentId must not be empty.")]
     public string AgentId { get; set; } = "EVQJtCNSo0L6uHQnImQu";
 
     /// <summary><c>ElevenLabs:ApiKey</c>: the API key, when no Key Vault is configured (read by the configuration secret source).</summary>
@@ -31,17 +34,21 @@ public sealed class ElevenLabsOptions : IHttpDependencyOptions
     public string? WebhookSecret { get; set; }
 
     /// <summary><c>ElevenLabs:Timeout</c>: how long one attempt at ElevenLabs may take.</summary>
+    [SettingRange(IHttpDependencyOptions.MinTimeout, IHttpDependencyOptions.MaxTimeout)]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary><c>ElevenLabs:MaxRetries</c>: retries after a 429, a 5xx or a timeout.</summary>
+    [SettingRange(0, 5)]
     public int MaxRetries { get; set; } = 2;
 
     /// <summary><c>ElevenLabs:RetryBaseDelay</c>: the first retry's delay; later ones back off exponentially, with jitter.</summary>
+    [SettingRange("0", IHttpDependencyOptions.MaxRetryBaseDelay)]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
     /// <c>ElevenLabs:MaxConcurrentCalls</c>: calls to ElevenLabs one instance makes at once; one more is answered 503
     /// <c>elevenlabs_busy</c> at once. Above what an instance carries (each request makes one call at a time).
     /// </summary>
+    [SettingRange(1, 10_000)]
     public int MaxConcurrentCalls { get; set; } = 1000;
 }

@@ -1,10 +1,13 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.RegularExpressions;
+using ElevenLabs.Functions.GoogleAuth;
 using ElevenLabs.Functions.Hosting;
 using Microsoft.Extensions.Configuration;
 
 namespace ElevenLabs.Functions.Firestore;
 
 /// <summary>Settings of the <c>Firestore</c> section, plus Google's standard environment variables.</summary>
-public sealed class FirestoreOptions : IHttpDependencyOptions
+public sealed partial class FirestoreOptions : IHttpDependencyOptions, IValidatableObject
 {
     public const string Section = "Firestore";
     public const string Scope = "https://www.googleapis.com/auth/datastore";
@@ -15,15 +18,20 @@ public sealed class FirestoreOptions : IHttpDependencyOptions
     public string? ProjectId { get; set; }
 
     /// <summary><c>Firestore:DatabaseId</c>.</summary>
+    [Required(ErrorMessage = "Firestore:DatabaseId must not be empty.")]
     public string DatabaseId { get; set; } = "(default)";
 
     /// <summary><c>Firestore:Collection</c>.</summary>
+    [Required(ErrorMessage = "Firestore:Collection must match " + CollectionPatternInMessage + ".")]
+    [RegularExpression(CollectionPattern, ErrorMessage = "Firestore:Collection must match " + CollectionPatternInMessage + ".")]
     public string Collection { get; set; } = "conversation-sessions";
 
     /// <summary>
     /// <c>Firestore:UsageCollection</c>: where the daily quota's counts are kept, one document per caller and day
     /// (<c>{caller}_{yyyyMMdd}</c>). Named for this function, so it cannot meet another app's collection in a shared project.
     /// </summary>
+    [Required(ErrorMessage = "Firestore:UsageCollection must match " + CollectionPatternInMessage + ".")]
+    [RegularExpression(CollectionPattern, ErrorMessage = "Firestore:UsageCollection must match " + CollectionPatternInMessage + ".")]
     public string UsageCollection { get; set; } = DefaultUsageCollection;
 
     public const string DefaultUsageCollection = "elevenlabs-conversation-usage";
@@ -33,6 +41,7 @@ public sealed class FirestoreOptions : IHttpDependencyOptions
     /// (<c>Firestore:CredentialsJson</c>, <c>GOOGLE_APPLICATION_CREDENTIALS</c>), else workload identity when
     /// <c>Firestore:WorkloadIdentity:Audience</c> is set, else a key (from Key Vault).
     /// </summary>
+    [EnumDataType(typeof(FirestoreAuth), ErrorMessage = "Firestore:Auth must be ServiceAccountKey or WorkloadIdentity.")]
     public FirestoreAuth? Auth { get; set; }
 
     /// <summary><c>Firestore:WorkloadIdentity</c>: the keyless way in, used with <c>Firestore:Auth=WorkloadIdentity</c>.</summary>
@@ -48,15 +57,19 @@ public sealed class FirestoreOptions : IHttpDependencyOptions
     public string? EmulatorHost { get; set; }
 
     /// <summary><c>Firestore:BaseUrl</c>: the REST endpoint's root.</summary>
+    [HttpUrl]
     public Uri BaseUrl { get; set; } = new("https://firestore.googleapis.com");
 
     /// <summary><c>Firestore:Timeout</c>: one attempt's time-out.</summary>
+    [SettingRange(IHttpDependencyOptions.MinTimeout, IHttpDependencyOptions.MaxTimeout)]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary><c>Firestore:MaxRetries</c>: retries of UNAVAILABLE, ABORTED, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, INTERNAL.</summary>
+    [SettingRange(1, 10)]
     public int MaxRetries { get; set; } = 3;
 
     /// <summary><c>Firestore:RetryBaseDelay</c>: the first retry's delay; then exponential with jitter.</summary>
+    [SettingRange("0", IHttpDependencyOptions.MaxRetryBaseDelay)]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
     public bool UsesEmulator => !string.IsNullOrWhiteSpace(EmulatorHost);
@@ -89,4 +102,94 @@ public sealed class FirestoreOptions : IHttpDependencyOptions
         EmulatorHost ??= configuration[EmulatorHostVariable];
         CredentialsFile ??= configuration[CredentialsFileVariable];
     }
+
+    private const string CollectionPattern = "^[A-Za-z0-9_-]{1,128}$";
+
+    /// <summary>An attribute's message is a format string: its braces are doubled.</summary>
+    private const string CollectionPatternInMessage = "^[A-Za-z0-9_-]{{1,128}}$";
+
+    /// <summary>
+    /// The rules across settings: the two collections differ, the emulator's host, and either workload identity
+    /// federation fully set or a configured key that can be read and is a service-account key.
+    /// </summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        var errors = new List<string>();
+        if (UsageCollection == Collection)
+        {
+            errors.Add("Firestore:UsageCollection must differ from Firestore:Collection.");
+        }
+
+        if (UsesEmulator && !System.Uri.TryCreate("http://" + EmulatorHost, UriKind.Absolute, out _))
+        {
+            errors.Add("FIRESTORE_EMULATOR_HOST must be host:port.");
+        }
+
+        if (UsesWorkloadIdentity)
+        {
+            ValidateWorkloadIdentity(errors); // a key, if one is configured too, is not used
+        }
+        else if (!string.IsNullOrWhiteSpace(CredentialsJson))
+        {
+            CheckKey(errors, () => ServiceAccountKey.Check(CredentialsJson, "Firestore:CredentialsJson"));
+        }
+        else if (!string.IsNullOrWhiteSpace(CredentialsFile))
+        {
+            CheckKey(errors, () => ServiceAccountKey.CheckFile(CredentialsFile));
+        }
+
+        return errors.Select(error => new ValidationResult(error));
+    }
+
+    private void ValidateWorkloadIdentity(List<string> errors)
+    {
+        var federation = WorkloadIdentity;
+        if (string.IsNullOrWhiteSpace(ProjectId))
+        {
+            errors.Add("Firestore:ProjectId must be set with Firestore:Auth=WorkloadIdentity (there is no key to read it from).");
+        }
+
+        if (federation.Provider is null)
+        {
+            errors.Add("Firestore:WorkloadIdentity:Audience must be //iam.googleapis.com/projects/<project number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>"
+                + $" (got '{federation.Audience}').");
+        }
+
+        if (federation.ServiceAccountEmail is not { } email || !EmailAddress().IsMatch(email))
+        {
+            errors.Add("Firestore:WorkloadIdentity:ServiceAccountEmail must be the service account's e-mail, e.g. elevenlabs-sessions@<project>.iam.gserviceaccount.com"
+                + $" (got '{federation.ServiceAccountEmail}').");
+        }
+
+        if (federation.AzureTokenScope is not { Length: > 0 } scope || scope.Any(char.IsWhiteSpace))
+        {
+            errors.Add("Firestore:WorkloadIdentity:AzureTokenScope must be the application ID URI the Google provider accepts, with /.default, e.g. api://elevenlabs-firestore/.default"
+                + $" (got '{federation.AzureTokenScope}').");
+        }
+
+        if (!HttpUrlAttribute.IsHttpUrl(federation.StsUrl))
+        {
+            errors.Add("Firestore:WorkloadIdentity:StsUrl must be an absolute http(s) URL.");
+        }
+
+        if (federation.ImpersonationUrl is not null && !HttpUrlAttribute.IsHttpUrl(federation.ImpersonationUrl))
+        {
+            errors.Add("Firestore:WorkloadIdentity:ImpersonationUrl must be an absolute http(s) URL.");
+        }
+    }
+
+    private static void CheckKey(List<string> errors, Action parse)
+    {
+        try
+        {
+            parse();
+        }
+        catch (InvalidOperationException ex)
+        {
+            errors.Add(ex.Message);
+        }
+    }
+
+    [GeneratedRegex("^[^@\\s/]+@[^@\\s/]+\\.[^@\\s/]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex EmailAddress();
 }

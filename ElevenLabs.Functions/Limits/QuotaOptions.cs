@@ -1,3 +1,5 @@
+using ElevenLabs.Functions.Hosting;
+
 namespace ElevenLabs.Functions.Limits;
 
 /// <summary>Settings of the <c>Quota</c> section: per caller, across all instances.</summary>
@@ -6,5 +8,6 @@ public sealed class QuotaOptions
     public const string Section = "Quota";
 
     /// <summary><c>Quota:SessionsPerDay</c>: sessions a caller may create per UTC day (0: no quota).</summary>
+    [SettingRange(0, RateLimitOptions.Max)]
     public int SessionsPerDay { get; set; } = 50;
 }

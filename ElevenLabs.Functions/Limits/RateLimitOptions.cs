@@ -1,3 +1,5 @@
+using ElevenLabs.Functions.Hosting;
+
 namespace ElevenLabs.Functions.Limits;
 
 /// <summary>Settings of the <c>RateLimit</c> section: per caller, per instance. 0 turns a limit off.</summary>
@@ -5,10 +7,15 @@ public sealed class RateLimitOptions
 {
     public const string Section = "RateLimit";
 
+    /// <summary>The most a per-minute limit (and the daily quota) may be.</summary>
+    public const int Max = 1_000_000;
+
     /// <summary><c>RateLimit:CreatePerMinute</c>: sessions created and signed URLs or tokens issued, per caller per minute.</summary>
+    [SettingRange(0, Max)]
     public int CreatePerMinute { get; set; } = 10;
 
     /// <summary><c>RateLimit:RequestsPerMinute</c>: every other POST, per caller per minute.</summary>
+    [SettingRange(0, Max)]
     public int RequestsPerMinute { get; set; } = 120;
 
     /// <summary>

@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace ElevenLabs.Functions.Secrets;
 
 /// <summary>Settings of the <c>KeyVault</c> section. Key Vault is on when <c>KeyVault:Uri</c> is set.</summary>
-public sealed class KeyVaultOptions
+public sealed class KeyVaultOptions : IValidatableObject
 {
     public const string Section = "KeyVault";
 
@@ -27,4 +29,37 @@ public sealed class KeyVaultOptions
     public TimeSpan MaxStaleness { get; set; } = TimeSpan.FromHours(1);
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Uri);
+
+    /// <summary>Its rules quote the wrong value, which an attribute's message cannot.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Enabled && !(System.Uri.TryCreate(Uri, UriKind.Absolute, out var uri) && uri.Scheme == System.Uri.UriSchemeHttps))
+        {
+            yield return new ValidationResult($"KeyVault:Uri must be an absolute https URL such as https://my-vault.vault.azure.net/ (got '{Uri}').");
+        }
+
+        foreach (var (setting, value) in new[]
+        {
+            ("KeyVault:ElevenLabsApiKeySecretName", ElevenLabsApiKeySecretName),
+            ("KeyVault:FirestoreCredentialsSecretName", FirestoreCredentialsSecretName),
+            ("KeyVault:ElevenLabsWebhookSecretName", ElevenLabsWebhookSecretName),
+        })
+        {
+            // Key Vault's rule for secret names.
+            if (string.IsNullOrEmpty(value) || value.Length > 127 || !value.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+            {
+                yield return new ValidationResult($"{setting} must be 1-127 characters of 0-9, a-z, A-Z and '-' (Key Vault's rule; got '{value}').");
+            }
+        }
+
+        if (CacheTtl <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("KeyVault:CacheTtl must be positive.");
+        }
+
+        if (MaxStaleness < TimeSpan.Zero)
+        {
+            yield return new ValidationResult("KeyVault:MaxStaleness must not be negative.");
+        }
+    }
 }
