@@ -6,6 +6,9 @@ namespace ElevenLabs.Functions.Tests.Support;
 /// <c>MessageData</c>, <c>MetricData</c>, ...), its name (event name, trace message), and the operation it belongs to.</summary>
 public sealed record TelemetryItem(string BaseType, string? Name, string? OperationId)
 {
+    /// <summary>The envelope as posted, to read what the fields above leave out (properties, result codes, types).</summary>
+    public string Json { get; init; } = "";
+
     public static TelemetryItem Parse(string line)
     {
         using var document = JsonDocument.Parse(line);
@@ -21,6 +24,6 @@ public sealed record TelemetryItem(string BaseType, string? Name, string? Operat
         }
 
         var operationId = root.TryGetProperty("tags", out var tags) && tags.TryGetProperty("ai.operation.id", out var op) ? op.GetString() : null;
-        return new TelemetryItem(baseType, name, operationId);
+        return new TelemetryItem(baseType, name, operationId) { Json = line };
     }
 }
