@@ -3,8 +3,9 @@ using ElevenLabs.Functions.Tests.Support;
 namespace ElevenLabs.Functions.Tests.Api;
 
 /// <summary>Every malformed request gets a 400/413 in the envelope, with a message saying what is wrong, before any lookup.</summary>
-[TestFixture]
-public sealed class BadInputTests : AppFixture
+[TestFixture(HostKind.SelfHosted)]
+[TestFixture(HostKind.Functions, Category = AppHost.FunctionsHostCategory)]
+public sealed class BadInputTests(HostKind host) : AppFixture(host)
 {
 
     private static IEnumerable<TestCaseData> BadBodies()

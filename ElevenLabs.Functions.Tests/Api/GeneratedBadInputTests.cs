@@ -11,8 +11,9 @@ namespace ElevenLabs.Functions.Tests.Api;
 /// content types. None may get a 5xx; every 4xx is the envelope; a refused request stores nothing; a request refused
 /// on its body costs no ElevenLabs call.
 /// </summary>
-[TestFixture]
-public sealed class GeneratedBadInputTests : FirestoreAppFixture
+[TestFixture(HostKind.SelfHosted)]
+[TestFixture(HostKind.Functions, Category = AppHost.FunctionsHostCategory)]
+public sealed class GeneratedBadInputTests(HostKind host) : FirestoreAppFixture(host)
 {
     private static readonly string[] Fields = ["action", "userId", "candidateId", "jobId", "conversationId", "metadata"];
     private static readonly string[] Actions = ["create_session", "get_signed_url", "end_session"];

@@ -10,8 +10,9 @@ namespace ElevenLabs.Functions.Tests.Api;
 /// What an attacker or a broken client sends gets a 400-class answer in the envelope, before any ElevenLabs call and
 /// with nothing stored: never a 500 that inflates the failure alert, never a session paid for and then lost.
 /// </summary>
-[TestFixture]
-public sealed class HostileInputTests : FirestoreAppFixture
+[TestFixture(HostKind.SelfHosted)]
+[TestFixture(HostKind.Functions, Category = AppHost.FunctionsHostCategory)]
+public sealed class HostileInputTests(HostKind host) : FirestoreAppFixture(host)
 {
     private int _documents;
     private int _sessions;
@@ -160,6 +161,11 @@ public sealed class HostileInputTests : FirestoreAppFixture
     [Test]
     public async Task AMalformedChunkedBodyIsABadRequest()
     {
+        if (Host == HostKind.Functions)
+        {
+            Assert.Ignore("Self-hosted only: under Azure Functions a broken or dribbling body is met by the front end and the host's own Kestrel before the worker; the stand-in host does not model their answer");
+        }
+
         var (status, body) = await RawAsync(
             "POST /elevenlabs-conversation HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
             + "zz\r\n{}\r\n0\r\n\r\n");
@@ -171,6 +177,11 @@ public sealed class HostileInputTests : FirestoreAppFixture
     [Test]
     public async Task ABodyArrivingTooSlowlyIsARequestTimeout()
     {
+        if (Host == HostKind.Functions)
+        {
+            Assert.Ignore("Self-hosted only: under Azure Functions a broken or dribbling body is met by the front end and the host's own Kestrel before the worker; the stand-in host does not model their answer");
+        }
+
         // Kestrel's minimum body data rate (240 bytes/s after a 5 s grace period) is what a dribbling client breaks.
         var (status, body) = await RawAsync(
             "POST /elevenlabs-conversation HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{\"a",

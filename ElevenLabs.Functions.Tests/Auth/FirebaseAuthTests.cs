@@ -14,8 +14,9 @@ namespace ElevenLabs.Functions.Tests.Auth;
 /// <c>Auth:Mode=Firebase</c> over HTTP, against a loopback OpenID provider whose signing key the test generates: a valid
 /// ID token gets in; a missing, forged or expired one gets 401 and nothing happens; health and preflight stay open.
 /// </summary>
-[TestFixture]
-public sealed class FirebaseAuthTests : FirebaseAppFixture
+[TestFixture(HostKind.SelfHosted)]
+[TestFixture(HostKind.Functions, Category = AppHost.FunctionsHostCategory)]
+public sealed class FirebaseAuthTests(HostKind host) : FirebaseAppFixture(host)
 {
     protected override string ProjectId => "interview-app-test";
 

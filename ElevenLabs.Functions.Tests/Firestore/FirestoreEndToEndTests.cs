@@ -6,8 +6,9 @@ using ElevenLabs.Functions.Tests.Support;
 namespace ElevenLabs.Functions.Tests.Firestore;
 
 /// <summary>The self-hosted app over HTTP with Firestore (the stand-in) behind it: the Cloud Function's document, field for field.</summary>
-[TestFixture]
-public sealed class FirestoreEndToEndTests : FirestoreAppFixture
+[TestFixture(HostKind.SelfHosted)]
+[TestFixture(HostKind.Functions, Category = AppHost.FunctionsHostCategory)]
+public sealed class FirestoreEndToEndTests(HostKind host) : FirestoreAppFixture(host)
 {
 
     private JsonObject Document(string id) => Rig.Firestore.Document("replit-4f946", "conversation-sessions", id)

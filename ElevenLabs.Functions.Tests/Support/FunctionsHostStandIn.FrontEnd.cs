@@ -137,6 +137,11 @@ public sealed partial class FunctionsHostStandIn
             forwarded.Content = new StreamContent(request.Body, 81920);
             forwarded.Content.Headers.ContentLength = request.ContentLength;
         }
+        else if (request.ContentLength == 0)
+        {
+            // An empty body still carries its content headers (Content-Type): the host's proxy forwards them with an empty content.
+            forwarded.Content = new ByteArrayContent([]);
+        }
 
         foreach (var (name, value) in request.Headers)
         {

@@ -11,8 +11,9 @@ namespace ElevenLabs.Functions.Tests.Webhooks;
 /// ElevenLabs' post-call webhook over HTTP, with Firestore (the REST stand-in) behind the app: signatures computed here
 /// with a secret generated for the run, calls linked to their sessions and stored, refusals that store nothing.
 /// </summary>
-[TestFixture]
-public sealed class WebhookTests : FirestoreAppFixture
+[TestFixture(HostKind.SelfHosted)]
+[TestFixture(HostKind.Functions, Category = AppHost.FunctionsHostCategory)]
+public sealed class WebhookTests(HostKind host) : FirestoreAppFixture(host)
 {
     private const string Project = "replit-4f946";
     private readonly string _secret = WebhookSigner.NewSecret();
