@@ -7,6 +7,7 @@ using ElevenLabs.Functions.Hosting;
 using ElevenLabs.Functions.Identity;
 using ElevenLabs.Functions.Limits;
 using ElevenLabs.Functions.OpenApi;
+using ElevenLabs.Functions.Recordings;
 using ElevenLabs.Functions.Secrets;
 using ElevenLabs.Functions.Sessions;
 using ElevenLabs.Functions.Sweep;
@@ -101,6 +102,7 @@ public static partial class Program
         builder.AddLimits();
         builder.AddElevenLabs();
         builder.AddSessions();
+        builder.AddRecordings();
         AddSessionStore(builder);
         builder.AddConversationApi();
         builder.AddReadiness();

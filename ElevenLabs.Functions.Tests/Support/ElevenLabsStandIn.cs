@@ -108,7 +108,7 @@ public sealed partial class ElevenLabsStandIn : IStandIns<ElevenLabsStandIn>, ID
         Server.Given(Request.Create().WithPath(TokenPath).UsingGet().WithHeader(headers => headers.TryGetValue("xi-api-key", out var values) && values.Contains(ApiKey)))
             .AtPriority(50)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
-                .WithBody(_ => $$"""{"token":"{{ConversationToken}}"}""").Delayed(Latency));
+                .WithBody(_ => TokenBody()).Delayed(Latency));
 
         Server.Given(Request.Create().WithPath(AgentsPath + "*").UsingGet())
             .AtPriority(100)
@@ -124,6 +124,7 @@ public sealed partial class ElevenLabsStandIn : IStandIns<ElevenLabsStandIn>, ID
                 .WithBody(_ => AgentBody()).Delayed(Latency));
         ServeUnknownConversations();
         ServeWorkspaceWebhooks();
+        ResetConversations();
     }
 
     /// <summary>The agent's <c>platform_settings.auth.enable_auth</c> (true: private, as the app needs it).</summary>

@@ -1,13 +1,24 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace ElevenLabs.Functions.ElevenLabs;
 
-/// <summary>The parts of <c>GET /v1/convai/conversations/{id}</c>'s answer the app reads (numbers may come as floats).</summary>
+/// <summary>
+/// The parts of <c>GET /v1/convai/conversations/{id}</c>'s answer the app reads, as elevenlabs-python's
+/// <c>GetConversationResponseModel</c> names them (numbers may come as floats).
+/// </summary>
 internal sealed record ConversationDetailsResponse(
     [property: JsonPropertyName("conversation_id")] string? ConversationId,
     [property: JsonPropertyName("status")] string? Status,
+    [property: JsonPropertyName("transcript")] List<TranscriptTurnWire?>? Transcript,
     [property: JsonPropertyName("metadata")] ConversationMetadataWire? Metadata,
-    [property: JsonPropertyName("analysis")] ConversationAnalysisWire? Analysis);
+    [property: JsonPropertyName("analysis")] ConversationAnalysisWire? Analysis,
+    [property: JsonPropertyName("has_audio")] bool? HasAudio);
+
+internal sealed record TranscriptTurnWire(
+    [property: JsonPropertyName("role")] string? Role,
+    [property: JsonPropertyName("message")] string? Message,
+    [property: JsonPropertyName("time_in_call_secs")] double? TimeInCallSecs);
 
 internal sealed record ConversationMetadataWire(
     [property: JsonPropertyName("start_time_unix_secs")] double? StartTimeUnixSecs,
@@ -16,7 +27,19 @@ internal sealed record ConversationMetadataWire(
 
 internal sealed record ConversationAnalysisWire(
     [property: JsonPropertyName("call_successful")] string? CallSuccessful,
-    [property: JsonPropertyName("transcript_summary")] string? TranscriptSummary);
+    [property: JsonPropertyName("transcript_summary")] string? TranscriptSummary,
+    [property: JsonPropertyName("evaluation_criteria_results")] Dictionary<string, EvaluationCriterionWire?>? EvaluationCriteriaResults,
+    [property: JsonPropertyName("data_collection_results")] Dictionary<string, DataCollectionWire?>? DataCollectionResults);
+
+internal sealed record EvaluationCriterionWire(
+    [property: JsonPropertyName("criteria_id")] string? CriteriaId,
+    [property: JsonPropertyName("result")] string? Result,
+    [property: JsonPropertyName("rationale")] string? Rationale);
+
+internal sealed record DataCollectionWire(
+    [property: JsonPropertyName("data_collection_id")] string? DataCollectionId,
+    [property: JsonPropertyName("value")] JsonElement Value,
+    [property: JsonPropertyName("rationale")] string? Rationale);
 
 /// <summary>The answer of <c>GET /v1/convai/agents/{agent_id}</c>, as far as <c>platform_settings.auth</c>.</summary>
 internal sealed record AgentResponse(
@@ -29,4 +52,5 @@ internal sealed record AgentAuthWire([property: JsonPropertyName("enable_auth")]
 
 [JsonSerializable(typeof(ConversationDetailsResponse))]
 [JsonSerializable(typeof(AgentResponse))]
+[JsonSerializable(typeof(JsonElement))]
 internal sealed partial class ConversationDetailsJsonContext : JsonSerializerContext;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Web;
 using Microsoft.Extensions.Logging;
+using ElevenLabs.Functions.Sessions;
 using ElevenLabs.Functions.Telemetry;
 using Polly.CircuitBreaker;
 using Polly.RateLimiting;
@@ -61,7 +62,7 @@ public sealed partial class ElevenLabsClient(HttpClient http, ConversationTeleme
 
         return string.IsNullOrWhiteSpace(body?.Token)
             ? throw new ElevenLabsException(ElevenLabsFailure.InvalidResponse, "ElevenLabs answered without a conversation token.")
-            : new ConversationToken(body.Token);
+            : new ConversationToken(body.Token, IsElevenLabsId(body.ConversationId) ? body.ConversationId : null);
     }
 
     /// <summary>The agent's security setting (<c>GET /v1/convai/agents/{agent_id}</c>, <c>platform_settings.auth.enable_auth</c>; absent is false).</summary>
@@ -139,14 +140,17 @@ public sealed partial class ElevenLabsClient(HttpClient http, ConversationTeleme
             throw await ElevenLabsErrors.ReadAsync(response, time.GetUtcNow(), cancellationToken);
         }
 
+        JsonElement document;
         ConversationDetailsResponse? body;
         try
         {
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            body = await JsonSerializer.DeserializeAsync(stream, ConversationDetailsJsonContext.Default.ConversationDetailsResponse, cancellationToken);
+            document = await JsonSerializer.DeserializeAsync(stream, ConversationDetailsJsonContext.Default.JsonElement, cancellationToken);
+            body = document.ValueKind == JsonValueKind.Object ? document.Deserialize(ConversationDetailsJsonContext.Default.ConversationDetailsResponse) : null;
         }
         catch (JsonException)
         {
+            document = default;
             body = null;
         }
 
@@ -166,18 +170,117 @@ public sealed partial class ElevenLabsClient(HttpClient http, ConversationTeleme
             StartedAt = body.Metadata?.StartTimeUnixSecs is { } start and > 0 and < 253402300800
                 ? DateTimeOffset.FromUnixTimeMilliseconds((long)(start * 1000))
                 : null,
+            Transcript = [.. (body.Transcript ?? []).OfType<TranscriptTurnWire>()
+                .Select(t => new TranscriptTurn(t.Role, t.Message, t.TimeInCallSecs is { } secs ? (long)Math.Round(secs) : null))],
+            EvaluationCriteriaResults = (body.Analysis?.EvaluationCriteriaResults ?? [])
+                .Where(e => e.Value is not null)
+                .ToDictionary(e => e.Key, e => new EvaluationCriterionResult(e.Value!.CriteriaId ?? e.Key, e.Value.Result, e.Value.Rationale)),
+            DataCollectionResults = (body.Analysis?.DataCollectionResults ?? [])
+                .Where(e => e.Value is not null)
+                .ToDictionary(e => e.Key, e => new DataCollectionResult(e.Value!.DataCollectionId ?? e.Key, e.Value.Value, e.Value.Rationale)),
+            HasAudio = body.HasAudio ?? false,
+            Document = document,
         };
+    }
+
+    /// <summary>
+    /// The call's recording as a stream (<c>GET /v1/convai/conversations/{id}/audio</c>, read as it arrives, never
+    /// buffered); null when ElevenLabs has no such conversation or no audio of it (404).
+    /// </summary>
+    /// <exception cref="ArgumentException">The id is not one ElevenLabs makes.</exception>
+    /// <exception cref="ElevenLabsException">ElevenLabs failed.</exception>
+    public async Task<ConversationAudio?> GetConversationAudioAsync(string conversationId, CancellationToken cancellationToken = default)
+    {
+        CheckId(conversationId);
+        var response = await SendAsync(HttpMethod.Get, $"v1/convai/conversations/{conversationId}/audio", cancellationToken);
+        try
+        {
+            if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                response.Dispose();
+                return null;
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await ElevenLabsErrors.ReadAsync(response, time.GetUtcNow(), cancellationToken);
+            }
+
+            return new ConversationAudio(response, await response.Content.ReadAsStreamAsync(cancellationToken));
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Deletes the conversation at ElevenLabs (transcript, audio, analysis): <c>DELETE /v1/convai/conversations/{id}</c>.
+    /// True when it was deleted now, false when ElevenLabs had no such conversation (404: deleted before, which is done too).
+    /// </summary>
+    /// <exception cref="ArgumentException">The id is not one ElevenLabs makes.</exception>
+    /// <exception cref="ElevenLabsException">ElevenLabs failed or refused.</exception>
+    public async Task<bool> DeleteConversationAsync(string conversationId, CancellationToken cancellationToken = default)
+    {
+        CheckId(conversationId);
+        using var response = await SendAsync(HttpMethod.Delete, $"v1/convai/conversations/{conversationId}", cancellationToken);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+
+        return response.IsSuccessStatusCode ? true : throw await ElevenLabsErrors.ReadAsync(response, time.GetUtcNow(), cancellationToken);
+    }
+
+    /// <summary>The agent's security setting (<c>GET /v1/convai/agents/{agent_id}</c>, <c>platform_settings.auth.enable_auth</c>; absent is false).</summary>
+    /// <exception cref="ElevenLabsException">ElevenLabs refused (an unknown agent is <see cref="ElevenLabsFailure.Rejected"/>), failed, or answered no agent.</exception>
+    public async Task<ElevenLabsAgent> GetAgentAsync(string agentId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(agentId);
+        using var response = await SendAsync(HttpMethod.Get, $"v1/convai/agents/{Uri.EscapeDataString(agentId)}", cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ElevenLabsErrors.ReadAsync(response, time.GetUtcNow(), cancellationToken);
+        }
+
+        AgentResponse? body;
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            body = await JsonSerializer.DeserializeAsync(stream, ConversationDetailsJsonContext.Default.AgentResponse, cancellationToken);
+        }
+        catch (JsonException)
+        {
+            body = null;
+        }
+
+        return body is null
+            ? throw new ElevenLabsException(ElevenLabsFailure.InvalidResponse, "ElevenLabs answered the agent with something other than an agent.")
+            : new ElevenLabsAgent(body.AgentId ?? agentId, body.PlatformSettings?.Auth?.EnableAuth ?? false);
+    }
+
+    private static void CheckId(string conversationId)
+    {
+        if (!IsElevenLabsId(conversationId))
+        {
+            throw new ArgumentException($"'{conversationId}' is not an ElevenLabs conversation id.", nameof(conversationId));
+        }
     }
 
     /// <summary>ElevenLabs' ids (<c>conv_...</c>): safe as one path segment as they are.</summary>
     private static bool IsElevenLabsId(string? id) =>
         id is { Length: > 0 and <= 128 } && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
 
-    private async Task<HttpResponseMessage> SendAsync(string path, CancellationToken cancellationToken)
+    private Task<HttpResponseMessage> SendAsync(string path, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, path, cancellationToken);
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, CancellationToken cancellationToken)
     {
         try
         {
-            return await http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            using var request = new HttpRequestMessage(method, path);
+            return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         }
         catch (TimeoutRejectedException ex)
         {

@@ -1,6 +1,9 @@
+using System.Text.Json;
+using ElevenLabs.Functions.Sessions;
+
 namespace ElevenLabs.Functions.ElevenLabs;
 
-/// <summary>What <c>GET /v1/convai/conversations/{id}</c> says of one conversation (its transcript left out).</summary>
+/// <summary>What <c>GET /v1/convai/conversations/{id}</c> says of one conversation.</summary>
 public sealed record ElevenLabsConversation
 {
     public required string ConversationId { get; init; }
@@ -22,6 +25,24 @@ public sealed record ElevenLabsConversation
 
     /// <summary><c>metadata.start_time_unix_secs</c>.</summary>
     public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary><c>transcript[]</c>, in order (role, message, seconds into the call).</summary>
+    public IReadOnlyList<TranscriptTurn> Transcript { get; init; } = [];
+
+    /// <summary><c>analysis.evaluation_criteria_results</c>, by criterion id.</summary>
+    public IReadOnlyDictionary<string, EvaluationCriterionResult> EvaluationCriteriaResults { get; init; } = new Dictionary<string, EvaluationCriterionResult>();
+
+    /// <summary><c>analysis.data_collection_results</c>, by data collection id.</summary>
+    public IReadOnlyDictionary<string, DataCollectionResult> DataCollectionResults { get; init; } = new Dictionary<string, DataCollectionResult>();
+
+    /// <summary><c>has_audio</c>: ElevenLabs has the call's recording (<c>GET .../audio</c> answers it).</summary>
+    public bool HasAudio { get; init; }
+
+    /// <summary>
+    /// The answer as it came (<c>conversation_initiation_client_data</c> and all): the same shape as a
+    /// <c>post_call_transcription</c> event's <c>data</c>, so a call can be recorded from either the same way.
+    /// </summary>
+    public JsonElement Document { get; init; }
 
     /// <summary>The call is over and ElevenLabs has finished with it: <c>done</c> or <c>failed</c>.</summary>
     public bool IsFinished => Status is "done" or "failed";

@@ -9,7 +9,9 @@ internal sealed record SignedUrlResponse(
     [property: JsonPropertyName("conversation_id")] string? ConversationId);
 
 /// <summary>The answer of <c>GET /v1/convai/conversation/token</c>.</summary>
-internal sealed record ConversationTokenResponse([property: JsonPropertyName("token")] string? Token);
+internal sealed record ConversationTokenResponse(
+    [property: JsonPropertyName("token")] string? Token,
+    [property: JsonPropertyName("conversation_id")] string? ConversationId);
 
 /// <summary>ElevenLabs' error body: <c>detail</c> is an object, a string or a 422 list.</summary>
 internal sealed record ElevenLabsErrorBody([property: JsonPropertyName("detail")] JsonElement Detail);
