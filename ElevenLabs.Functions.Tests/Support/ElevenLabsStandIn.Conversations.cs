@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 
@@ -10,7 +12,7 @@ namespace ElevenLabs.Functions.Tests.Support;
 /// The stand-in's conversations, agent settings and WebRTC tokens, as ElevenLabs' API reference and elevenlabs-python
 /// document them: <c>GET /v1/convai/conversations/{id}</c> (<c>GetConversationResponseModel</c>: status, transcript[],
 /// metadata, analysis, conversation_initiation_client_data, has_audio), <c>GET .../{id}/audio</c> (the MP3 bytes,
-/// <c>audio/mpeg</c>; 404 when the call has no audio), <c>DELETE .../{id}</c> (<c>{"status":"ok"}</c>, then 404);
+/// <c>audio/mpeg</c>, chunked; 404 when the call has no audio), <c>DELETE .../{id}</c> (<c>{"status":"ok"}</c>, then 404);
 /// the agent's <c>platform_settings.auth.enable_auth</c>; the token answer's <c>conversation_id</c> beside <c>token</c>.
 /// Each needs the right <c>xi-api-key</c> (401 in ElevenLabs' error shape otherwise).
 /// </summary>
@@ -158,18 +160,43 @@ public sealed partial class ElevenLabsStandIn
             return Json(200, stored.Json);
         }
 
-        if (stored.Audio is null)
-        {
-            return Json(404, """{"detail":{"status":"conversation_audio_not_found","message":"Audio not found for this conversation"}}""");
-        }
-
-        return new WireMock.ResponseMessage
-        {
-            StatusCode = 200,
-            Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new("audio/mpeg") },
-            BodyData = new WireMock.Util.BodyData { BodyAsBytes = stored.Audio, DetectedBodyType = WireMock.Types.BodyType.Bytes },
-        };
+        // A stored recording is served by ServeAudioStreaming before WireMock sees the request.
+        return Json(404, """{"detail":{"status":"conversation_audio_not_found","message":"Audio not found for this conversation"}}""");
     }
+
+    /// <summary>
+    /// <c>GET .../{id}/audio</c> of a stored conversation with audio, to the right key: the MP3 bytes, <c>audio/mpeg</c>,
+    /// chunked (no <c>Content-Length</c>), 64 KiB at a time, as a stream is served. Ahead of WireMock, whose byte bodies
+    /// are written in one piece (copied whole into the server's output pipe), so these requests are not in its log;
+    /// anything else (no audio, unknown id, wrong key) falls through to WireMock's answers.
+    /// </summary>
+    private void ServeAudioStreaming(object application) =>
+        ((IApplicationBuilder)application).Use(async (context, next) =>
+        {
+            var path = context.Request.Path.Value ?? "";
+            var id = path.StartsWith(ConversationsPath, StringComparison.Ordinal) && path.EndsWith("/audio", StringComparison.Ordinal)
+                ? path[ConversationsPath.Length..^"/audio".Length]
+                : null;
+            if (id is null || !HttpMethods.IsGet(context.Request.Method) || context.Request.Headers["xi-api-key"] != ApiKey
+                || !_conversations.TryGetValue(id, out var stored) || stored.Audio is not { } audio)
+            {
+                await next(context);
+                return;
+            }
+
+            Interlocked.Increment(ref _audioRequests);
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "audio/mpeg";
+            for (var at = 0; at < audio.Length; at += 64 * 1024)
+            {
+                await context.Response.Body.WriteAsync(audio.AsMemory(at, Math.Min(64 * 1024, audio.Length - at)), context.RequestAborted);
+            }
+        });
+
+    private int _audioRequests;
+
+    /// <summary>Recordings served by the audio endpoint.</summary>
+    public int AudioRequests => _audioRequests;
 
     private static WireMock.ResponseMessage Json(int status, string body) => new()
     {

@@ -22,7 +22,7 @@ public sealed partial class ElevenLabsStandIn : IStandIns<ElevenLabsStandIn>, ID
 
     public ElevenLabsStandIn()
     {
-        Server = WireMockServer.Start();
+        Server = WireMockServer.Start(new WireMock.Settings.WireMockServerSettings { PreWireMockMiddlewareInit = ServeAudioStreaming });
         OriginalApiKey = "sk_test_" + Guid.NewGuid().ToString("N");
         Token = "tok" + Guid.NewGuid().ToString("N");
         Reset();

@@ -66,7 +66,14 @@ public sealed class Base64DecodingStream(Stream base64Text, bool leaveOpen = fal
     {
         _textEnded = read == 0;
         _textLength += read;
-        var status = Base64.DecodeFromUtf8(_text.AsSpan(0, _textLength), _decoded, out var consumed, out var written, isFinalBlock: _textEnded);
+        // Padding ('=') may only end the text: until the text has ended, the group holding it waits (with what follows it).
+        var decodable = _textLength;
+        if (!_textEnded && _text.AsSpan(0, _textLength).IndexOf((byte)'=') is var padding and >= 0)
+        {
+            decodable = Math.Max(0, padding - 3);
+        }
+
+        var status = Base64.DecodeFromUtf8(_text.AsSpan(0, decodable), _decoded, out var consumed, out var written, isFinalBlock: _textEnded);
         if (status == OperationStatus.InvalidData || (_textEnded && status != OperationStatus.Done))
         {
             throw new InvalidDataException("The recording's base64 text is not valid base64 (or ends mid-group).");
