@@ -197,11 +197,4 @@ public sealed partial class ElevenLabsStandIn
 
     /// <summary>Recordings served by the audio endpoint.</summary>
     public int AudioRequests => _audioRequests;
-
-    private static WireMock.ResponseMessage Json(int status, string body) => new()
-    {
-        StatusCode = status,
-        Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new("application/json") },
-        BodyData = new WireMock.Util.BodyData { BodyAsString = body, DetectedBodyType = WireMock.Types.BodyType.String },
-    };
 }
