@@ -9,20 +9,17 @@ using WireMock.ResponseBuilders;
 namespace ElevenLabs.Functions.Tests.Support;
 
 /// <summary>
-/// The stand-in's conversations, agent settings and WebRTC tokens, as ElevenLabs' API reference and elevenlabs-python
+/// The stand-in's conversations and WebRTC tokens, as ElevenLabs' API reference and elevenlabs-python
 /// document them: <c>GET /v1/convai/conversations/{id}</c> (<c>GetConversationResponseModel</c>: status, transcript[],
 /// metadata, analysis, conversation_initiation_client_data, has_audio), <c>GET .../{id}/audio</c> (the MP3 bytes,
 /// <c>audio/mpeg</c>, chunked; 404 when the call has no audio), <c>DELETE .../{id}</c> (<c>{"status":"ok"}</c>, then 404);
-/// the agent's <c>platform_settings.auth.enable_auth</c>; the token answer's <c>conversation_id</c> beside <c>token</c>.
+/// the token answer's <c>conversation_id</c> beside <c>token</c>.
 /// Each needs the right <c>xi-api-key</c> (401 in ElevenLabs' error shape otherwise).
 /// </summary>
 public sealed partial class ElevenLabsStandIn
 {
     private readonly ConcurrentDictionary<string, StoredConversation> _conversations = new();
     private readonly ConcurrentQueue<string> _deleted = new();
-
-    /// <summary>The agent's <c>platform_settings.auth.enable_auth</c> (true: private, as the app needs it).</summary>
-    public bool AgentEnableAuth { get; set; } = true;
 
     /// <summary>Whether token answers carry a fresh <c>conversation_id</c> beside <c>token</c> (as ElevenLabs' do since mid-2026).</summary>
     public bool TokensCarryConversationIds { get; set; } = true;
@@ -102,24 +99,11 @@ public sealed partial class ElevenLabsStandIn
         return JsonSerializer.Serialize(new Dictionary<string, string> { ["token"] = ConversationToken, ["conversation_id"] = id });
     }
 
-    private string AgentBody() => new JsonObject
-    {
-        ["agent_id"] = AgentId,
-        ["name"] = "AI interviewer",
-        ["conversation_config"] = new JsonObject { ["agent"] = new JsonObject { ["first_message"] = "Hello" } },
-        ["metadata"] = new JsonObject { ["created_at_unix_secs"] = 1764000000 },
-        ["platform_settings"] = new JsonObject
-        {
-            ["auth"] = new JsonObject { ["enable_auth"] = AgentEnableAuth, ["allowlist"] = new JsonArray() },
-        },
-    }.ToJsonString();
-
     /// <summary>Conversations stored by <see cref="StoreConversation"/> answer (below <see cref="Conversation"/>'s, above the unknown-id 404).</summary>
     private void ResetConversations()
     {
         _conversations.Clear();
         _deleted.Clear();
-        AgentEnableAuth = true;
         TokensCarryConversationIds = true;
         TokenConversationIds.Clear();
         Server.Given(Request.Create().WithPath(new WireMock.Matchers.WildcardMatcher(ConversationsPath + "*")).UsingMethod("GET", "DELETE"))

@@ -233,33 +233,6 @@ public sealed partial class ElevenLabsClient(HttpClient http, ConversationTeleme
         return response.IsSuccessStatusCode ? true : throw await ElevenLabsErrors.ReadAsync(response, time.GetUtcNow(), cancellationToken);
     }
 
-    /// <summary>The agent's security setting (<c>GET /v1/convai/agents/{agent_id}</c>, <c>platform_settings.auth.enable_auth</c>; absent is false).</summary>
-    /// <exception cref="ElevenLabsException">ElevenLabs refused (an unknown agent is <see cref="ElevenLabsFailure.Rejected"/>), failed, or answered no agent.</exception>
-    public async Task<ElevenLabsAgent> GetAgentAsync(string agentId, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(agentId);
-        using var response = await SendAsync(HttpMethod.Get, $"v1/convai/agents/{Uri.EscapeDataString(agentId)}", cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw await ElevenLabsErrors.ReadAsync(response, time.GetUtcNow(), cancellationToken);
-        }
-
-        AgentResponse? body;
-        try
-        {
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            body = await JsonSerializer.DeserializeAsync(stream, ConversationDetailsJsonContext.Default.AgentResponse, cancellationToken);
-        }
-        catch (JsonException)
-        {
-            body = null;
-        }
-
-        return body is null
-            ? throw new ElevenLabsException(ElevenLabsFailure.InvalidResponse, "ElevenLabs answered the agent with something other than an agent.")
-            : new ElevenLabsAgent(body.AgentId ?? agentId, body.PlatformSettings?.Auth?.EnableAuth ?? false);
-    }
-
     private static void CheckId(string conversationId)
     {
         if (!IsElevenLabsId(conversationId))
