@@ -62,6 +62,7 @@ public sealed class WorkerPathTests
     /// 11 creates passed).
     /// </summary>
     [Test]
+    [Retry(3)] // each try is a fresh caller address; on a loaded 2-core CI machine the worker's first create once answered 503
     public async Task ASpoofedForwardedForOrClientIpCannotEscapeTheLimit()
     {
         using var client = ClientFrom(NextAddress());
@@ -78,7 +79,7 @@ public sealed class WorkerPathTests
         using var other = ClientFrom(NextAddress());
         using var otherAnswer = await other.SendAsync(Create());
 
-        Assert.That(answers, Is.EqualTo(Enumerable.Repeat(200, 10).Append(429)), "11 creates from one connection address, each with made-up headers");
+        Assert.That(answers, Is.EqualTo(Enumerable.Repeat(200, 10).Append(429)), "11 creates from one connection address, each with made-up headers: " + string.Join(",", answers));
         Assert.That((int)otherAnswer.StatusCode, Is.EqualTo(200), "another client (another address at the front end) is another caller");
     }
 
