@@ -10,7 +10,6 @@ namespace ElevenLabs.Functions.Api;
 [JsonSerializable(typeof(SessionTokenResponse))]
 [JsonSerializable(typeof(SessionEndedResponse))]
 [JsonSerializable(typeof(SessionDetailsResponse))]
-[JsonSerializable(typeof(SessionResultsResponse))]
 [JsonSerializable(typeof(WebhookAcknowledged))]
 [JsonSerializable(typeof(ErrorResponse))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -17,7 +17,6 @@ public static class SessionsServiceCollectionExtensions
         builder.Services.AddTransient<SessionSweeper>();
         builder.Services.TryAddTransient<CallRecorder>();
         builder.Services.AddTransient<CallReconciler>();
-        builder.Services.AddTransient<CallResults>();
         return builder;
     }
 
