@@ -48,6 +48,9 @@ public abstract class AppHost : IAsyncDisposable
         }
     }
 
+    /// <summary>A six-field NCRONTAB schedule that does not come round during a test run (midnight, 1 January).</summary>
+    public const string OnlyWhenStarted = "0 0 0 1 1 *";
+
     /// <summary>The self-hosted app (what most tests that configure services in-process start).</summary>
     public static async Task<AppHost> StartAsync(IDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null,
         LogLevel minimumLevel = LogLevel.Trace, string environment = "Production") =>
@@ -61,9 +64,11 @@ public abstract class AppHost : IAsyncDisposable
             return await SelfHostedApp.StartAsync(settings, configure);
         }
 
-        // The app setting infra gives the function app (the host resolves the timer's %Sessions:SweepSchedule% from it).
+        // The host resolves the timer's %Sessions:SweepSchedule% from the app settings. Not infra's every-15-minutes
+        // default: a sweep the wall clock fires at :00/:15/:30/:45 would land in whatever test runs then (and take
+        // the fault it injected). Tests of the sweep pass their own schedule or start it now (POST /admin/functions).
         var appSettings = new Dictionary<string, string?>(settings);
-        appSettings.TryAdd(SessionsOptions.SweepScheduleSetting, SessionsOptions.DefaultSweepSchedule);
+        appSettings.TryAdd(SessionsOptions.SweepScheduleSetting, OnlyWhenStarted);
         var host = await FunctionsHostStandIn.StartAsync(appSettings);
         try
         {
