@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using ElevenLabs.Functions.Tests.Support;
 
 namespace ElevenLabs.Functions.Tests.Hosting;
@@ -38,6 +39,29 @@ public sealed class WorkerPathTests
 
     [SetUp]
     public void Reset() => _elevenLabs.Reset();
+
+    /// <summary>A failed test prints what the worker reported (its failed invocations, its warnings and errors, its console).</summary>
+    [TearDown]
+    public void PrintTheWorkersSideOnFailure()
+    {
+        if (TestContext.CurrentContext.Result.Outcome.Status != NUnit.Framework.Interfaces.TestStatus.Failed || _host is null)
+        {
+            return;
+        }
+
+        foreach (var failed in _host.Invocations.Where(i => !i.Succeeded).TakeLast(5))
+        {
+            TestContext.Out.WriteLine($"failed invocation {failed.FunctionName} {failed.InvocationId}: {failed.Exception}");
+        }
+
+        foreach (var log in _host.Logs.Where(l => l.Level >= LogLevel.Warning).TakeLast(10))
+        {
+            TestContext.Out.WriteLine($"worker {log.Level} {log.Category}: {log.Message} {log.Exception}");
+        }
+
+        var output = _host.WorkerOutput;
+        TestContext.Out.WriteLine("worker console (last 4000 chars): " + output[Math.Max(0, output.Length - 4000)..]);
+    }
 
     [OneTimeTearDown]
     public async Task StopAsync()
