@@ -6,22 +6,27 @@ using ElevenLabs.Functions.Tests.Support;
 namespace ElevenLabs.Functions.Tests.Benchmark;
 
 /// <summary>
-/// The benchmark (docs/benchmark.md): the published app as its own process against ElevenLabs and Firestore
-/// stand-ins that answer after a fixed delay, beside the limit (the same client making only the dependency calls
-/// each action cannot avoid), rounds interleaved. With <c>BENCHMARK_BASELINE</c> (a git ref) the app built from that
-/// ref runs too, in the same rounds, so a change is measured against its baseline under the same machine load.
-/// It prints tables and asserts only that every answer was right: never a time. Explicit, so the default test run
-/// leaves it out; run it with docs/benchmark.md's command.
+/// The benchmark (docs/benchmark.md): the published app against ElevenLabs and Firestore stand-ins that answer after a
+/// fixed delay, under both hosts (its own process self-hosted on Kestrel, and the worker process under the stand-in
+/// Azure Functions host, as in production), beside the limit (the same client making only the dependency calls each
+/// action cannot avoid) and a bare forwarded hop (a bare ASP.NET Core app beside a bare worker under the same stand-in
+/// host), rounds interleaved. With <c>BENCHMARK_BASELINE</c> (a git ref, or a published app's folder) that build runs
+/// too, in the same rounds, so a change is measured against its baseline under the same machine load; with
+/// <c>BENCHMARK_REPEATS</c> every side is started afresh and measured again, and the summary gives each figure's
+/// spread over the repeats. It prints tables and asserts only that every answer was right: never a time. Explicit,
+/// so the default test run leaves it out; run it with docs/benchmark.md's command.
 /// </summary>
 [TestFixture]
 [Category("Benchmark")]
 [Explicit("A benchmark: minutes long and meaningful only on a quiet machine; run it with the command in docs/benchmark.md")]
 public sealed class BenchmarkTests
 {
+    private static readonly HostKind[] Hosts = [HostKind.SelfHosted, HostKind.Functions];
     private readonly BenchmarkSettings _settings = BenchmarkSettings.FromEnvironment();
-    private readonly List<(string Label, string Dll, Dictionary<string, string> Environment)> _apps = [];
+    private readonly List<AppBuild> _apps = [];
     private string _work = null!;
-    private string _bareDll = null!;
+    private AppBuild _bare = null!;
+    private AppBuild _bareWorker = null!;
     private FirestoreRig _rig = null!;
 
     [OneTimeSetUp]
@@ -29,28 +34,47 @@ public sealed class BenchmarkTests
     {
         _work = Directory.CreateTempSubdirectory("elevenlabs-benchmark-").FullName;
         var clock = Stopwatch.StartNew();
-        // The app as deployed (infra/deploy.sh publishes the same way), and the bare app, both Release.
-        Dotnet(AppOutput.RepositoryRoot, "publish", "ElevenLabs.Functions", "-c", "Release", "-o", Path.Combine(_work, "app"));
-        _apps.Add(("app", Path.Combine(_work, "app", "ElevenLabs.Functions.dll"), []));
+        // The app as deployed (infra/deploy.sh publishes the same way; the output is also what the Functions host loads),
+        // or BENCHMARK_APP: a folder it was published to before (repeat invocations need not publish again).
+        if (Environment.GetEnvironmentVariable("BENCHMARK_APP") is { Length: > 0 } published)
+        {
+            _apps.Add(new AppBuild("app", published, []));
+        }
+        else
+        {
+            Dotnet(AppOutput.RepositoryRoot, "publish", "ElevenLabs.Functions", "-c", "Release", "-o", Path.Combine(_work, "app"));
+            _apps.Add(new AppBuild("app", Path.Combine(_work, "app"), []));
+        }
         if (_settings.Variant.Count > 0)
         {
             // The same build with runtime settings added (DOTNET_GCgen0size=..., say): a setting is measured before it is adopted.
-            _apps.Add(($"app + {string.Join(' ', _settings.Variant.Select(v => $"{v.Key}={v.Value}"))}", _apps[0].Dll, _settings.Variant));
+            _apps.Add(new AppBuild($"app + {string.Join(' ', _settings.Variant.Select(v => $"{v.Key}={v.Value}"))}", _apps[0].Directory, _settings.Variant));
         }
 
         if (Environment.GetEnvironmentVariable("BENCHMARK_BASELINE") is { Length: > 0 } baseline)
         {
-            // The same project at another commit, exported from git and published the same way.
-            var source = Directory.CreateDirectory(Path.Combine(_work, "baseline-source")).FullName;
-            Run("bash", AppOutput.RepositoryRoot, "-c", $"git archive \"$0\" | tar -x -C \"$1\"", baseline, source);
-            Dotnet(source, "publish", "ElevenLabs.Functions", "-c", "Release", "-o", Path.Combine(_work, "baseline"));
-            _apps.Add(($"baseline {baseline}", Path.Combine(_work, "baseline", "ElevenLabs.Functions.dll"), []));
+            if (File.Exists(Path.Combine(baseline, "ElevenLabs.Functions.dll")))
+            {
+                // A published app's folder (built elsewhere, from another commit): measured as it is.
+                _apps.Add(new AppBuild($"baseline {Path.GetFileName(Path.TrimEndingDirectorySeparator(baseline))}", baseline, []));
+            }
+            else
+            {
+                // The same project at another commit, exported from git (outside the repository) and published the same way.
+                var source = Directory.CreateDirectory(Path.Combine(_work, "baseline-source")).FullName;
+                Run("bash", AppOutput.RepositoryRoot, "-c", "git archive \"$0\" | tar -x -C \"$1\"", baseline, source);
+                Dotnet(source, "publish", "ElevenLabs.Functions", "-c", "Release", "-o", Path.Combine(_work, "baseline"));
+                _apps.Add(new AppBuild($"baseline {baseline}", Path.Combine(_work, "baseline"), []));
+            }
         }
 
         Dotnet(AppOutput.RepositoryRoot, "build", Path.Combine("ElevenLabs.Functions.Tests", "Benchmark", "BareApp", "BareApp.csproj"),
             "-c", "Release", "-o", Path.Combine(_work, "bare"));
-        _bareDll = Path.Combine(_work, "bare", "BareApp.dll");
-        Print($"Published {string.Join(" and ", _apps.Select(a => a.Label))} and built the bare app in {clock.Elapsed.TotalSeconds:F0} s, into {_work}");
+        _bare = new AppBuild("bare", Path.Combine(_work, "bare"), [], "BareApp.dll");
+        Dotnet(AppOutput.RepositoryRoot, "build", Path.Combine("ElevenLabs.Functions.Tests", "Benchmark", "BareWorker", "BareWorker.csproj"),
+            "-c", "Release", "-o", Path.Combine(_work, "bare-worker"));
+        _bareWorker = new AppBuild("bare", Path.Combine(_work, "bare-worker"), [], "BareWorker.dll");
+        Print($"Published {string.Join(" and ", _apps.Select(a => a.Label))} and built the bare app and the bare worker in {clock.Elapsed.TotalSeconds:F0} s, into {_work}");
 
         _rig = await FirestoreRig.StartAsync();
         _rig.ElevenLabs.Latency = _settings.ElevenLabsLatency;
@@ -77,39 +101,36 @@ public sealed class BenchmarkTests
     {
         var load = ProcessCounters.LoadAverage();
         await using var insights = await ApplicationInsightsStandIn.StartAsync();
-        var bare = new StartSamples();
         await WarmStandInsAsync(insights);
-        var apps = _apps.Select(a => (a.Label, a.Dll, a.Environment, Start: new StartSamples(), FirstCreate: new StartSamples(), WarmCreate: new StartSamples(), Rss: new LatencySamples())).ToList();
+        var bare = Hosts.ToDictionary(h => h, _ => new StartSamples());
+        var apps = _apps.SelectMany(a => Hosts.Select(h => (App: a, Host: h, Start: new StartSamples(), FirstCreate: new StartSamples(), WarmCreate: new StartSamples(), Rss: new LatencySamples()))).ToList();
         for (var i = 0; i < _settings.Starts; i++)
         {
             // Alternating, so a change in the machine's load falls on all alike.
-            var (bareProcess, bareMs) = await StartAsync(_bareDll, []);
-            using (bareProcess)
+            foreach (var host in Hosts)
             {
-                bare.Add(bareMs, ProcessCounters.Cpu(bareProcess.Process.Id));
+                await using var bareStarted = await StartAsync(host == HostKind.Functions ? _bareWorker : _bare, host, []);
+                bare[host].Add(bareStarted.Milliseconds, ProcessCounters.Cpu(bareStarted.Pid));
             }
 
             foreach (var app in i % 2 == 0 ? apps : Enumerable.Reverse(apps))
             {
-                var (appProcess, appMs) = await StartAsync(app.Dll, AppEnvironment(insights.ConnectionString, app.Environment)); // as in Azure: reporting
-                using (appProcess)
+                await using var started = await StartAsync(app.App, app.Host, AppEnvironment(insights.ConnectionString, app.App.Environment)); // as in Azure: reporting
+                var pid = started.Pid;
+                app.Start.Add(started.Milliseconds, ProcessCounters.Cpu(pid));
+                app.Rss.Add(ProcessCounters.ResidentMiB(pid));
+                using var callers = new LoopbackCallers(started.BaseAddress);
+                var client = new AppInterviewClient(callers);
+                var cpu = ProcessCounters.Cpu(pid);
+                var ms = await TimedAsync(() => client.CreateOnlyAsync(0));
+                app.FirstCreate.Add(ms, ProcessCounters.Cpu(pid) - cpu);
+                for (var n = 1; n <= 30; n++)
                 {
-                    var pid = appProcess.Process.Id;
-                    app.Start.Add(appMs, ProcessCounters.Cpu(pid));
-                    app.Rss.Add(ProcessCounters.ResidentMiB(pid));
-                    using var http = Client(appProcess);
-                    var client = new AppInterviewClient(http);
-                    var cpu = ProcessCounters.Cpu(pid);
-                    var ms = await TimedAsync(() => client.CreateSessionAsync(0));
-                    app.FirstCreate.Add(ms, ProcessCounters.Cpu(pid) - cpu);
-                    for (var n = 1; n <= 30; n++)
+                    cpu = ProcessCounters.Cpu(pid);
+                    ms = await TimedAsync(() => client.CreateOnlyAsync(n));
+                    if (n > 10)
                     {
-                        cpu = ProcessCounters.Cpu(pid);
-                        ms = await TimedAsync(() => client.CreateSessionAsync(n));
-                        if (n > 10)
-                        {
-                            app.WarmCreate.Add(ms, ProcessCounters.Cpu(pid) - cpu);
-                        }
+                        app.WarmCreate.Add(ms, ProcessCounters.Cpu(pid) - cpu);
                     }
                 }
             }
@@ -117,55 +138,86 @@ public sealed class BenchmarkTests
 
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"START-UP ({_settings.Starts} starts of each, alternating; load average before {load}, after {ProcessCounters.LoadAverage()})");
-        report.AppendLine("                                          wall: median    min    max | CPU: median   mean");
-        Row("bare ASP.NET Core: start to first healthy", bare);
-        foreach (var app in apps)
+        report.AppendLine("  Self-hosted: process start to the first healthy GET. Under the stand-in host: from starting the host (its servers, then");
+        report.AppendLine("  the worker process) to the first answered invocation (the same GET through the host's front end).");
+        report.AppendLine("                                                          wall: median    min    max | CPU: median   mean");
+        foreach (var host in Hosts)
         {
-            Row($"{app.Label}: start to first healthy", app.Start);
-            report.AppendLine(CultureInfo.InvariantCulture,
-                $"    - bare (medians)                    {app.Start.Wall.Median - bare.Wall.Median,8:F0} ms                |  {app.Start.Cpu.Median - bare.Cpu.Median,7:F0} ms");
-            Row($"{app.Label}: first create_session", app.FirstCreate);
-            Row($"{app.Label}: warm create_session", app.WarmCreate);
-            report.AppendLine(CultureInfo.InvariantCulture,
-                $"    first - warm (medians)              {app.FirstCreate.Wall.Median - app.WarmCreate.Wall.Median,8:F0} ms                |  {app.FirstCreate.Cpu.Median - app.WarmCreate.Cpu.Median,7:F0} ms");
-            report.AppendLine(CultureInfo.InvariantCulture, $"    resident memory after start         {app.Rss.Median,8:F0} MiB");
+            Row($"bare {RunningApp.HostName(host)}: start to first answer", bare[host]);
         }
 
-        report.AppendLine("  (warm: one at a time, after 10; CPU: the process's user + system time from /proc, 10 ms ticks; on a loaded machine");
-        report.AppendLine("  it moves far less than wall time)");
+        foreach (var app in apps)
+        {
+            var label = $"{app.App.Label} {RunningApp.HostName(app.Host)}";
+            Row($"{label}: start to first answer", app.Start);
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"    - bare {RunningApp.HostName(app.Host),-15} (medians)                {app.Start.Wall.Median - bare[app.Host].Wall.Median,8:F0} ms                |  {app.Start.Cpu.Median - bare[app.Host].Cpu.Median,7:F0} ms");
+            Row($"{label}: first create_session", app.FirstCreate);
+            Row($"{label}: warm create_session", app.WarmCreate);
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"    first - warm (medians)                              {app.FirstCreate.Wall.Median - app.WarmCreate.Wall.Median,8:F0} ms                |  {app.FirstCreate.Cpu.Median - app.WarmCreate.Cpu.Median,7:F0} ms");
+            report.AppendLine(CultureInfo.InvariantCulture, $"    resident memory after start                         {app.Rss.Median,8:F0} MiB");
+        }
+
+        report.AppendLine("  (warm: one at a time, after 10; CPU: the app's or worker's process, user + system time from /proc, 10 ms ticks; the");
+        report.AppendLine("  stand-in host runs in the test process and is not counted; on a loaded machine CPU moves far less than wall time)");
         Print(report.ToString());
 
         void Row(string name, StartSamples samples) =>
             report.AppendLine(CultureInfo.InvariantCulture,
-                $"  {name,-40}{samples.Wall.Median,6:F0} ms {samples.Wall.Percentile(0),6:F0} {samples.Wall.Percentile(100),6:F0} |  {samples.Cpu.Median,7:F0} ms {samples.Cpu.Mean,6:F1}");
+                $"  {name,-56}{samples.Wall.Median,6:F0} ms {samples.Wall.Percentile(0),6:F0} {samples.Wall.Percentile(100),6:F0} |  {samples.Cpu.Median,7:F0} ms {samples.Cpu.Mean,6:F1}");
     }
 
     /// <summary>
-    /// One untimed start and create_session first: the stand-ins (in this process) answer their first requests slowly
-    /// while their own code is compiled, which would otherwise fall on the first app measured (a 500 ms outlier).
+    /// One untimed start and create_session on each host first: the stand-ins and the stand-in host (in this process)
+    /// answer their first requests slowly while their own code is compiled, which would otherwise fall on the first app
+    /// measured (a 500 ms outlier).
     /// </summary>
     private async Task WarmStandInsAsync(ApplicationInsightsStandIn insights)
     {
-        var (process, _) = await StartAsync(_apps[0].Dll, AppEnvironment(insights.ConnectionString));
-        using (process)
+        foreach (var host in Hosts)
         {
-            using var http = Client(process);
-            await new AppInterviewClient(http).CreateSessionAsync(-1);
+            await using var started = await StartAsync(_apps[0], host, AppEnvironment(insights.ConnectionString));
+            using var callers = new LoopbackCallers(started.BaseAddress);
+            await new AppInterviewClient(callers).CreateOnlyAsync(-1);
+            await using var bare = await StartAsync(host == HostKind.Functions ? _bareWorker : _bare, host, []);
         }
     }
 
     [Test]
     public async Task ActionsBesideTheirLimitUnderLoad()
     {
+        var figures = new RepeatedFigures();
+        var failures = new List<string>();
+        for (var repeat = 1; repeat <= _settings.Repeats; repeat++)
+        {
+            Print(await LoadAsync(repeat, figures, failures));
+        }
+
+        Print(figures.Report(_settings.Repeats));
+        Assert.That(failures, Is.Empty);
+    }
+
+    /// <summary>One repeat: every side started afresh, measured at rest, warmed up, then the rounds, interleaved.</summary>
+    private async Task<string> LoadAsync(int repeat, RepeatedFigures figures, List<string> failures)
+    {
         var loadBefore = ProcessCounters.LoadAverage();
         var apps = new List<RunningApp>();
+        var bares = new List<RunningApp>();
         try
         {
-            foreach (var (label, dll, environment) in _apps)
+            foreach (var app in _apps)
             {
-                var insights = await ApplicationInsightsStandIn.StartAsync();
-                var (process, _) = await StartAsync(dll, AppEnvironment(insights.ConnectionString, environment));
-                apps.Add(new RunningApp(label, process, insights, Client(process)));
+                foreach (var host in Hosts)
+                {
+                    var insights = await ApplicationInsightsStandIn.StartAsync();
+                    apps.Add(await RunAsync(app, host, AppEnvironment(insights.ConnectionString, app.Environment), insights));
+                }
+            }
+
+            foreach (var host in Hosts)
+            {
+                bares.Add(await RunAsync(host == HostKind.Functions ? _bareWorker : _bare, host, [], insights: null));
             }
 
             using var elevenLabsHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue });
@@ -173,26 +225,26 @@ public sealed class BenchmarkTests
             var limit = await LimitInterviewClient.StartAsync(_rig, elevenLabsHttp, firestoreHttp);
             var limitSamples = new Samples();
             var limitWall = TimeSpan.Zero;
-            var failures = new List<string>();
+            var processes = apps.Concat(bares).ToList();
 
-            // At rest: what each app spends with nothing to do (timers, telemetry modules), over a few seconds.
-            var rest = apps.Select(a => ProcessCounters.Cpu(a.Pid)).ToList();
+            // At rest: what each process spends with nothing to do (timers, telemetry modules), over a few seconds.
+            var rest = processes.Select(a => ProcessCounters.Cpu(a.Pid)).ToList();
             await Task.Delay(TimeSpan.FromSeconds(5));
-            foreach (var (app, before) in apps.Zip(rest))
+            foreach (var (app, before) in processes.Zip(rest))
             {
                 app.RestCpu = ProcessCounters.Cpu(app.Pid) - before;
             }
 
             // Warm-up: one round each, not counted (connections, JIT, token).
-            foreach (var app in apps)
+            foreach (var app in processes)
             {
                 await RoundAsync(app.Client, new Samples(), failures);
             }
 
             await RoundAsync(limit, new Samples(), failures);
 
-            var cpuBefore = apps.Select(a => ProcessCounters.Cpu(a.Pid)).ToList();
-            var sides = apps.Cast<RunningApp?>().Append(null).ToList(); // null: the limit
+            var cpuBefore = processes.Select(a => ProcessCounters.Cpu(a.Pid)).ToList();
+            var sides = processes.Cast<RunningApp?>().Append(null).ToList(); // null: the limit
             for (var round = 0; round < _settings.Rounds; round++)
             {
                 // Rotate which side goes first, so none always follows another.
@@ -211,20 +263,23 @@ public sealed class BenchmarkTests
                 }
             }
 
-            // All each app spent while the rounds ran, other sides' rounds included: work a request leaves behind
+            // All each process spent while the rounds ran, other sides' rounds included: work a request leaves behind
             // (log lines written, telemetry sent) is the request's cost too.
-            foreach (var (app, before) in apps.Zip(cpuBefore))
+            foreach (var (app, before) in processes.Zip(cpuBefore))
             {
                 app.Cpu = ProcessCounters.Cpu(app.Pid) - before;
                 app.PeakMiB = ProcessCounters.PeakResidentMiB(app.Pid);
                 app.ResidentNow = ProcessCounters.ResidentBreakdown(app.Pid);
             }
 
+            var telemetry = await Task.WhenAll(apps.Select(a => TelemetryAsync(a.Insights!, a.Client.Requests)));
             var report = new StringBuilder();
-            report.AppendLine(CultureInfo.InvariantCulture, $"LOAD ({_settings}; load average before {loadBefore}, after {ProcessCounters.LoadAverage()})");
-            foreach (var app in apps)
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"LOAD, repeat {repeat} of {_settings.Repeats} ({_settings}; load average before {loadBefore}, after {ProcessCounters.LoadAverage()})");
+            report.AppendLine("  Every interview its own caller on its own connection from its own loopback address. Under the host: the worker");
+            report.AppendLine("  process's figures (the stand-in host runs in the test process, as the real host is a process of its own).");
+            foreach (var (app, items) in apps.Zip(telemetry))
             {
-                var requests = app.Samples.Requests;
                 report.AppendLine(CultureInfo.InvariantCulture, $"  {app.Label}");
                 report.AppendLine("  ms               n   app p50    p95    p99 | limit p50  p95    p99 | overhead p50  p95    p99 | ratio p50  p95   p99");
                 foreach (var (action, a, l) in app.Samples.Actions.Zip(limitSamples.Actions, (a, l) => (a.Name, a.Samples, l.Samples)))
@@ -233,28 +288,89 @@ public sealed class BenchmarkTests
                         $"  {action,-15}{a.Count,5} {a.Percentile(50),7:F1}{a.Percentile(95),7:F1}{a.Percentile(99),7:F1} |{l.Percentile(50),8:F1}{l.Percentile(95),7:F1}{l.Percentile(99),7:F1} |" +
                         $"{a.Percentile(50) - l.Percentile(50),10:F1}{a.Percentile(95) - l.Percentile(95),7:F1}{a.Percentile(99) - l.Percentile(99),7:F1} |" +
                         $"{a.Percentile(50) / l.Percentile(50),8:F3}{a.Percentile(95) / l.Percentile(95),6:F3}{a.Percentile(99) / l.Percentile(99),6:F3}");
+                    figures.Add($"{action} overhead over the limit, p50 ms", app.Label, a.Percentile(50) - l.Percentile(50));
+                    figures.Add($"{action} overhead over the limit, p95 ms", app.Label, a.Percentile(95) - l.Percentile(95));
                 }
 
                 report.AppendLine(CultureInfo.InvariantCulture,
-                    $"  throughput: app {requests / app.Wall.TotalSeconds:F0} req/s, limit {limitSamples.Requests / limitWall.TotalSeconds:F0} req/s");
-                report.AppendLine(CultureInfo.InvariantCulture,
-                    $"  CPU per request: {app.Cpu.TotalMilliseconds / requests:F2} ms ({app.Cpu.TotalSeconds:F2} s from /proc/{app.Pid}/stat over all rounds, / {requests} requests); " +
-                    $"at rest before the load: {app.RestCpu.TotalMilliseconds / 5:F1} ms per second");
-                report.AppendLine(CultureInfo.InvariantCulture, $"  peak resident memory (VmHWM): {app.PeakMiB:F0} MiB; after the rounds: {app.ResidentNow}");
-                report.Append(await TelemetryAsync(app.Insights, app.Client.Requests + 1)); // + the health probe
+                    $"  throughput: app {app.Samples.Requests / app.Wall.TotalSeconds:F0} req/s, limit {limitSamples.Requests / limitWall.TotalSeconds:F0} req/s");
+                report.Append(Counters(app, figures));
+                report.Append(items);
             }
 
-            Print(report.ToString());
-            Assert.That(failures, Is.Empty, string.Join("\n", apps.Select(a => a.Process.Output)));
-            Assert.That(apps.Select(a => a.Samples.Requests), Has.All.EqualTo(_settings.Rounds * _settings.InterviewsPerRound * 3));
+            report.AppendLine("  BARE FORWARDED HOP (a bare ASP.NET Core app self-hosted; a bare worker under the stand-in host; the app's bodies, drained)");
+            foreach (var bare in bares)
+            {
+                var latencies = string.Join(", ", bare.Samples.Actions.Select(a =>
+                    string.Create(CultureInfo.InvariantCulture, $"{a.Name} p50 {a.Samples.Percentile(50):F1} p95 {a.Samples.Percentile(95):F1} ms")));
+                report.AppendLine($"  {bare.Label}: {latencies}");
+                report.Append(Counters(bare, figures));
+            }
+
+            // Under the host minus self-hosted, per build, beside the same difference for the bare pair: the hop's own cost.
+            report.AppendLine("  UNDER THE HOST - SELF-HOSTED, ms       create p50    p95 | get_signed_url p50  p95 | end p50    p95");
+            foreach (var build in apps.Select(a => a.Build).Distinct().Append("bare"))
+            {
+                var pair = apps.Concat(bares).Where(a => a.Build == build).ToList();
+                var self = pair.Single(a => a.Host == HostKind.SelfHosted);
+                var worker = pair.Single(a => a.Host == HostKind.Functions);
+                var cells = new StringBuilder();
+                foreach (var ((action, w), (_, s)) in worker.Samples.Actions.Zip(self.Samples.Actions))
+                {
+                    var p50 = w.Percentile(50) - s.Percentile(50);
+                    var p95 = w.Percentile(95) - s.Percentile(95);
+                    cells.Append(CultureInfo.InvariantCulture, $"{p50,12:F1}{p95,7:F1} |");
+                    figures.Add($"{action} under the host - self-hosted, p50 ms", build == "bare" ? "bare (the forwarded hop itself)" : build, p50);
+                    figures.Add($"{action} under the host - self-hosted, p95 ms", build == "bare" ? "bare (the forwarded hop itself)" : build, p95);
+                }
+
+                report.AppendLine(CultureInfo.InvariantCulture, $"  {(build == "bare" ? "bare: the forwarded hop itself" : build),-38}{cells.ToString().TrimEnd('|')}");
+            }
+
+            Assert.That(apps.Concat(bares).Select(a => a.Samples.Requests), Has.All.EqualTo(_settings.Rounds * _settings.InterviewsPerRound * 3),
+                string.Join("\n", failures.Take(20).Concat(apps.Select(a => a.Output))));
+            return report.ToString();
         }
         finally
         {
-            foreach (var app in apps)
+            foreach (var app in apps.Concat(bares))
             {
                 await app.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>A process's CPU per request, at rest and its memory, printed and kept as figures.</summary>
+    private static string Counters(RunningApp app, RepeatedFigures figures)
+    {
+        var requests = app.Samples.Requests;
+        var perRequest = app.Cpu.TotalMilliseconds / requests;
+        figures.Add("CPU per request, ms (the app's or worker's process)", app.Label, perRequest);
+        figures.Add("CPU at rest, ms per second", app.Label, app.RestCpu.TotalMilliseconds / 5);
+        figures.Add("peak resident memory (VmHWM), MiB", app.Label, app.PeakMiB);
+        foreach (var (action, samples) in app.Samples.Actions)
+        {
+            figures.Add($"{action} p50 ms", app.Label, samples.Percentile(50));
+            figures.Add($"{action} p95 ms", app.Label, samples.Percentile(95));
+        }
+
+        return string.Create(CultureInfo.InvariantCulture,
+            $"  CPU per request: {perRequest:F2} ms ({app.Cpu.TotalSeconds:F2} s from /proc/{app.Pid}/stat over all rounds, / {requests} requests); " +
+            $"at rest before the load: {app.RestCpu.TotalMilliseconds / 5:F1} ms per second\n" +
+            $"  peak resident memory (VmHWM): {app.PeakMiB:F0} MiB; after the rounds: {app.ResidentNow}\n");
+    }
+
+    /// <summary>Starts a build under a host for the load: its process, its answer to the health GET, its callers' client.</summary>
+    private static async Task<RunningApp> RunAsync(AppBuild app, HostKind host, Dictionary<string, string> environment, ApplicationInsightsStandIn? insights)
+    {
+        var started = await StartAsync(app, host, environment);
+        var callers = new LoopbackCallers(started.BaseAddress);
+        IInterviewClient client = app.Label == "bare" ? new BareInterviewClient(callers) : new AppInterviewClient(callers);
+        return new RunningApp(app.Label, host, started.Pid, client, insights, () => started.Output, async () =>
+        {
+            callers.Dispose();
+            await started.DisposeAsync();
+        });
     }
 
     private async Task RoundAsync(IInterviewClient client, Samples samples, List<string> failures)
@@ -299,20 +415,22 @@ public sealed class BenchmarkTests
 
     /// <summary>
     /// Application Insights items as posted to the ingestion stand-in, grouped by operation: per request of each
-    /// action (told by its event), and those outside any request. Waits until every request's item arrived (the
-    /// channel sends every 30 s).
+    /// action (told by its event: every successful action sends one), and those outside any request. Waits until every
+    /// request's event arrived (the channel sends every 30 s). Self-hosted a request also has its RequestData; under the
+    /// Functions host the request item is the host's, not the worker's.
     /// </summary>
     private static async Task<string> TelemetryAsync(ApplicationInsightsStandIn insights, int requests)
     {
+        string[] events = ["SessionCreated", "SignedUrlIssued", "SessionEnded"];
         var deadline = Stopwatch.StartNew();
-        while (insights.Items.Count(i => i.BaseType == "RequestData") < requests && deadline.Elapsed < TimeSpan.FromSeconds(90))
+        while (insights.Items.Count(i => i.BaseType == "EventData" && events.Contains(i.Name)) < requests && deadline.Elapsed < TimeSpan.FromSeconds(90))
         {
             await Task.Delay(500);
         }
 
         var items = insights.Items.ToList();
         var operations = items.Where(i => i.OperationId is not null).GroupBy(i => i.OperationId!)
-            .Where(g => g.Any(i => i.BaseType == "RequestData")).ToList();
+            .Where(g => g.Any(i => i.BaseType == "RequestData" || (i.BaseType == "EventData" && events.Contains(i.Name)))).ToList();
         var inRequests = operations.SelectMany(g => g).ToHashSet();
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture,
@@ -356,7 +474,8 @@ public sealed class BenchmarkTests
         var settings = _rig.Settings();
         settings.Remove("ElevenLabs:RetryBaseDelay"); // production's retry delays: they only matter on a retry
         settings.Remove("Firestore:RetryBaseDelay");
-        settings["RateLimit:TrustForwardedFor"] = "true"; // as infra sets it: callers told apart by X-Forwarded-For
+        settings["RateLimit:TrustForwardedFor"] = "true"; // as infra sets it (callers are told apart by their connections all the same)
+        settings["Sessions:SweepSchedule"] = "0 */15 * * * *"; // infra's default: the host resolves the sweep's %Sessions:SweepSchedule%
         if (connectionString is not null)
         {
             settings["APPLICATIONINSIGHTS_CONNECTION_STRING"] = connectionString;
@@ -372,13 +491,32 @@ public sealed class BenchmarkTests
         return environment;
     }
 
-    /// <summary>Starts <c>dotnet {dll}</c> and times it from the start to its first 200 on the health route.</summary>
-    private static async Task<(AppProcess Process, double Milliseconds)> StartAsync(string dll, Dictionary<string, string> environment)
+    /// <summary>
+    /// Starts a build under a host and times it to its first 200 on the health route: self-hosted, <c>dotnet {dll}</c>
+    /// from its start; under the stand-in Functions host, from starting the host (its servers in this process, then the
+    /// worker process as the host starts it) to the first answered invocation through the host's front end.
+    /// </summary>
+    private static async Task<StartedApp> StartAsync(AppBuild app, HostKind host, Dictionary<string, string> environment)
     {
-        var port = AppOutput.FreePort();
         var started = Stopwatch.GetTimestamp();
-        var process = AppOutput.Start(dll, ["--urls", $"http://127.0.0.1:{port}"], environment);
-        using var probe = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        StartedApp running;
+        if (host == HostKind.Functions)
+        {
+            var functionsHost = await FunctionsHostStandIn.StartAsync(environment.ToDictionary(e => e.Key, e => (string?)e.Value), app.Directory);
+            running = new StartedApp(functionsHost.BaseAddress, functionsHost.WorkerProcess, () => functionsHost.WorkerOutput, functionsHost.DisposeAsync);
+        }
+        else
+        {
+            var port = AppOutput.FreePort();
+            var process = AppOutput.Start(app.Dll, ["--urls", $"http://127.0.0.1:{port}"], environment);
+            running = new StartedApp(new Uri($"http://127.0.0.1:{port}"), process.Process, () => process.Output, () =>
+            {
+                process.Dispose();
+                return ValueTask.CompletedTask;
+            });
+        }
+
+        using var probe = new HttpClient { BaseAddress = running.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
         while (true)
         {
             try
@@ -386,30 +524,23 @@ public sealed class BenchmarkTests
                 using var response = await probe.GetAsync("/elevenlabs-conversation");
                 if (response.IsSuccessStatusCode)
                 {
-                    var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                    process.Process.Refresh();
-                    return (process, elapsed);
+                    running.Milliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    return running;
                 }
             }
             catch (HttpRequestException)
             {
             }
 
-            if (process.Process.HasExited || Stopwatch.GetElapsedTime(started) > TimeSpan.FromSeconds(60))
+            if (running.HasExited || Stopwatch.GetElapsedTime(started) > TimeSpan.FromSeconds(60))
             {
-                var output = process.Output;
-                process.Dispose();
-                throw new InvalidOperationException($"{Path.GetFileName(dll)} did not answer healthy:\n{output}");
+                var output = running.Output;
+                await running.DisposeAsync();
+                throw new InvalidOperationException($"{app.Label} {RunningApp.HostName(host)} did not answer healthy:\n{output}");
             }
 
             await Task.Delay(5);
         }
-    }
-
-    private static HttpClient Client(AppProcess process)
-    {
-        var url = process.Process.StartInfo.ArgumentList.SkipWhile(a => a != "--urls").Skip(1).First();
-        return new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue }) { BaseAddress = new Uri(url) };
     }
 
     /// <summary>Runs <c>dotnet</c> (build, publish) in a folder, outside the test host's MSBuild environment.</summary>

@@ -240,7 +240,16 @@ public sealed partial class FunctionsHostStandIn : AppHost
         environment["FUNCTIONS_APPLICATION_DIRECTORY"] = AppDirectory;
         environment["FUNCTIONS_WORKER_DIRECTORY"] = AppDirectory;
         environment["AZURE_FUNCTIONS_ENVIRONMENT"] = "Production";
-        _worker = AppOutput.Start(Path.Combine(AppDirectory, "ElevenLabs.Functions.dll"), args, environment);
+        _worker = AppOutput.Start(Path.Combine(AppDirectory, WorkerPathOf(AppDirectory)), args, environment);
+    }
+
+    /// <summary>The worker's DLL as the host finds it: <c>worker.config.json</c>'s <c>description.defaultWorkerPath</c>.</summary>
+    private static string WorkerPathOf(string appDirectory)
+    {
+        var config = Path.Combine(appDirectory, "worker.config.json");
+        return File.Exists(config) && JsonNode.Parse(File.ReadAllText(config))?["description"]?["defaultWorkerPath"]?.GetValue<string>() is { Length: > 0 } path
+            ? path
+            : "ElevenLabs.Functions.dll";
     }
 
     private static string RoutePrefixOf(string appDirectory)
