@@ -40,6 +40,8 @@ public static class CallDocument
             Field.Of("elevenLabsConversationId", w => FirestoreSafeValue.String(w, call.ElevenLabsConversationId)),
             Field.Of("conversationId", w => FirestoreSafeValue.String(w, call.ConversationId)),
             Field.Of("matchedBy", w => FirestoreSafeValue.String(w, call.MatchedBy)),
+            Field.Of("source", w => FirestoreSafeValue.String(w, call.Source)),
+            Field.Of("hasAudio", w => FirestoreSafeValue.Boolean(w, call.HasAudio)),
             Field.Of("agentId", w => FirestoreSafeValue.String(w, call.AgentId)),
             Field.Of("status", w => FirestoreSafeValue.String(w, call.Status)),
             Field.Of("userId", w => FirestoreSafeValue.String(w, call.UserId)),
@@ -226,4 +228,83 @@ public static class CallDocument
             return new Field(name, value.Json, value.Size);
         }
     }
+
+    /// <summary>
+    /// The stored call read back from its document's <c>fields</c> (<paramref name="parts"/>: the part documents' fields, in
+    /// order, when it has <c>transcriptParts</c>): the transcript joined from the parts, ElevenLabs' objects as plain JSON.
+    /// </summary>
+    public static CallRecord Read(JsonElement fields, IReadOnlyList<JsonElement> parts)
+    {
+        var turns = new List<TranscriptTurn>();
+        if (Values(fields, "transcript") is { } inline)
+        {
+            turns.AddRange(inline.Select(ReadTurn));
+        }
+
+        foreach (var part in parts)
+        {
+            turns.AddRange((Values(part, "turns") ?? []).Select(ReadTurn));
+        }
+
+        var metadata = PlainObject(fields, "metadata");
+        var analysis = PlainObject(fields, "analysis");
+        var id = Text(fields, "elevenLabsConversationId") ?? "";
+        return new CallRecord
+        {
+            ElevenLabsConversationId = id,
+            Source = Text(fields, "source") ?? CallSource.Webhook,
+            ConversationId = Text(fields, "conversationId"),
+            MatchedBy = Text(fields, "matchedBy"),
+            AgentId = Text(fields, "agentId"),
+            Status = Text(fields, "status"),
+            UserId = Text(fields, "userId"),
+            EventTimestamp = Time(fields, "eventTimestamp"),
+            ReceivedAt = Time(fields, "receivedAt") ?? DateTimeOffset.UnixEpoch,
+            HasAudio = fields.TryGetProperty("hasAudio", out var hasAudio) && hasAudio.TryGetProperty("booleanValue", out var flag) && flag.GetBoolean(),
+            Transcript = turns,
+            Metadata = metadata,
+            Analysis = analysis,
+            InitiationData = PlainObject(fields, "conversationInitiationClientData"),
+            Summary = new CallSummary { ElevenLabsConversationId = id, Status = Text(fields, "status") },
+        };
+    }
+
+    /// <summary>How many part documents the call's document says it has (0: the transcript is inline).</summary>
+    public static int PartCount(JsonElement fields) => (int)(Integer(fields, "transcriptParts") ?? 0);
+
+    /// <summary>The call document's <c>eventTimestamp</c> (null: fetched by the reconcile pass, or unknown).</summary>
+    public static DateTimeOffset? EventTimestamp(JsonElement fields) => Time(fields, "eventTimestamp");
+
+    private static TranscriptTurn ReadTurn(JsonElement value)
+    {
+        var turn = value.TryGetProperty("mapValue", out var map) && map.TryGetProperty("fields", out var f) ? f : default;
+        return new TranscriptTurn(Text(turn, "role"), Text(turn, "message"), Integer(turn, "time_in_call_secs"));
+    }
+
+    private static IEnumerable<JsonElement>? Values(JsonElement fields, string name) =>
+        fields.ValueKind == JsonValueKind.Object && fields.TryGetProperty(name, out var value) && value.TryGetProperty("arrayValue", out var array)
+            ? array.TryGetProperty("values", out var values) && values.ValueKind == JsonValueKind.Array ? values.EnumerateArray() : []
+            : null;
+
+    private static JsonElement PlainObject(JsonElement fields, string name) =>
+        fields.ValueKind == JsonValueKind.Object && fields.TryGetProperty(name, out var value) && value.TryGetProperty("mapValue", out _)
+            ? FirestoreValues.ToJson(value)
+            : default;
+
+    private static string? Text(JsonElement fields, string name) =>
+        fields.ValueKind == JsonValueKind.Object && fields.TryGetProperty(name, out var value) && value.TryGetProperty("stringValue", out var text)
+            ? text.GetString()
+            : null;
+
+    private static long? Integer(JsonElement fields, string name) =>
+        fields.ValueKind == JsonValueKind.Object && fields.TryGetProperty(name, out var value) && value.TryGetProperty("integerValue", out var text)
+        && long.TryParse(text.GetString(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var parsed)
+            ? parsed
+            : null;
+
+    private static DateTimeOffset? Time(JsonElement fields, string name) =>
+        fields.ValueKind == JsonValueKind.Object && fields.TryGetProperty(name, out var value) && value.TryGetProperty("timestampValue", out var text)
+        && FirestoreValues.TryParseTimestamp(text.GetString(), out var parsed)
+            ? parsed
+            : null;
 }

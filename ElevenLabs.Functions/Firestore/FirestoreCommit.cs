@@ -85,16 +85,83 @@ public static class FirestoreCommit
         w.WriteEndObject();
     }
 
-    /// <summary>A delete only while the document is at <paramref name="updateTime"/> (else FAILED_PRECONDITION, or NOT_FOUND when it is gone).</summary>
-    public static void Delete(Utf8JsonWriter w, string documentName, string updateTime)
+    /// <summary>A delete; with <paramref name="updateTime"/>, only while the document is at it (else FAILED_PRECONDITION, or NOT_FOUND when it is gone).</summary>
+    public static void Delete(Utf8JsonWriter w, string documentName, string? updateTime)
     {
         ArgumentNullException.ThrowIfNull(w);
         w.WriteStartObject();
         w.WriteString("delete", documentName);
+        if (updateTime is not null)
+        {
+            w.WriteStartObject("currentDocument");
+            w.WriteString("updateTime", updateTime);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+    }
+
+    /// <summary>
+    /// A write of the whole document from <paramref name="document"/> (a <c>{"fields":{...}}</c> body): with
+    /// <paramref name="updateTime"/> a replacement only while the document is at it, without one a create only where
+    /// none exists; <paramref name="unconditional"/>: whatever is there.
+    /// </summary>
+    public static void Put(Utf8JsonWriter w, string documentName, byte[] document, string? updateTime, bool unconditional = false)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        w.WriteStartObject();
+        w.WriteStartObject("update");
+        w.WriteString("name", documentName);
+        WriteFields(w, document);
+        w.WriteEndObject();
+        if (!unconditional)
+        {
+            w.WriteStartObject("currentDocument");
+            if (updateTime is null)
+            {
+                w.WriteBoolean("exists", false);
+            }
+            else
+            {
+                w.WriteString("updateTime", updateTime);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+    }
+
+    /// <summary>A write of the fields named in <paramref name="fieldPaths"/> from <paramref name="document"/> (<c>{"fields":{...}}</c>), only while the document is at <paramref name="updateTime"/>.</summary>
+    public static void Patch(Utf8JsonWriter w, string documentName, byte[] document, IReadOnlyList<string> fieldPaths, string updateTime)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(fieldPaths);
+        w.WriteStartObject();
+        w.WriteStartObject("update");
+        w.WriteString("name", documentName);
+        WriteFields(w, document);
+        w.WriteEndObject();
+        w.WriteStartObject("updateMask");
+        w.WriteStartArray("fieldPaths");
+        foreach (var path in fieldPaths)
+        {
+            w.WriteStringValue(path);
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
         w.WriteStartObject("currentDocument");
         w.WriteString("updateTime", updateTime);
         w.WriteEndObject();
         w.WriteEndObject();
+    }
+
+    private static void WriteFields(Utf8JsonWriter w, byte[] document)
+    {
+        using var parsed = JsonDocument.Parse(document, new JsonDocumentOptions { MaxDepth = 256 });
+        w.WritePropertyName("fields");
+        (parsed.RootElement.TryGetProperty("fields", out var fields) ? fields : parsed.RootElement).WriteTo(w);
     }
 
     /// <summary>The write result at <paramref name="index"/> (in the order of the writes), or null when the answer has none.</summary>

@@ -271,15 +271,7 @@ public sealed partial class FirestoreSessionStore(
         var path = parent + "/" + FirestorePaths.Segment(call.ElevenLabsConversationId);
         var (document, parts) = CallDocument.Write(call, path);
         var database = await connection.DatabaseAsync(cancellationToken);
-        for (var i = 0; i < parts.Count; i++)
-        {
-            var partUrl = database.Url($"{path}/{CallDocument.PartsCollection}/{CallDocument.PartId(i + 1)}");
-            using var written = await SendAsync(HttpMethod.Patch, partUrl, parts[i], cancellationToken);
-            if (!written.IsSuccessStatusCode)
-            {
-                throw Failure(await FirestoreErrors.ReadAsync(written, cancellationToken), "write of a transcript part");
-            }
-        }
+        await WritePartsAsync(database, path, parts, cancellationToken);
 
         var url = database.Url($"{parent}?documentId={Uri.EscapeDataString(call.ElevenLabsConversationId)}");
         using var response = await SendAsync(HttpMethod.Post, url, document, cancellationToken);
@@ -290,6 +282,139 @@ public sealed partial class FirestoreSessionStore(
 
         var error = await FirestoreErrors.ReadAsync(response, cancellationToken);
         return error.Status == "ALREADY_EXISTS" ? false : throw Failure(error, "create of a call");
+    }
+
+    /// <summary>The call's document (one GET) and, with <paramref name="withTranscript"/>, its part documents (one GET each, in order).</summary>
+    public async Task<StoredCall?> GetCallAsync(string conversationId, string elevenLabsConversationId, bool withTranscript, CancellationToken cancellationToken = default)
+    {
+        var path = CallPath(conversationId, elevenLabsConversationId);
+        var database = await connection.DatabaseAsync(cancellationToken);
+        using var document = await ReadDocumentAsync(database.Url(path), "read of a call", cancellationToken);
+        if (document is null)
+        {
+            return null;
+        }
+
+        var root = document.RootElement;
+        var fields = root.TryGetProperty("fields", out var f) ? f : default;
+        var count = CallDocument.PartCount(fields);
+        var parts = new List<JsonElement>();
+        for (var i = 1; withTranscript && i <= count; i++)
+        {
+            using var part = await ReadDocumentAsync(database.Url($"{path}/{CallDocument.PartsCollection}/{CallDocument.PartId(i)}"),
+                "read of a transcript part", cancellationToken);
+            if (part?.RootElement.TryGetProperty("fields", out var partFields) == true)
+            {
+                parts.Add(partFields.Clone());
+            }
+        }
+
+        var call = CallDocument.Read(fields, parts);
+        return new StoredCall(call, count, root.GetProperty("updateTime").GetString()!);
+    }
+
+    /// <summary>
+    /// One <c>:commit</c>: the transcript parts (whole documents), the call's document (a create under
+    /// <c>exists: false</c>, or a replacement under the stored <c>updateTime</c>), the deletes of parts the replaced
+    /// call had beyond the new count, and the session's fields under its <c>updateTime</c>. All or nothing, so the call
+    /// document and the session's <c>lastCall</c> never disagree. Parts that would take the commit over
+    /// <see cref="MaxCommitBytes"/> (Firestore refuses requests over 10 MiB) are written before it instead, one by one.
+    /// </summary>
+    public async Task RecordCallAsync(CallRecord call, StoredCall? replacing, string sessionVersion, SessionChanges? changes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var conversationId = call.ConversationId ?? throw new ArgumentException("The call has no session.", nameof(call));
+        var path = CallPath(conversationId, call.ElevenLabsConversationId);
+        var (document, parts) = CallDocument.Write(call, path);
+        var database = await connection.DatabaseAsync(cancellationToken);
+        var inCommit = parts.Sum(p => (long)p.Length) + document.Length <= MaxCommitBytes;
+        if (!inCommit)
+        {
+            await WritePartsAsync(database, path, parts, cancellationToken);
+        }
+
+        var body = FirestoreCommit.Body(w =>
+        {
+            for (var i = 0; inCommit && i < parts.Count; i++)
+            {
+                FirestoreCommit.Put(w, $"{database.DocumentsName}/{path}/{CallDocument.PartsCollection}/{CallDocument.PartId(i + 1)}", parts[i], null, unconditional: true);
+            }
+
+            FirestoreCommit.Put(w, $"{database.DocumentsName}/{path}", document, replacing?.Version);
+            for (var i = parts.Count + 1; replacing is not null && i <= replacing.TranscriptParts; i++)
+            {
+                FirestoreCommit.Delete(w, $"{database.DocumentsName}/{path}/{CallDocument.PartsCollection}/{CallDocument.PartId(i)}", null);
+            }
+
+            if (changes is not null)
+            {
+                var (fields, paths) = SessionDocument.WriteChanges(changes);
+                FirestoreCommit.Patch(w, database.DocumentName(_collection, conversationId), fields, paths, sessionVersion);
+            }
+        });
+        using var response = await SendAsync(HttpMethod.Post, database.CommitUrl, body, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        var error = await FirestoreErrors.ReadAsync(response, cancellationToken);
+        throw error.Status is "ALREADY_EXISTS" or "FAILED_PRECONDITION" or "NOT_FOUND"
+            ? new SessionConflictException(conversationId, $"Call '{call.ElevenLabsConversationId}' or its session changed meanwhile.")
+            : Failure(error, "commit of a call");
+    }
+
+    /// <summary>
+    /// <c>reconcileAt &lt;= dueBy ORDER BY reconcileAt LIMIT n</c>: a range and an order on one field, which its
+    /// single-field index serves; sessions with nothing pending hold <c>null</c> there, which a range leaves out.
+    /// </summary>
+    public Task<IReadOnlyList<StoredSession>> FindPendingCallsAsync(DateTimeOffset dueBy, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var query = new FirestoreQuery(_collection)
+        {
+            Where = FirestoreFilter.Timestamp(ReconcileAtField, "LESS_THAN_OR_EQUAL", dueBy),
+            OrderBy = [(ReconcileAtField, false)],
+            Limit = limit,
+        };
+        return RunQueryAsync(query, "query for sessions with calls pending", cancellationToken);
+    }
+
+    /// <summary>Below Firestore's 10 MiB request limit, with room for the call's document and the session's fields.</summary>
+    private const long MaxCommitBytes = 8L * 1024 * 1024;
+
+    private const string ReconcileAtField = "reconcileAt";
+
+    private string CallPath(string conversationId, string elevenLabsConversationId) =>
+        FirestorePaths.IsValidDocumentId(elevenLabsConversationId)
+            ? FirestorePaths.Document(_collection, conversationId) + "/" + CallDocument.CallsCollection + "/" + FirestorePaths.Segment(elevenLabsConversationId)
+            : throw new ArgumentException($"'{elevenLabsConversationId}' cannot name a document.", nameof(elevenLabsConversationId));
+
+    private async Task WritePartsAsync(FirestoreDatabase database, string path, IReadOnlyList<byte[]> parts, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var partUrl = database.Url($"{path}/{CallDocument.PartsCollection}/{CallDocument.PartId(i + 1)}");
+            using var written = await SendAsync(HttpMethod.Patch, partUrl, parts[i], cancellationToken);
+            if (!written.IsSuccessStatusCode)
+            {
+                throw Failure(await FirestoreErrors.ReadAsync(written, cancellationToken), "write of a transcript part");
+            }
+        }
+    }
+
+    /// <summary>A document, or null when there is none.</summary>
+    private async Task<JsonDocument?> ReadDocumentAsync(Uri url, string operation, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, url, null, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            return await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+        }
+
+        var error = await FirestoreErrors.ReadAsync(response, cancellationToken);
+        return error.Status == "NOT_FOUND" ? null : throw Failure(error, operation);
     }
 
     /// <summary>

@@ -50,6 +50,9 @@ public static class SessionDocument
         {
             Call(w, "lastCall", lastCall);
         }
+
+        Strings(w, "pendingCallIds", session.PendingCallIds);
+        OptionalTimestamp(w, "reconcileAt", session.ReconcileAt);
     }
 
     /// <summary>The fields an update names, and their <c>updateMask.fieldPaths</c>.</summary>
@@ -94,6 +97,12 @@ public static class SessionDocument
                 Add("lastCall", () => Call(w, "lastCall", lastCall));
             }
 
+            if (changes.PendingCallIds is { } pending)
+            {
+                Add("pendingCallIds", () => Strings(w, "pendingCallIds", pending));
+                Add("reconcileAt", () => OptionalTimestamp(w, "reconcileAt", changes.ReconcileAt));
+            }
+
             Add("updatedAt", () => Timestamp(w, "updatedAt", changes.UpdatedAt));
         });
         return (body, paths);
@@ -133,6 +142,8 @@ public static class SessionDocument
             // A document written before the list existed has at most its one id.
             ElevenLabsConversationIds = Strings(fields, "elevenLabsConversationIds") ?? (elevenLabsId is null ? [] : [elevenLabsId]),
             LastCall = Call(fields, "lastCall"),
+            PendingCallIds = Strings(fields, "pendingCallIds") ?? [],
+            ReconcileAt = Timestamp(fields, "reconcileAt"),
         };
         return new StoredSession(session, updateTime);
     }
@@ -225,6 +236,20 @@ public static class SessionDocument
     {
         writer.WriteStartObject(name);
         writer.WriteString("timestampValue", FirestoreValues.FormatTimestamp(value));
+        writer.WriteEndObject();
+    }
+
+    /// <summary>A timestamp, or <c>nullValue</c> (a range query on the field leaves it out).</summary>
+    private static void OptionalTimestamp(Utf8JsonWriter writer, string name, DateTimeOffset? value)
+    {
+        if (value is { } time)
+        {
+            Timestamp(writer, name, time);
+            return;
+        }
+
+        writer.WriteStartObject(name);
+        writer.WriteNull("nullValue");
         writer.WriteEndObject();
     }
 

@@ -10,11 +10,14 @@ namespace ElevenLabs.Functions.Sessions;
 public sealed record CallRecord
 {
     public required string ElevenLabsConversationId { get; init; }
+
+    /// <summary>Who handed it over: <see cref="CallSource"/>.</summary>
+    public string Source { get; init; } = CallSource.Webhook;
     public string? AgentId { get; init; }
     public string? Status { get; init; }
     public string? UserId { get; init; }
 
-    /// <summary>When ElevenLabs sent the event (<c>event_timestamp</c>).</summary>
+    /// <summary>When ElevenLabs sent the event (<c>event_timestamp</c>); none for a call the reconcile pass fetched, which any event replaces.</summary>
     public DateTimeOffset? EventTimestamp { get; init; }
 
     /// <summary>When this app first received it.</summary>
@@ -38,6 +41,9 @@ public sealed record CallRecord
     public string? ConversationId { get; init; }
 
     public string? MatchedBy { get; init; }
+
+    /// <summary><c>has_audio</c>: ElevenLabs holds the call's recording.</summary>
+    public bool HasAudio { get; init; }
 
     /// <summary>What the session keeps as its <c>lastCall</c>.</summary>
     public required CallSummary Summary { get; init; }

@@ -3,10 +3,13 @@ using Microsoft.Extensions.Logging;
 namespace ElevenLabs.Functions.Sessions;
 
 /// <summary>
-/// The use case "record a call": links a finished ElevenLabs call to its session, stores it, and updates the session
-/// (<c>lastCall</c>; an active session becomes ended by the webhook). Every write is idempotent: the documents are
-/// named by ElevenLabs' ids, a stored call is never written over, and the session is updated conditionally and only
-/// when something changes, so a delivery repeated leaves the same documents.
+/// The use case "record a call", the one way a call is stored whoever hands it over: the webhook (an event's
+/// <c>data</c>) or the reconcile pass (ElevenLabs' REST answer, the same shape). Links the call to its session, stores
+/// the call's document and updates the session (<c>lastCall</c>, the pending calls; an active session ends, by the
+/// webhook or the sweeper) in one atomic write. A delivery for a stored call replaces it, with the session's
+/// <c>lastCall</c>, only when its <c>event_timestamp</c> is later (a call the reconcile pass stored has none: any event
+/// is later); an older or equal one changes nothing. Every write is conditional on the versions read, re-decided on
+/// conflict, so a webhook and the reconcile pass arriving at once leave the same documents as either alone.
 /// </summary>
 public sealed partial class CallRecorder(ISessionStore store, TimeProvider time, ILogger<CallRecorder> logger)
 {
@@ -24,10 +27,51 @@ public sealed partial class CallRecorder(ISessionStore store, TimeProvider time,
         }
 
         var conversationId = stored.Session.ConversationId;
-        var first = await store.CreateCallAsync(call with { ConversationId = conversationId, MatchedBy = matchedBy }, cancellationToken);
-        await UpdateSessionAsync(stored, call, cancellationToken);
-        LogRecorded(logger, call.ElevenLabsConversationId, conversationId, matchedBy!, first);
-        return new CallOutcome(conversationId, matchedBy, first);
+        call = call with { ConversationId = conversationId, MatchedBy = matchedBy };
+        for (var attempt = 1; ; attempt++)
+        {
+            var existing = await store.GetCallAsync(conversationId, call.ElevenLabsConversationId, withTranscript: false, cancellationToken);
+            var replaces = existing is not null && IsLater(call.EventTimestamp, existing.Call.EventTimestamp);
+            try
+            {
+                if (existing is not null && !replaces)
+                {
+                    // Stored already, as late: at most the session still lists it as pending (written before it was).
+                    if (PendingCleared(stored.Session) is { } cleared)
+                    {
+                        await store.UpdateAsync(conversationId, cleared, stored.Version, cancellationToken);
+                    }
+
+                    LogKept(logger, call.ElevenLabsConversationId, conversationId, call.Source);
+                    return new CallOutcome(conversationId, matchedBy, FirstDelivery: false);
+                }
+
+                await store.RecordCallAsync(call, existing, stored.Version, Changes(stored.Session, call), cancellationToken);
+                LogRecorded(logger, call.ElevenLabsConversationId, conversationId, matchedBy!, call.Source, replaces);
+                return new CallOutcome(conversationId, matchedBy, FirstDelivery: existing is null, Replaced: replaces);
+            }
+            catch (SessionConflictException) when (attempt < MaxUpdateAttempts)
+            {
+                // Another delivery, a client or the sweep wrote meanwhile: decide again on what is there now.
+                stored = await store.GetAsync(conversationId, cancellationToken) ?? throw new SessionNotFoundException(conversationId);
+            }
+        }
+
+        SessionChanges? PendingCleared(Session session) =>
+            session.PendingCallIds.Contains(call.ElevenLabsConversationId, StringComparer.Ordinal)
+                ? Pending(session, call.ElevenLabsConversationId, new SessionChanges { UpdatedAt = time.GetUtcNowToMicrosecond() })
+                : null;
+    }
+
+    /// <summary>A stored call without an event time (the reconcile pass's) is replaced by any event; else only a strictly later one wins.</summary>
+    private static bool IsLater(DateTimeOffset? delivered, DateTimeOffset? stored) =>
+        delivered is { } d && (stored is not { } s || d > s);
+
+    /// <summary><paramref name="changes"/> with the call taken off the session's pending calls (and <c>reconcileAt</c> cleared when none is left).</summary>
+    private static SessionChanges Pending(Session session, string elevenLabsId, SessionChanges changes)
+    {
+        IReadOnlyList<string> pending = [.. session.PendingCallIds.Where(id => id != elevenLabsId)];
+        return changes with { PendingCallIds = pending, ReconcileAt = pending.Count > 0 ? session.ReconcileAt ?? changes.UpdatedAt : null };
     }
 
     /// <summary>
@@ -50,34 +94,10 @@ public sealed partial class CallRecorder(ISessionStore store, TimeProvider time,
         return (null, null);
     }
 
-    private async Task UpdateSessionAsync(StoredSession stored, CallRecord call, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var changes = Changes(stored.Session, call);
-            if (changes is null)
-            {
-                return; // already as this call leaves it: a repeated delivery
-            }
-
-            try
-            {
-                await store.UpdateAsync(stored.Session.ConversationId, changes, stored.Version, cancellationToken);
-                return;
-            }
-            catch (SessionConflictException) when (attempt < MaxUpdateAttempts)
-            {
-                // A client, the sweep or another delivery wrote meanwhile: decide again on what is there now.
-                stored = await store.GetAsync(stored.Session.ConversationId, cancellationToken)
-                    ?? throw new SessionNotFoundException(stored.Session.ConversationId);
-            }
-        }
-    }
-
     /// <summary>
-    /// What the call changes on the session, or null when nothing: the call's id joins the list if it is not in it;
-    /// <c>lastCall</c> becomes this call unless the session already reports a later one; an active session ends,
-    /// <c>endedBy</c> webhook, keeping an <c>endedAt</c> it may have.
+    /// What the call changes on the session, or null when nothing: the call's id joins the list if it is not in it and
+    /// leaves the pending calls; <c>lastCall</c> becomes this call unless the session already reports a later one; an
+    /// active session ends (<c>endedBy</c> webhook, or sweeper for the reconcile pass), keeping an <c>endedAt</c> it may have.
     /// </summary>
     private SessionChanges? Changes(Session session, CallRecord call)
     {
@@ -89,14 +109,15 @@ public sealed partial class CallRecorder(ISessionStore store, TimeProvider time,
             || (call.Summary.StartedAt is { } started && started >= last.StartedAt);
         var lastCall = newer && session.LastCall != call.Summary ? call.Summary : null;
         var ends = session.Status == SessionStatus.Active;
-        if (linked && lastCall is null && !ends)
+        var pending = session.PendingCallIds.Contains(call.ElevenLabsConversationId, StringComparer.Ordinal);
+        if (linked && lastCall is null && !ends && !pending)
         {
             return null;
         }
 
         var now = time.GetUtcNowToMicrosecond();
         var link = linked ? null : session.LinkElevenLabsConversation(call.ElevenLabsConversationId, now);
-        return new SessionChanges
+        var changes = new SessionChanges
         {
             UpdatedAt = now,
             ElevenLabsConversationId = link?.ElevenLabsConversationId,
@@ -104,12 +125,16 @@ public sealed partial class CallRecorder(ISessionStore store, TimeProvider time,
             LastCall = lastCall,
             Status = ends ? SessionStatus.Ended : null,
             EndedAt = ends ? session.EndedAt ?? now : null,
-            EndedBy = ends ? SessionEndedBy.Webhook : null,
+            EndedBy = ends ? (call.Source == CallSource.Reconcile ? SessionEndedBy.Sweeper : SessionEndedBy.Webhook) : null,
         };
+        return pending || link is not null ? Pending(session, call.ElevenLabsConversationId, changes) : changes;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "ElevenLabs call {ElevenLabsConversationId} recorded for session {ConversationId} (matched by {MatchedBy}; first delivery: {FirstDelivery})")]
-    private static partial void LogRecorded(ILogger logger, string elevenLabsConversationId, string conversationId, string matchedBy, bool firstDelivery);
+    [LoggerMessage(Level = LogLevel.Information, Message = "ElevenLabs call {ElevenLabsConversationId} recorded for session {ConversationId} (matched by {MatchedBy}, from the {Source}; replaced an earlier delivery: {Replaced})")]
+    private static partial void LogRecorded(ILogger logger, string elevenLabsConversationId, string conversationId, string matchedBy, string source, bool replaced);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "ElevenLabs call {ElevenLabsConversationId} of session {ConversationId} was stored already, as late as this delivery from the {Source}: kept")]
+    private static partial void LogKept(ILogger logger, string elevenLabsConversationId, string conversationId, string source);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "ElevenLabs call {ElevenLabsConversationId} matches no session (session_id given: {SessionIdHint}): kept in elevenlabs-unmatched-calls")]
     private static partial void LogUnmatched(ILogger logger, string elevenLabsConversationId, string? sessionIdHint);

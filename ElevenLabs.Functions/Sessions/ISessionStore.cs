@@ -58,10 +58,34 @@ public interface ISessionStore
     Task ProbeAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Stores a finished call: with its session when <see cref="CallRecord.ConversationId"/> is set, else with the
-    /// unmatched calls; named by ElevenLabs' id, and never written over (a repeated delivery keeps the first).
+    /// Stores a finished call no session matched (<see cref="CallRecord.ConversationId"/> null) with the unmatched calls,
+    /// or (older callers) one with its session; named by ElevenLabs' id, and never written over (a repeated delivery keeps the first).
     /// </summary>
     /// <returns>True when stored now; false when it was stored already.</returns>
     /// <exception cref="SessionStoreException">The store failed.</exception>
     Task<bool> CreateCallAsync(CallRecord call, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The call stored with the session, or null. With <paramref name="withTranscript"/>, its transcript joined back
+    /// from its parts, in order; without, the transcript is left empty (one read).
+    /// </summary>
+    /// <exception cref="SessionStoreException">The store failed.</exception>
+    Task<StoredCall?> GetCallAsync(string conversationId, string elevenLabsConversationId, bool withTranscript, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores a call matched to its session (<see cref="CallRecord.ConversationId"/>) and the session's changes together,
+    /// atomically: the call's document (a create when <paramref name="replacing"/> is null, else a replacement only
+    /// while that document is still at its version, its surplus transcript parts removed) and, with
+    /// <paramref name="changes"/>, the session's fields, only while the session is still at <paramref name="sessionVersion"/>.
+    /// </summary>
+    /// <exception cref="SessionConflictException">The call was stored, or the call or the session changed, meanwhile: nothing was written.</exception>
+    /// <exception cref="SessionStoreException">The store failed.</exception>
+    Task RecordCallAsync(CallRecord call, StoredCall? replacing, string sessionVersion, SessionChanges? changes, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sessions with calls pending whose <c>reconcileAt</c> is at or before <paramref name="dueBy"/>, the longest due
+    /// first, at most <paramref name="limit"/>: the ones the reconcile pass looks at (whatever their status).
+    /// </summary>
+    /// <exception cref="SessionStoreException">The store failed.</exception>
+    Task<IReadOnlyList<StoredSession>> FindPendingCallsAsync(DateTimeOffset dueBy, int limit, CancellationToken cancellationToken = default);
 }

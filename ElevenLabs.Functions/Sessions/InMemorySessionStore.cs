@@ -18,6 +18,7 @@ public sealed partial class InMemorySessionStore(IOptions<SessionsOptions> optio
     private readonly LinkedList<string> _byCreation = new(); // oldest first
     private readonly LinkedList<string> _byClosing = new(); // closed longest ago first
     private readonly Dictionary<(string? ConversationId, string ElevenLabsId), CallRecord> _calls = [];
+    private readonly Dictionary<(string ConversationId, string ElevenLabsId), long> _callVersions = [];
     private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal); // the daily quota's, of _countsDay
     private readonly Lock _gate = new();
     private DateOnly _countsDay;
@@ -162,6 +163,61 @@ public sealed partial class InMemorySessionStore(IOptions<SessionsOptions> optio
         lock (_gate)
         {
             return Task.FromResult(_calls.TryAdd((call.ConversationId, call.ElevenLabsConversationId), call));
+        }
+    }
+
+    public Task<StoredCall?> GetCallAsync(string conversationId, string elevenLabsConversationId, bool withTranscript, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (!_calls.TryGetValue((conversationId, elevenLabsConversationId), out var call))
+            {
+                return Task.FromResult<StoredCall?>(null);
+            }
+
+            var version = _callVersions.TryGetValue((conversationId, elevenLabsConversationId), out var v) ? v : 0;
+            return Task.FromResult<StoredCall?>(new StoredCall(withTranscript ? call : call with { Transcript = [] }, 0, Format(version)));
+        }
+    }
+
+    /// <summary>The call and the session's changes under one lock, each checked against its version first: both or neither.</summary>
+    public Task RecordCallAsync(CallRecord call, StoredCall? replacing, string sessionVersion, SessionChanges? changes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var conversationId = call.ConversationId ?? throw new ArgumentException("The call has no session.", nameof(call));
+        var key = (conversationId, call.ElevenLabsConversationId);
+        lock (_gate)
+        {
+            var stored = _calls.ContainsKey(key);
+            var callChanged = replacing is null ? stored : !stored || Format(_callVersions.GetValueOrDefault(key)) != replacing.Version;
+            if (callChanged || !_sessions.TryGetValue(conversationId, out var entry) || (changes is not null && Format(entry.Version) != sessionVersion))
+            {
+                throw new SessionConflictException(conversationId, $"Call '{call.ElevenLabsConversationId}' or its session changed meanwhile.");
+            }
+
+            _calls[key] = call;
+            _callVersions[key] = ++_nextVersion;
+            if (changes is not null)
+            {
+                _sessions[conversationId] = (entry with { Session = entry.Session.Apply(changes), Version = ++_nextVersion }).Closing(_byClosing);
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    public Task<IReadOnlyList<StoredSession>> FindPendingCallsAsync(DateTimeOffset dueBy, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        lock (_gate)
+        {
+            IReadOnlyList<StoredSession> due = [.. _sessions.Values
+                .Where(entry => entry.Session.ReconcileAt is { } at && at <= dueBy)
+                .OrderBy(entry => entry.Session.ReconcileAt)
+                .ThenBy(entry => entry.Session.ConversationId, StringComparer.Ordinal)
+                .Take(limit)
+                .Select(entry => entry.Stored)];
+            return Task.FromResult(due);
         }
     }
 

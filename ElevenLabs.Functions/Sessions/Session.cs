@@ -33,6 +33,15 @@ public sealed record Session
     /// <summary>Every ElevenLabs conversation id issued for this session, oldest first, each once.</summary>
     public IReadOnlyList<string> ElevenLabsConversationIds { get; init; } = [];
 
+    /// <summary>
+    /// ElevenLabs ids issued for this session whose call is not stored yet: the reconcile pass asks ElevenLabs about
+    /// them until each is recorded (by the webhook or by itself) or given up on.
+    /// </summary>
+    public IReadOnlyList<string> PendingCallIds { get; init; } = [];
+
+    /// <summary>When the reconcile pass looks at the session next; null when no call is pending.</summary>
+    public DateTimeOffset? ReconcileAt { get; init; }
+
     /// <summary>The latest call's outcome, once ElevenLabs reported it.</summary>
     public CallSummary? LastCall { get; init; }
 
@@ -45,6 +54,8 @@ public sealed record Session
         ElevenLabsConversationId = changes.ElevenLabsConversationId ?? ElevenLabsConversationId,
         ElevenLabsConversationIds = changes.ElevenLabsConversationIds ?? ElevenLabsConversationIds,
         LastCall = changes.LastCall ?? LastCall,
+        PendingCallIds = changes.PendingCallIds ?? PendingCallIds,
+        ReconcileAt = changes.PendingCallIds is null ? ReconcileAt : changes.ReconcileAt,
     };
 
     /// <summary>
@@ -68,8 +79,8 @@ public sealed record Session
 
     /// <summary>
     /// The changes that link ElevenLabs' <paramref name="elevenLabsId"/> to this session: it becomes the latest id and
-    /// is appended to the list unless already in it. Written conditionally on the version read, the whole new list
-    /// is exact.
+    /// is appended to the list unless already in it, and to the pending calls (the reconcile pass looks for it from
+    /// now on). Written conditionally on the version read, the whole new lists are exact.
     /// </summary>
     public SessionChanges LinkElevenLabsConversation(string elevenLabsId, DateTimeOffset now) => new()
     {
@@ -78,5 +89,7 @@ public sealed record Session
         ElevenLabsConversationIds = ElevenLabsConversationIds.Contains(elevenLabsId, StringComparer.Ordinal)
             ? ElevenLabsConversationIds
             : [.. ElevenLabsConversationIds, elevenLabsId],
+        PendingCallIds = PendingCallIds.Contains(elevenLabsId, StringComparer.Ordinal) ? PendingCallIds : [.. PendingCallIds, elevenLabsId],
+        ReconcileAt = ReconcileAt ?? now,
     };
 }

@@ -14,4 +14,12 @@ public sealed record SessionChanges
 
     /// <summary>The whole new summary (it replaces the stored one).</summary>
     public CallSummary? LastCall { get; init; }
+
+    /// <summary>
+    /// The whole new list of pending calls; written together with <see cref="ReconcileAt"/> (null then clears it), and
+    /// <see cref="ReconcileAt"/> is only written with it.
+    /// </summary>
+    public IReadOnlyList<string>? PendingCallIds { get; init; }
+
+    public DateTimeOffset? ReconcileAt { get; init; }
 }

@@ -40,16 +40,19 @@ public sealed partial class SessionService(
     }
 
     /// <summary>
-    /// Asks ElevenLabs for a WebRTC conversation token, then writes the session: one write. ElevenLabs' id of a WebRTC
-    /// call is not known here; the post-call webhook links it through the session id the client passes on.
+    /// Asks ElevenLabs for a WebRTC conversation token, then writes the session: one write. When the token answer carries
+    /// ElevenLabs' <c>conversation_id</c>, it is linked as a signed URL's is; otherwise the post-call webhook links the
+    /// call through the session id the client passes on.
     /// </summary>
     public async Task<SessionWithToken> CreateWithTokenAsync(Caller caller, NewSession request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var agentId = options.CurrentValue.AgentId;
-        var (session, token) = await quota.CreateAsync(store, caller,
-            async ct => (NewActiveSession(caller, request, agentId, elevenLabsId: null), await elevenLabs.GetConversationTokenAsync(agentId, ct)),
-            cancellationToken);
+        var (session, token) = await quota.CreateAsync(store, caller, async ct =>
+        {
+            var token = await elevenLabs.GetConversationTokenAsync(agentId, ct);
+            return (NewActiveSession(caller, request, agentId, token.ConversationId), token);
+        }, cancellationToken);
         LogCreated(logger, session.ConversationId, session.AgentId);
         return new SessionWithToken(session, token);
     }
@@ -64,7 +67,7 @@ public sealed partial class SessionService(
     {
         var (session, version) = await ReadActiveAsync(caller, conversationId, cancellationToken);
         var token = await elevenLabs.GetConversationTokenAsync(session.AgentId, cancellationToken);
-        session = await RecordElevenLabsIdAsync(session, version, elevenLabsId: null);
+        session = await RecordElevenLabsIdAsync(session, version, token.ConversationId);
         return new SessionWithToken(session, token);
     }
 
@@ -142,6 +145,8 @@ public sealed partial class SessionService(
             UpdatedAt = now,
             ElevenLabsConversationId = elevenLabsId,
             ElevenLabsConversationIds = elevenLabsId is null ? [] : [elevenLabsId],
+            PendingCallIds = elevenLabsId is null ? [] : [elevenLabsId],
+            ReconcileAt = elevenLabsId is null ? null : now,
         };
     }
 

@@ -15,6 +15,8 @@ public static class SessionsServiceCollectionExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddTransient<SessionService>(); // holds typed HttpClients: not a singleton
         builder.Services.AddTransient<SessionSweeper>();
+        builder.Services.TryAddTransient<CallRecorder>();
+        builder.Services.AddTransient<CallReconciler>();
         return builder;
     }
 

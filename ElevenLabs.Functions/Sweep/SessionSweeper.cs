@@ -11,13 +11,15 @@ namespace ElevenLabs.Functions.Sweep;
 /// at most <see cref="MaxPerRun"/>, and asks ElevenLabs about each one's latest call: <c>done</c>/<c>failed</c> ends
 /// the session (<c>endedBy: "sweeper"</c>, <c>lastCall</c> from the answer); a call still running and younger than
 /// <see cref="MaxCallAge"/> is left alone; anything else, or no call at all, expires it. Every write is conditional
-/// on the version the query read, so a client or the webhook writing meanwhile wins.
+/// on the version the query read, so a client or the webhook writing meanwhile wins. Then the reconcile pass
+/// (<see cref="CallReconciler"/>) stores the finished calls whose webhook never came, on the same timer.
 /// </summary>
 public sealed partial class SessionSweeper(
     ISessionStore store,
     ElevenLabsClient elevenLabs,
     IOptionsMonitor<SessionsOptions> options,
     ConversationTelemetry telemetry,
+    CallReconciler reconciler,
     TimeProvider time,
     ILogger<SessionSweeper> logger)
 {
@@ -46,7 +48,7 @@ public sealed partial class SessionSweeper(
         var result = new SweepResult([.. idle.Select((s, i) => (s.Session.ConversationId, outcomes[i]))]);
         LogRun(logger, idle.Count, result.Count(SweepOutcome.Ended), result.Count(SweepOutcome.Expired),
             result.Count(SweepOutcome.LeftAlone), result.Count(SweepOutcome.ChangedMeanwhile), result.Count(SweepOutcome.Failed));
-        return result;
+        return result with { Calls = await reconciler.RunAsync(cancellationToken) };
     }
 
     private async Task<SweepOutcome> SweepAsync(StoredSession stored, DateTimeOffset now, CancellationToken cancellationToken)

@@ -62,6 +62,28 @@ public sealed class ConversationTelemetry(TelemetryClient client)
         client.TrackEvent(Events.WebhookReceived, properties);
     }
 
+    /// <summary>
+    /// The reconcile pass stored a finished call whose webhook never came: ids, duration and outcome only (no transcript,
+    /// no names). A rising count means the webhook is failing.
+    /// </summary>
+    public void CallReconciled(CallRecord call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var properties = new Dictionary<string, string>
+        {
+            [Properties.ElevenLabsConversationId] = call.ElevenLabsConversationId,
+            [Properties.ConversationId] = call.ConversationId ?? "",
+            [Properties.AgentId] = call.AgentId ?? "",
+            [Properties.CallSuccessful] = call.Summary.CallSuccessful ?? "",
+        };
+        if (call.Summary.CallDurationSecs is { } duration)
+        {
+            properties[Properties.CallDurationSecs] = duration.ToString(CultureInfo.InvariantCulture);
+        }
+
+        client.TrackEvent(Events.CallReconciled, properties);
+    }
+
     public void WebhookRejected(string reason) =>
         client.TrackEvent(Events.WebhookRejected, new Dictionary<string, string> { [Properties.Reason] = reason });
 

@@ -30,8 +30,14 @@ public static class TelemetryNames
         /// </summary>
         public const string WebhookDisabled = nameof(WebhookDisabled);
 
+        /// <summary>
+        /// The sweep's reconcile pass stored a finished call whose webhook never came (ids, duration, outcome). The
+        /// workbook charts them per day; infra/alerts/calls-reconciled.kql fires when they are many (the webhook is failing).
+        /// </summary>
+        public const string CallReconciled = nameof(CallReconciled);
+
         public static readonly IReadOnlyList<string> All =
-            [SessionCreated, SignedUrlIssued, ConversationTokenIssued, SessionEnded, SessionFailed, SessionExpired, WebhookReceived, WebhookRejected, WebhookDisabled];
+            [SessionCreated, SignedUrlIssued, ConversationTokenIssued, SessionEnded, SessionFailed, SessionExpired, WebhookReceived, WebhookRejected, WebhookDisabled, CallReconciled];
     }
 
     public static class Properties

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ElevenLabs.Functions.ElevenLabs;
 using ElevenLabs.Functions.Sessions;
 
 namespace ElevenLabs.Functions.Webhooks;
@@ -6,8 +7,7 @@ namespace ElevenLabs.Functions.Webhooks;
 /// <summary>
 /// ElevenLabs' <c>post_call_transcription</c> event: <c>{"type","event_timestamp","data":{agent_id, conversation_id,
 /// status, user_id, transcript[], metadata{}, analysis{}, conversation_initiation_client_data{}}}</c>, read into a
-/// <see cref="CallRecord"/>. Anything missing or of another type than documented is left out, not refused; only the
-/// conversation id is required (it names the stored document).
+/// <see cref="CallRecord"/> by <see cref="ConversationData"/>, which reads the REST answer of the reconcile pass too.
 /// </summary>
 public static class PostCallTranscription
 {
@@ -21,107 +21,10 @@ public static class PostCallTranscription
             return null;
         }
 
-        var id = String(data, "conversation_id");
-        if (id is null || !ConversationId.IsValid(id))
-        {
-            return null;
-        }
-
-        var metadata = Object(data, "metadata");
-        var analysis = Object(data, "analysis");
-        var initiation = Object(data, "conversation_initiation_client_data");
-        var sessionId = initiation.ValueKind == JsonValueKind.Object
-            && initiation.TryGetProperty("dynamic_variables", out var variables) && variables.ValueKind == JsonValueKind.Object
-            ? String(variables, "session_id")
-            : null;
-        var startedAt = Integer(metadata, "start_time_unix_secs") is { } start && start is >= 0 and < 253_402_300_800
-            ? DateTimeOffset.FromUnixTimeSeconds(start)
-            : (DateTimeOffset?)null;
-        return new CallRecord
-        {
-            ElevenLabsConversationId = id,
-            AgentId = String(data, "agent_id"),
-            Status = String(data, "status"),
-            UserId = String(data, "user_id"),
-            EventTimestamp = Integer(root, "event_timestamp") is { } sent && sent is >= 0 and < 253_402_300_800
-                ? DateTimeOffset.FromUnixTimeSeconds(sent)
-                : null,
-            ReceivedAt = receivedAt,
-            Transcript = Transcript(data),
-            Metadata = Keep(metadata),
-            Analysis = Keep(analysis),
-            InitiationData = Keep(initiation),
-            SessionIdHint = sessionId is not null && ConversationId.IsValid(sessionId) ? sessionId : null,
-            Summary = new CallSummary
-            {
-                ElevenLabsConversationId = id,
-                Status = String(data, "status"),
-                CallDurationSecs = Integer(metadata, "call_duration_secs"),
-                CallSuccessful = String(analysis, "call_successful"),
-                TranscriptSummary = String(analysis, "transcript_summary"),
-                TerminationReason = String(metadata, "termination_reason"),
-                StartedAt = startedAt,
-            },
-        };
-    }
-
-    private static List<TranscriptTurn> Transcript(JsonElement data)
-    {
-        var turns = new List<TranscriptTurn>();
-        if (data.TryGetProperty("transcript", out var transcript) && transcript.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var turn in transcript.EnumerateArray())
-            {
-                if (turn.ValueKind == JsonValueKind.Object)
-                {
-                    turns.Add(new TranscriptTurn(String(turn, "role"), String(turn, "message"), Integer(turn, "time_in_call_secs")));
-                }
-            }
-        }
-
-        return turns;
-    }
-
-    /// <summary>A copy that outlives the event's document (an absent object stays absent).</summary>
-    private static JsonElement Keep(JsonElement value) => value.ValueKind == JsonValueKind.Undefined ? default : value.Clone();
-
-    private static JsonElement Object(JsonElement parent, string name) =>
-        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object
-            ? value
-            : default;
-
-    /// <summary>A string that can be stored (well-formed Unicode); else absent.</summary>
-    private static string? String(JsonElement parent, string name)
-    {
-        if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
-        {
-            return null;
-        }
-
-        try
-        {
-            var text = value.GetString()!;
-            return UnicodeText.IsWellFormed(text) ? text : null;
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>A whole number of seconds (a fractional one is rounded); else absent.</summary>
-    private static long? Integer(JsonElement parent, string name)
-    {
-        if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.Number)
-        {
-            return null;
-        }
-
-        if (value.TryGetInt64(out var whole))
-        {
-            return whole;
-        }
-
-        return value.TryGetDouble(out var number) && double.IsFinite(number) && Math.Abs(number) < 9e15 ? (long)Math.Round(number) : null;
+        var sent = root.TryGetProperty("event_timestamp", out var timestamp) && timestamp.ValueKind == JsonValueKind.Number
+            && timestamp.TryGetInt64(out var seconds) && seconds is >= 0 and < 253_402_300_800
+                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                : (DateTimeOffset?)null;
+        return ConversationData.Read(data, CallSource.Webhook, sent, receivedAt);
     }
 }

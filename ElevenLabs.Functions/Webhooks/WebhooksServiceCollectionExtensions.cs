@@ -12,7 +12,7 @@ public static class WebhooksServiceCollectionExtensions
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<WebhookSecretKeys>(); // remembers the previous secret across requests
-        builder.Services.AddTransient<CallRecorder>();
+        builder.Services.TryAddTransient<CallRecorder>();
         builder.Services.AddTransient<WebhookEndpoint>();
         return builder;
     }

@@ -1,0 +1,153 @@
+using ElevenLabs.Functions.ElevenLabs;
+using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Telemetry;
+using Microsoft.Extensions.Logging;
+
+namespace ElevenLabs.Functions.Sweep;
+
+/// <summary>
+/// The reconcile pass of the sweep: what the webhook missed. Takes the sessions with calls pending (ElevenLabs ids
+/// issued whose call is not stored), the longest due first, at most <see cref="MaxPerRun"/>, whatever their status (a
+/// session ended by the client is looked at too), and asks ElevenLabs about each pending call: a finished one
+/// (<c>done</c>/<c>failed</c>) is fetched and handed to <see cref="CallRecorder"/> exactly as the webhook hands its
+/// event; one not finished stays pending and the session goes to the back of the queue, until the session has not
+/// changed for <see cref="SessionSweeper.MaxCallAge"/>, when the call is given up on. Idempotent with a webhook
+/// arriving at the same moment: the recorder's writes are conditional and re-decided.
+/// </summary>
+public sealed partial class CallReconciler(
+    ISessionStore store,
+    ElevenLabsClient elevenLabs,
+    CallRecorder recorder,
+    ConversationTelemetry telemetry,
+    TimeProvider time,
+    ILogger<CallReconciler> logger)
+{
+    /// <summary>The most sessions one run takes; the rest wait for the next run.</summary>
+    public const int MaxPerRun = 200;
+
+    private const int Parallelism = 4;
+
+    /// <summary>Runs the pass once; what it did with each session's pending calls.</summary>
+    /// <exception cref="SessionStoreException">The sessions with calls pending could not be queried (nothing was written).</exception>
+    public async Task<IReadOnlyList<(string ConversationId, string ElevenLabsConversationId, ReconcileOutcome Outcome)>> RunAsync(CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNowToMicrosecond();
+        var due = await store.FindPendingCallsAsync(now, MaxPerRun, cancellationToken);
+        var results = new List<(string, string, ReconcileOutcome)>[due.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, due.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+            async (i, token) => results[i] = await ReconcileAsync(due[i], now, token));
+        var all = results.SelectMany(r => r).ToList();
+        LogRun(logger, due.Count, all.Count(r => r.Item3 == ReconcileOutcome.Recovered), all.Count(r => r.Item3 == ReconcileOutcome.AlreadyStored),
+            all.Count(r => r.Item3 == ReconcileOutcome.NotFinished), all.Count(r => r.Item3 == ReconcileOutcome.GivenUp), all.Count(r => r.Item3 == ReconcileOutcome.Failed));
+        return all;
+    }
+
+    private async Task<List<(string, string, ReconcileOutcome)>> ReconcileAsync(StoredSession stored, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var session = stored.Session;
+        var outcomes = new List<(string, string, ReconcileOutcome)>();
+        foreach (var elevenLabsId in session.PendingCallIds)
+        {
+            outcomes.Add((session.ConversationId, elevenLabsId, await ReconcileCallAsync(session, elevenLabsId, now, cancellationToken)));
+        }
+
+        // What is left pending goes to the back of the queue; calls unfinished on a session untouched for a day are given up.
+        var unfinished = outcomes.Where(o => o.Item3 is ReconcileOutcome.NotFinished or ReconcileOutcome.Failed).Select(o => o.Item2).ToHashSet(StringComparer.Ordinal);
+        if (unfinished.Count == 0)
+        {
+            return outcomes;
+        }
+
+        var current = await store.GetAsync(session.ConversationId, cancellationToken);
+        if (current is null)
+        {
+            return outcomes;
+        }
+
+        var stale = now - current.Session.UpdatedAt > SessionSweeper.MaxCallAge;
+        var giveUp = stale ? outcomes.Where(o => o.Item3 == ReconcileOutcome.NotFinished).Select(o => o.Item2).ToHashSet(StringComparer.Ordinal) : [];
+        IReadOnlyList<string> pending = [.. current.Session.PendingCallIds.Where(id => !giveUp.Contains(id))];
+        var changes = new SessionChanges
+        {
+            UpdatedAt = current.Session.UpdatedAt, // a look is not a use: the idle sweep still sees the session idle
+            PendingCallIds = pending,
+            ReconcileAt = pending.Count > 0 ? now : null,
+        };
+        try
+        {
+            await store.UpdateAsync(session.ConversationId, changes, current.Version, cancellationToken);
+            foreach (var id in giveUp)
+            {
+                LogGivenUp(logger, session.ConversationId, id);
+                var index = outcomes.FindIndex(o => o.Item2 == id);
+                outcomes[index] = (session.ConversationId, id, ReconcileOutcome.GivenUp);
+            }
+        }
+        catch (Exception ex) when (ex is SessionConflictException or SessionNotFoundException or SessionStoreException)
+        {
+            LogDeferFailed(logger, session.ConversationId); // looked at again next run
+        }
+
+        return outcomes;
+    }
+
+    private async Task<ReconcileOutcome> ReconcileCallAsync(Session session, string elevenLabsId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ElevenLabsConversation? conversation;
+        try
+        {
+            conversation = await elevenLabs.GetConversationAsync(elevenLabsId, cancellationToken);
+        }
+        catch (ElevenLabsException ex)
+        {
+            LogElevenLabsFailed(logger, ex, session.ConversationId, elevenLabsId);
+            return ReconcileOutcome.Failed;
+        }
+        catch (ArgumentException)
+        {
+            return ReconcileOutcome.NotFinished; // not an id ElevenLabs makes: given up on with the session
+        }
+
+        if (conversation is not { IsFinished: true } || ConversationData.Read(conversation.Document, CallSource.Reconcile, null, now) is not { } call)
+        {
+            return ReconcileOutcome.NotFinished;
+        }
+
+        try
+        {
+            var outcome = await recorder.RecordAsync(call, cancellationToken);
+            if (!outcome.FirstDelivery)
+            {
+                return ReconcileOutcome.AlreadyStored;
+            }
+
+            telemetry.CallReconciled(call with { ConversationId = outcome.ConversationId });
+            LogRecovered(logger, outcome.ConversationId ?? "(unmatched)", elevenLabsId, conversation.Status);
+            return ReconcileOutcome.Recovered;
+        }
+        catch (Exception ex) when (ex is SessionStoreException or SessionConflictException or SessionNotFoundException)
+        {
+            LogRecordFailed(logger, ex, session.ConversationId, elevenLabsId);
+            return ReconcileOutcome.Failed;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconcile pass: {Sessions} sessions with calls pending; {Recovered} calls recovered, {AlreadyStored} stored already, {NotFinished} not finished, {GivenUp} given up, {Failed} failed")]
+    private static partial void LogRun(ILogger logger, int sessions, int recovered, int alreadyStored, int notFinished, int givenUp, int failed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {ConversationId}: ElevenLabs call {ElevenLabsConversationId} was recovered by the reconcile pass ({CallStatus}): its webhook never came")]
+    private static partial void LogRecovered(ILogger logger, string conversationId, string elevenLabsConversationId, string callStatus);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {ConversationId}: ElevenLabs call {ElevenLabsConversationId} never finished in a day: the reconcile pass gives up on it")]
+    private static partial void LogGivenUp(ILogger logger, string conversationId, string elevenLabsConversationId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Session {ConversationId} changed while the reconcile pass looked at it: looked at again next run")]
+    private static partial void LogDeferFailed(ILogger logger, string conversationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {ConversationId}: ElevenLabs could not tell the state of call {ElevenLabsConversationId}; asked again next run")]
+    private static partial void LogElevenLabsFailed(ILogger logger, Exception exception, string conversationId, string elevenLabsConversationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {ConversationId}: ElevenLabs call {ElevenLabsConversationId} could not be recorded; tried again next run")]
+    private static partial void LogRecordFailed(ILogger logger, Exception exception, string conversationId, string elevenLabsConversationId);
+}
