@@ -141,6 +141,8 @@ public sealed class FirestoreValuesTests
             EndedBy = SessionEndedBy.Client,
             ElevenLabsConversationId = "el_1",
             ElevenLabsConversationIds = ["el_0", "el_1"],
+            PendingCallIds = ["el_1"],
+            ReconcileAt = createdAt.AddSeconds(2),
             LastCall = new CallSummary
             {
                 ElevenLabsConversationId = "el_1",
@@ -159,7 +161,9 @@ public sealed class FirestoreValuesTests
 
         Assert.That(read.Session.Metadata.GetRawText(), Is.EqualTo(session.Metadata.GetRawText()));
         Assert.That(read.Session.ElevenLabsConversationIds, Is.EqualTo(session.ElevenLabsConversationIds));
-        Assert.That(read.Session with { Metadata = session.Metadata, ElevenLabsConversationIds = session.ElevenLabsConversationIds }, Is.EqualTo(session));
+        Assert.That(read.Session.PendingCallIds, Is.EqualTo(session.PendingCallIds));
+        Assert.That(read.Session with { Metadata = session.Metadata, ElevenLabsConversationIds = session.ElevenLabsConversationIds, PendingCallIds = session.PendingCallIds },
+            Is.EqualTo(session));
         Assert.That(read.Version, Is.EqualTo("2026-11-25T09:00:02.000001Z"));
     }
 

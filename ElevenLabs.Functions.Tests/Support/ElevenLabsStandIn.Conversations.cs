@@ -85,6 +85,9 @@ public sealed partial class ElevenLabsStandIn
         _conversations[id] = new StoredConversation(body.ToJsonString(), audio);
     }
 
+    /// <summary>What <c>GET /v1/convai/conversations/{id}</c> answers for a stored conversation (a post-call event's <c>data</c> has the same shape).</summary>
+    public JsonObject ConversationBody(string id) => JsonNode.Parse(_conversations[id].Json)!.AsObject();
+
     private sealed record StoredConversation(string Json, byte[]? Audio);
 
     private string TokenBody()

@@ -167,7 +167,8 @@ public sealed class SessionSweeperTests
         var result = await Sweeper.RunAsync();
 
         Assert.That(result.Sessions, Is.EqualTo(new[] { (id, SweepOutcome.Expired) }));
-        Assert.That(_rig.ElevenLabs.ConversationRequests, Has.Count.EqualTo(1));
+        Assert.That(_rig.ElevenLabs.ConversationRequests, Has.Count.EqualTo(2), "the idle sweep, then the reconcile pass for the pending call");
+        Assert.That(result.Calls, Is.EqualTo(new[] { (id, _rig.ElevenLabs.ConversationRequests[0].RequestMessage.Path[ElevenLabsStandIn.ConversationsPath.Length..], ReconcileOutcome.NotFinished) }));
         Assert.That((await Store.GetAsync(id))!.Session.Status, Is.EqualTo(SessionStatus.Expired));
         Assert.That(Events("SessionExpired").Single().Properties["Reason"], Is.EqualTo("call_not_found"));
     }
@@ -186,7 +187,9 @@ public sealed class SessionSweeperTests
 
         Assert.That(latest, Is.Not.EqualTo(first));
         Assert.That(result.Sessions, Is.EqualTo(new[] { (id, SweepOutcome.LeftAlone) }));
-        Assert.That(_rig.ElevenLabs.ConversationRequests.Select(r => r.RequestMessage.Path), Is.EqualTo(new[] { ElevenLabsStandIn.ConversationsPath + latest }));
+        Assert.That(_rig.ElevenLabs.ConversationRequests[0].RequestMessage.Path, Is.EqualTo(ElevenLabsStandIn.ConversationsPath + latest), "the idle sweep asks about the latest");
+        Assert.That(result.Calls, Is.EqualTo(new[] { (id, first, ReconcileOutcome.Recovered), (id, latest, ReconcileOutcome.NotFinished) }),
+            "the reconcile pass asks about every pending call and records the finished one");
     }
 
     [Test]

@@ -177,6 +177,54 @@ public sealed class WebhookTests(HostKind host) : FirestoreAppFixture(host)
         Assert.That(S(Session(sessionId)!["status"]), Is.EqualTo("ended"));
     }
 
+    [Test]
+    public async Task ALaterDeliveryReplacesTheCallAndLastCallTogetherAndAnEarlierOrEqualOneChangesNothing()
+    {
+        var (sessionId, elevenLabsId) = await CreateSessionAsync();
+        JsonObject Event(long sentAt, string summary)
+        {
+            var @event = ElevenLabsEvents.Transcription(elevenLabsId);
+            @event["event_timestamp"] = sentAt;
+            @event["data"]!["analysis"]!["transcript_summary"] = summary;
+            return @event;
+        }
+
+        string StoredSummary() => S(Call(sessionId, elevenLabsId)!["analysis"]!["mapValue"]!["fields"]!["transcript_summary"]);
+        string LastCallSummary() => S(Session(sessionId)!["lastCall"]!["mapValue"]!["fields"]!["transcriptSummary"]);
+        Assert.That((await DeliverAsync(Event(1_764_065_600, "First analysis."))).Item1, Is.EqualTo(200));
+
+        var (later, _) = await DeliverAsync(Event(1_764_065_660, "Analysis run again."));
+
+        Assert.That(later, Is.EqualTo(200));
+        Assert.That((StoredSummary(), LastCallSummary()), Is.EqualTo(("Analysis run again.", "Analysis run again.")), "the call document and lastCall agree");
+        Assert.That(Call(sessionId, elevenLabsId)!["eventTimestamp"]!["timestampValue"]!.GetValue<string>(), Does.StartWith("2025-11-25T10:14:20"));
+        var after = Snapshot();
+
+        var (earlier, _) = await DeliverAsync(Event(1_764_065_630, "A retry of an older delivery."));
+        var (equal, _) = await DeliverAsync(Event(1_764_065_660, "Same time, other text."));
+
+        Assert.That((earlier, equal), Is.EqualTo((200, 200)));
+        Assert.That(Snapshot(), Is.EqualTo(after), "an earlier or equal event_timestamp changes nothing");
+    }
+
+    [Test]
+    public async Task AReplacementWithAShorterTranscriptRemovesTheSurplusParts()
+    {
+        var (sessionId, elevenLabsId) = await CreateSessionAsync();
+        var message = string.Concat(Enumerable.Repeat("Ich habe die Abrechnung neu gebaut – 面接. ", 100));
+        var big = ElevenLabsEvents.Transcription(elevenLabsId, turns: Enumerable.Range(0, 600).Select(i => (i % 2 == 0 ? "agent" : "user", $"{i}: {message}")));
+        Assert.That((await DeliverAsync(big)).Item1, Is.EqualTo(200));
+        Assert.That(Rig.Firestore.Documents.Keys.Count(k => k.Contains($"/calls/{elevenLabsId}/transcript/", StringComparison.Ordinal)), Is.GreaterThanOrEqualTo(3));
+        var small = ElevenLabsEvents.Transcription(elevenLabsId);
+        small["event_timestamp"] = big["event_timestamp"]!.GetValue<long>() + 60;
+
+        var (status, _) = await DeliverAsync(small);
+
+        Assert.That(status, Is.EqualTo(200));
+        Assert.That(Rig.Firestore.Documents.Keys.Count(k => k.Contains($"/calls/{elevenLabsId}/transcript/", StringComparison.Ordinal)), Is.Zero);
+        Assert.That(Call(sessionId, elevenLabsId)!["transcript"]!["arrayValue"]!["values"]!.AsArray(), Has.Count.EqualTo(3));
+    }
+
     private Dictionary<string, string> Snapshot() =>
         Rig.Firestore.Documents.ToDictionary(d => d.Key, d => d.Value.Fields.ToJsonString() + "@" + d.Value.UpdateTime);
 
@@ -198,6 +246,7 @@ public sealed class WebhookTests(HostKind host) : FirestoreAppFixture(host)
     [Test]
     public async Task AWebRtcCallIsLinkedThroughTheSessionIdTheClientPassedOn()
     {
+        Rig.ElevenLabs.TokensCarryConversationIds = false; // an answer without conversation_id: the session id is the only link
         var (_, token, _) = await App.PostAsync(new { action = "get_conversation_token", userId = "user123" });
         var sessionId = token["conversationId"]!.GetValue<string>();
         var passedOn = token["conversationInitiation"]!["dynamicVariables"]!["session_id"]!.GetValue<string>();

@@ -10,8 +10,8 @@ namespace ElevenLabs.Functions.Sweep;
 /// issued whose call is not stored), the longest due first, at most <see cref="MaxPerRun"/>, whatever their status (a
 /// session ended by the client is looked at too), and asks ElevenLabs about each pending call: a finished one
 /// (<c>done</c>/<c>failed</c>) is fetched and handed to <see cref="CallRecorder"/> exactly as the webhook hands its
-/// event; one not finished stays pending and the session goes to the back of the queue, until the session has not
-/// changed for <see cref="SessionSweeper.MaxCallAge"/>, when the call is given up on. Idempotent with a webhook
+/// event; one not finished stays pending (nothing written) until the session has not changed for
+/// <see cref="SessionSweeper.MaxCallAge"/>, when the call is given up on. Idempotent with a webhook
 /// arriving at the same moment: the recorder's writes are conditional and re-decided.
 /// </summary>
 public sealed partial class CallReconciler(
@@ -52,36 +52,37 @@ public sealed partial class CallReconciler(
             outcomes.Add((session.ConversationId, elevenLabsId, await ReconcileCallAsync(session, elevenLabsId, now, cancellationToken)));
         }
 
-        // What is left pending goes to the back of the queue; calls unfinished on a session untouched for a day are given up.
-        var unfinished = outcomes.Where(o => o.Item3 is ReconcileOutcome.NotFinished or ReconcileOutcome.Failed).Select(o => o.Item2).ToHashSet(StringComparer.Ordinal);
-        if (unfinished.Count == 0)
+        // Calls unfinished on a session untouched for a day are given up; the rest stay pending, nothing written (the
+        // session keeps its place in the queue: the longest due are looked at first, the others in later runs).
+        var notFinished = outcomes.Where(o => o.Item3 == ReconcileOutcome.NotFinished).Select(o => o.Item2).ToHashSet(StringComparer.Ordinal);
+        if (notFinished.Count == 0 || now - session.UpdatedAt <= SessionSweeper.MaxCallAge)
         {
             return outcomes;
         }
 
         var current = await store.GetAsync(session.ConversationId, cancellationToken);
-        if (current is null)
+        if (current is null || now - current.Session.UpdatedAt <= SessionSweeper.MaxCallAge)
         {
             return outcomes;
         }
 
-        var stale = now - current.Session.UpdatedAt > SessionSweeper.MaxCallAge;
-        var giveUp = stale ? outcomes.Where(o => o.Item3 == ReconcileOutcome.NotFinished).Select(o => o.Item2).ToHashSet(StringComparer.Ordinal) : [];
-        IReadOnlyList<string> pending = [.. current.Session.PendingCallIds.Where(id => !giveUp.Contains(id))];
+        IReadOnlyList<string> pending = [.. current.Session.PendingCallIds.Where(id => !notFinished.Contains(id))];
         var changes = new SessionChanges
         {
-            UpdatedAt = current.Session.UpdatedAt, // a look is not a use: the idle sweep still sees the session idle
+            UpdatedAt = current.Session.UpdatedAt, // a look is not a use: the idle sweep's view stays as it was
             PendingCallIds = pending,
-            ReconcileAt = pending.Count > 0 ? now : null,
+            ReconcileAt = pending.Count > 0 ? current.Session.ReconcileAt : null,
         };
         try
         {
             await store.UpdateAsync(session.ConversationId, changes, current.Version, cancellationToken);
-            foreach (var id in giveUp)
+            for (var i = 0; i < outcomes.Count; i++)
             {
-                LogGivenUp(logger, session.ConversationId, id);
-                var index = outcomes.FindIndex(o => o.Item2 == id);
-                outcomes[index] = (session.ConversationId, id, ReconcileOutcome.GivenUp);
+                if (notFinished.Contains(outcomes[i].Item2))
+                {
+                    LogGivenUp(logger, session.ConversationId, outcomes[i].Item2);
+                    outcomes[i] = (session.ConversationId, outcomes[i].Item2, ReconcileOutcome.GivenUp);
+                }
             }
         }
         catch (Exception ex) when (ex is SessionConflictException or SessionNotFoundException or SessionStoreException)
