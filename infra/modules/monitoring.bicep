@@ -125,6 +125,17 @@ var alerts = [
     threshold: 0
     window: 'PT15M'
   }
+  {
+    // One sweep period (15 minutes by default) recovers what the webhook missed: count over hours, not minutes.
+    key: 'calls-reconciled'
+    displayName: 'ElevenLabs conversation: more than 5 calls in 6 hours recovered by the reconcile pass (the webhook is failing)'
+    severity: 2
+    query: loadTextContent('../alerts/calls-reconciled.kql')
+    measure: 'Recovered'
+    aggregation: 'Total'
+    threshold: 5
+    window: 'PT6H'
+  }
 ]
 
 resource rules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [for alert in alerts: {
