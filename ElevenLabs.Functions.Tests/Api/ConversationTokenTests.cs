@@ -37,7 +37,9 @@ public sealed class ConversationTokenTests : AppFixture
         Assert.That(Store.Snapshot(), Has.Count.EqualTo(before + 1));
         Assert.That((stored.Status, stored.UserId), Is.EqualTo((SessionStatus.Active, "user123")));
         Assert.That(stored.Metadata.GetProperty("round").GetInt32(), Is.EqualTo(2));
-        Assert.That(stored.ElevenLabsConversationIds, Is.Empty, "a WebRTC call's id is not known until the webhook");
+        Assert.That(stored.ElevenLabsConversationIds, Is.EqualTo(new[] { ElevenLabsApi.TokenConversationIds.Last() }),
+            "the token answer's conversation_id links the call as a signed URL's does");
+        Assert.That(stored.PendingCallIds, Is.EqualTo(stored.ElevenLabsConversationIds), "and the reconcile pass looks for it");
         Assert.That(App.LogText(), Does.Not.Contain(ElevenLabsApi.ConversationToken), "the token is a credential");
     }
 

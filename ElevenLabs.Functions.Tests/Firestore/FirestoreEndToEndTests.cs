@@ -54,8 +54,8 @@ public sealed class FirestoreEndToEndTests(HostKind host) : FirestoreAppFixture(
         Assert.That(doc.Select(f => f.Key), Is.EquivalentTo(new[]
         {
             "conversationId", "agentId", "userId", "candidateId", "jobId", "metadata", "status", "createdAt", "updatedAt",
-            "endedAt", "endedBy", "elevenLabsConversationId", "elevenLabsConversationIds",
-        }));
+            "endedAt", "endedBy", "elevenLabsConversationId", "elevenLabsConversationIds", "pendingCallIds", "reconcileAt",
+        }), "the Cloud Function's fields, and the reconcile pass's two");
         Assert.That(doc["endedBy"]!["stringValue"]!.GetValue<string>(), Is.EqualTo("client"));
         Assert.That(doc["elevenLabsConversationIds"]!["arrayValue"]!["values"]!.AsArray().Select(v => v!["stringValue"]!.GetValue<string>()),
             Is.EqualTo(new[] { Rig.ElevenLabs.ElevenLabsConversationId }), "the re-issue's id (the stand-in's same id) is not added twice");

@@ -55,8 +55,9 @@ public abstract class FirestoreStoreContract<TFirestore> : AppFixture<TFirestore
         var read = await Store.GetAsync(session.ConversationId);
 
         Assert.That(read!.Version, Is.EqualTo(version));
-        Assert.That(read.Session with { Metadata = default, ElevenLabsConversationIds = [] },
-            Is.EqualTo(session with { Metadata = default, ElevenLabsConversationIds = [] }));
+        Assert.That(read.Session.PendingCallIds, Is.EqualTo(session.PendingCallIds));
+        Assert.That(read.Session with { Metadata = default, ElevenLabsConversationIds = [], PendingCallIds = [] },
+            Is.EqualTo(session with { Metadata = default, ElevenLabsConversationIds = [], PendingCallIds = [] }));
         Assert.That(read.Session.ElevenLabsConversationIds, Is.EqualTo(session.ElevenLabsConversationIds));
     }
 

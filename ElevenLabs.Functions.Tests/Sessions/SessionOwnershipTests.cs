@@ -44,14 +44,17 @@ public sealed class SessionOwnershipTests : FirebaseAppFixture
         var (issued, _, _) = await App.PostAsync(new { action = "get_signed_url", conversationId = id }, Alice);
         var (token, _, _) = await App.PostAsync(new { action = "get_conversation_token", conversationId = id }, Alice);
         var (read, _, _) = await App.PostAsync(new { action = "get_session", conversationId = id }, Alice);
+        var (results, resultsBody, _) = await App.PostAsync(new { action = "get_results", conversationId = id }, Alice);
         var (ended, _, _) = await App.PostAsync(new { action = "end_session", conversationId = id }, Alice);
 
-        Assert.That((issued, token, read, ended), Is.EqualTo((200, 200, 200, 200)));
+        Assert.That((issued, token, read, results, ended), Is.EqualTo((200, 200, 200, 200, 200)));
+        Assert.That(resultsBody["data"]!["calls"]!.AsArray(), Is.Empty, "no call stored yet");
     }
 
     [TestCase("get_signed_url")]
     [TestCase("get_conversation_token")]
     [TestCase("get_session")]
+    [TestCase("get_results")]
     [TestCase("end_session")]
     public async Task AnotherUsersSessionAnswersExactlyAsAnUnknownOne(string action)
     {

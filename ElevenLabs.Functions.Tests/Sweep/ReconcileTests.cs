@@ -81,6 +81,13 @@ public sealed class ReconcileTests
         Assert.That(reconciled.Properties["ElevenLabsConversationId"], Is.EqualTo(elevenLabsId));
         Assert.That(string.Join(" ", reconciled.Properties.Values), Does.Not.Contain("shall we start").And.Not.Contain("two projects"), "no transcript in telemetry");
 
+        var (read, results, _) = await _app.PostAsync(new { action = "get_results", conversationId = id });
+        Assert.That(read, Is.EqualTo(200), results.ToJsonString());
+        var stored = results["data"]!["calls"]!.AsArray().Single()!;
+        Assert.That(stored["source"]!.GetValue<string>(), Is.EqualTo("reconcile"));
+        Assert.That(stored["transcript"]!.AsArray().Select(t => t!["message"]!.GetValue<string>()), Is.EqualTo(Turns(call)));
+        Assert.That(stored["analysis"]!["dataCollectionResults"]!["years_experience"]!["value"]!.GetValue<int>(), Is.EqualTo(7));
+
         var again = await Sweeper.RunAsync();
         Assert.That(again.Calls, Is.Empty, "a recorded call is no longer looked for");
     }

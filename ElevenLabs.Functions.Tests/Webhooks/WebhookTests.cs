@@ -225,6 +225,47 @@ public sealed class WebhookTests(HostKind host) : FirestoreAppFixture(host)
         Assert.That(Call(sessionId, elevenLabsId)!["transcript"]!["arrayValue"]!["values"]!.AsArray(), Has.Count.EqualTo(3));
     }
 
+    [Test]
+    public async Task GetResultsJoinsSplitTranscriptsInOrderAndPagesByCall()
+    {
+        var (sessionId, first) = await CreateSessionAsync();
+        Rig.ElevenLabs.IssueFreshConversationIds();
+        var (issued, _, _) = await App.PostAsync(new { action = "get_signed_url", conversationId = sessionId });
+        Assert.That(issued, Is.EqualTo(200));
+        var second = Rig.ElevenLabs.IssuedConversationIds[^1];
+        var message = string.Concat(Enumerable.Repeat("Ich habe die Abrechnung neu gebaut – 面接. ", 100)); // ~4.6 KB
+        var turns = Enumerable.Range(0, 300).Select(i => (i % 2 == 0 ? "agent" : "user", $"{i}: {message}")).ToList(); // ~1.4 MB: 2 parts
+        Assert.That((await DeliverAsync(ElevenLabsEvents.Transcription(first, turns: turns))).Item1, Is.EqualTo(200));
+        Assert.That((await DeliverAsync(ElevenLabsEvents.Transcription(second, turns: turns, callSuccessful: "failure"))).Item1, Is.EqualTo(200));
+        Assert.That(Call(sessionId, first)!.ContainsKey("transcriptParts"), Is.True, "stored in parts");
+
+        var (status, page1, _) = await App.PostAsync(new { action = "get_results", conversationId = sessionId });
+
+        Assert.That(status, Is.EqualTo(200), page1.ToJsonString());
+        var calls = page1["data"]!["calls"]!.AsArray();
+        Assert.That(calls.Select(c => c!["elevenLabsConversationId"]!.GetValue<string>()), Is.EqualTo(new[] { first }), "about 1 MB of transcript per page");
+        Assert.That(calls[0]!["transcript"]!.AsArray().Select(t => t!["message"]!.GetValue<string>()), Is.EqualTo(turns.Select(t => t.Item2)),
+            "every turn, joined from the parts, in order");
+        Assert.That(calls[0]!["transcript"]![1]!["role"]!.GetValue<string>(), Is.EqualTo("user"));
+        Assert.That(calls[0]!["transcript"]![1]!["timeInCallSecs"]!.GetValue<long>(), Is.EqualTo(7));
+        var analysis = calls[0]!["analysis"]!;
+        Assert.That(analysis["callSuccessful"]!.GetValue<string>(), Is.EqualTo("success"));
+        Assert.That(analysis["evaluationCriteriaResults"]!["communication"]!["result"]!.GetValue<string>(), Is.EqualTo("success"));
+        Assert.That(analysis["dataCollectionResults"]!["years_experience"]!["value"]!.GetValue<int>(), Is.EqualTo(7));
+        Assert.That(calls[0]!["callDurationSecs"]!.GetValue<long>(), Is.EqualTo(754));
+        Assert.That(calls[0]!["terminationReason"]!.GetValue<string>(), Is.EqualTo("end_call tool was called."));
+        Assert.That(calls[0]!["recordingAvailable"]!.GetValue<bool>(), Is.False, "recordings are off here");
+        var cursor = page1["data"]!["nextCursor"]!.GetValue<string>();
+
+        var (_, page2, _) = await App.PostAsync(new { action = "get_results", conversationId = sessionId, callCursor = cursor });
+
+        var rest = page2["data"]!["calls"]!.AsArray();
+        Assert.That(rest.Select(c => c!["elevenLabsConversationId"]!.GetValue<string>()), Is.EqualTo(new[] { second }));
+        Assert.That(rest[0]!["analysis"]!["callSuccessful"]!.GetValue<string>(), Is.EqualTo("failure"));
+        Assert.That(page2["data"]!.AsObject().ContainsKey("nextCursor"), Is.False, "the last page");
+        Assert.That(App.LogText(), Does.Not.Contain("Abrechnung"), "no transcript in the logs");
+    }
+
     private Dictionary<string, string> Snapshot() =>
         Rig.Firestore.Documents.ToDictionary(d => d.Key, d => d.Value.Fields.ToJsonString() + "@" + d.Value.UpdateTime);
 

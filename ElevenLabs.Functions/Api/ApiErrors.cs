@@ -25,6 +25,7 @@ public static class ApiErrors
         GetConversationToken.Name => "Failed to get conversation token",
         EndSession.Name => "Failed to end conversation session",
         GetSession.Name => "Failed to get conversation session",
+        GetResults.Name => "Failed to get conversation results",
         Webhooks.WebhookEndpoint.Action => "Failed to process the ElevenLabs event",
         _ => "Request failed",
     };

@@ -10,6 +10,7 @@ namespace ElevenLabs.Functions.Api;
 [JsonSerializable(typeof(SessionTokenResponse))]
 [JsonSerializable(typeof(SessionEndedResponse))]
 [JsonSerializable(typeof(SessionDetailsResponse))]
+[JsonSerializable(typeof(SessionResultsResponse))]
 [JsonSerializable(typeof(WebhookAcknowledged))]
 [JsonSerializable(typeof(ErrorResponse))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

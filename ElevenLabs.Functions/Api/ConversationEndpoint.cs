@@ -16,6 +16,7 @@ public sealed partial class ConversationEndpoint(
     CallerIdentifier callers,
     CallerRateLimiter rateLimiter,
     SessionService sessions,
+    CallResults results,
     ConversationTelemetry telemetry,
     IOptionsMonitor<ElevenLabsOptions> elevenLabs,
     TimeProvider time,
@@ -123,6 +124,11 @@ public sealed partial class ConversationEndpoint(
                 var session = await sessions.GetAsync(caller, get.ConversationId, cancellationToken);
                 return ApiResults.Json(context, StatusCodes.Status200OK,
                     new SessionDetailsResponse(true, session.ConversationId, Details(session)), ApiJsonContext.Default.SessionDetailsResponse);
+            case GetResults read:
+                var owned = await sessions.GetAsync(read.ConversationId, cancellationToken); // the caller's own, as get_session
+                var page = await results.GetAsync(owned, read.CallCursor, cancellationToken);
+                return ApiResults.Json(context, StatusCodes.Status200OK, SessionResultsMapping.Answer(owned, page),
+                    ApiJsonContext.Default.SessionResultsResponse);
             case EndSession end:
                 var ended = await sessions.EndAsync(caller, end.ConversationId, cancellationToken);
                 Track(TelemetryNames.Events.SessionEnded, command, ended);

@@ -15,7 +15,7 @@ public static class ConversationRequestParser
 
     /// <summary>Every action, as clients name it.</summary>
     public static readonly IReadOnlyList<string> Actions =
-        [CreateSession.Name, GetSignedUrl.Name, GetConversationToken.Name, EndSession.Name, GetSession.Name];
+        [CreateSession.Name, GetSignedUrl.Name, GetConversationToken.Name, EndSession.Name, GetSession.Name, GetResults.Name];
 
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
     private static readonly string ActionList = string.Join(", ", Actions.Take(Actions.Count - 1)) + " or " + Actions[^1];
@@ -83,6 +83,7 @@ public static class ConversationRequestParser
                 : new GetConversationToken(null, NewSession(root)),
             EndSession.Name => new EndSession(RequiredConversationId(root)),
             GetSession.Name => new GetSession(RequiredConversationId(root)),
+            GetResults.Name => new GetResults(RequiredConversationId(root), CallCursor(root)),
             _ => throw Invalid("unknown_action", $"Unknown action '{Truncate(action)}': use {ActionList}."),
         };
     }
@@ -126,6 +127,12 @@ public static class ConversationRequestParser
 
     private static NewSession NewSession(JsonElement root) => new(
         OptionalString(root, "userId"), OptionalString(root, "candidateId"), OptionalString(root, "jobId"), Metadata(root));
+
+    /// <summary><c>callCursor</c>: a previous answer's <c>nextCursor</c> (digits); absent is the first page.</summary>
+    private static int CallCursor(JsonElement root) =>
+        OptionalString(root, "callCursor") is not { } cursor ? 0
+        : cursor.Length is > 0 and <= 6 && cursor.All(char.IsAsciiDigit) ? int.Parse(cursor, System.Globalization.CultureInfo.InvariantCulture)
+        : throw Invalid("invalid_field", "callCursor must be the nextCursor of a previous get_results answer.");
 
     private static string RequiredConversationId(JsonElement root) =>
         OptionalConversationId(root) ?? throw Invalid("missing_conversation_id", "conversationId is required for this action.");

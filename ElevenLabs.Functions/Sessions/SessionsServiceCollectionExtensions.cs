@@ -17,6 +17,7 @@ public static class SessionsServiceCollectionExtensions
         builder.Services.AddTransient<SessionSweeper>();
         builder.Services.TryAddTransient<CallRecorder>();
         builder.Services.AddTransient<CallReconciler>();
+        builder.Services.AddTransient<CallResults>();
         return builder;
     }
 
