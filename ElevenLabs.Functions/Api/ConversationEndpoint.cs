@@ -125,7 +125,7 @@ public sealed partial class ConversationEndpoint(
                 return ApiResults.Json(context, StatusCodes.Status200OK,
                     new SessionDetailsResponse(true, session.ConversationId, Details(session)), ApiJsonContext.Default.SessionDetailsResponse);
             case GetResults read:
-                var owned = await sessions.GetAsync(read.ConversationId, cancellationToken); // the caller's own, as get_session
+                var owned = await sessions.GetAsync(caller, read.ConversationId, cancellationToken); // the caller's own, as get_session
                 var page = await results.GetAsync(owned, read.CallCursor, cancellationToken);
                 return ApiResults.Json(context, StatusCodes.Status200OK, SessionResultsMapping.Answer(owned, page),
                     ApiJsonContext.Default.SessionResultsResponse);
