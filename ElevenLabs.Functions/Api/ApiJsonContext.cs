@@ -11,6 +11,7 @@ namespace ElevenLabs.Functions.Api;
 [JsonSerializable(typeof(SessionEndedResponse))]
 [JsonSerializable(typeof(SessionDetailsResponse))]
 [JsonSerializable(typeof(SessionResultsResponse))]
+[JsonSerializable(typeof(RecordingLinkResponse))]
 [JsonSerializable(typeof(WebhookAcknowledged))]
 [JsonSerializable(typeof(ErrorResponse))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

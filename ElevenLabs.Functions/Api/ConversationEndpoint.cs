@@ -17,6 +17,7 @@ public sealed partial class ConversationEndpoint(
     CallerRateLimiter rateLimiter,
     SessionService sessions,
     CallResults results,
+    CallRecordings recordings,
     ConversationTelemetry telemetry,
     IOptionsMonitor<ElevenLabsOptions> elevenLabs,
     TimeProvider time,
@@ -129,6 +130,13 @@ public sealed partial class ConversationEndpoint(
                 var page = await results.GetAsync(owned, read.CallCursor, cancellationToken);
                 return ApiResults.Json(context, StatusCodes.Status200OK, SessionResultsMapping.Answer(owned, page),
                     ApiJsonContext.Default.SessionResultsResponse);
+            case GetRecording play:
+                var session2 = await sessions.GetAsync(caller, play.ConversationId, cancellationToken); // the caller's own, as get_session
+                var (recordedId, link) = await recordings.LinkAsync(session2, play.ElevenLabsConversationId, cancellationToken);
+                return ApiResults.Json(context, StatusCodes.Status200OK,
+                    new RecordingLinkResponse(true, session2.ConversationId,
+                        new RecordingLinkData(recordedId, link.Url.AbsoluteUri, link.ExpiresAt.UtcDateTime, Recordings.RecordingStore.ContentType)),
+                    ApiJsonContext.Default.RecordingLinkResponse);
             case EndSession end:
                 var ended = await sessions.EndAsync(caller, end.ConversationId, cancellationToken);
                 Track(TelemetryNames.Events.SessionEnded, command, ended);

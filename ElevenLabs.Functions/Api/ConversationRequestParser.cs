@@ -15,7 +15,7 @@ public static class ConversationRequestParser
 
     /// <summary>Every action, as clients name it.</summary>
     public static readonly IReadOnlyList<string> Actions =
-        [CreateSession.Name, GetSignedUrl.Name, GetConversationToken.Name, EndSession.Name, GetSession.Name, GetResults.Name];
+        [CreateSession.Name, GetSignedUrl.Name, GetConversationToken.Name, EndSession.Name, GetSession.Name, GetResults.Name, GetRecording.Name];
 
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
     private static readonly string ActionList = string.Join(", ", Actions.Take(Actions.Count - 1)) + " or " + Actions[^1];
@@ -84,6 +84,7 @@ public static class ConversationRequestParser
             EndSession.Name => new EndSession(RequiredConversationId(root)),
             GetSession.Name => new GetSession(RequiredConversationId(root)),
             GetResults.Name => new GetResults(RequiredConversationId(root), CallCursor(root)),
+            GetRecording.Name => new GetRecording(RequiredConversationId(root), OptionalElevenLabsId(root)),
             _ => throw Invalid("unknown_action", $"Unknown action '{Truncate(action)}': use {ActionList}."),
         };
     }
@@ -133,6 +134,12 @@ public static class ConversationRequestParser
         OptionalString(root, "callCursor") is not { } cursor ? 0
         : cursor.Length is > 0 and <= 6 && cursor.All(char.IsAsciiDigit) ? int.Parse(cursor, System.Globalization.CultureInfo.InvariantCulture)
         : throw Invalid("invalid_field", "callCursor must be the nextCursor of a previous get_results answer.");
+
+    /// <summary><c>elevenLabsConversationId</c>: one of the session's ElevenLabs ids (the same pattern as ours).</summary>
+    private static string? OptionalElevenLabsId(JsonElement root) =>
+        OptionalString(root, "elevenLabsConversationId") is not { } id ? null
+        : ConversationId.IsValid(id) ? id
+        : throw Invalid("invalid_field", $"elevenLabsConversationId must match {ConversationId.Pattern}.");
 
     private static string RequiredConversationId(JsonElement root) =>
         OptionalConversationId(root) ?? throw Invalid("missing_conversation_id", "conversationId is required for this action.");

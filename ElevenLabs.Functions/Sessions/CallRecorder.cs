@@ -78,15 +78,20 @@ public sealed partial class CallRecorder(ISessionStore store, TimeProvider time,
     /// By ElevenLabs' id among the sessions' ids; else by the <c>session_id</c> the client passed on, which is trusted
     /// only for a session that exists (and the first lookup has shown the call's id is linked to no other session).
     /// </summary>
-    private async Task<(StoredSession? Session, string? MatchedBy)> MatchAsync(CallRecord call, CancellationToken cancellationToken)
+    private Task<(StoredSession? Session, string? MatchedBy)> MatchAsync(CallRecord call, CancellationToken cancellationToken) =>
+        FindSessionAsync(call.ElevenLabsConversationId, call.SessionIdHint, cancellationToken);
+
+    /// <summary>The session an ElevenLabs call belongs to, as a call is matched (also for its recording), and how.</summary>
+    public async Task<(StoredSession? Session, string? MatchedBy)> FindSessionAsync(string elevenLabsConversationId, string? sessionIdHint,
+        CancellationToken cancellationToken = default)
     {
-        var byId = await store.FindByElevenLabsConversationIdAsync(call.ElevenLabsConversationId, cancellationToken);
+        var byId = await store.FindByElevenLabsConversationIdAsync(elevenLabsConversationId, cancellationToken);
         if (byId is not null)
         {
             return (byId, CallMatch.ElevenLabsConversationId);
         }
 
-        if (call.SessionIdHint is { } hint && await store.GetAsync(hint, cancellationToken) is { } bySessionId)
+        if (sessionIdHint is { } hint && ConversationId.IsValid(hint) && await store.GetAsync(hint, cancellationToken) is { } bySessionId)
         {
             return (bySessionId, CallMatch.SessionId);
         }

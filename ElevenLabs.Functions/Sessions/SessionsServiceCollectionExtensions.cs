@@ -18,6 +18,7 @@ public static class SessionsServiceCollectionExtensions
         builder.Services.TryAddTransient<CallRecorder>();
         builder.Services.AddTransient<CallReconciler>();
         builder.Services.AddTransient<CallResults>();
+        builder.Services.AddTransient<CallRecordings>();
         return builder;
     }
 

@@ -1,4 +1,5 @@
 using ElevenLabs.Functions.ElevenLabs;
+using ElevenLabs.Functions.Recordings;
 using ElevenLabs.Functions.Sessions;
 using ElevenLabs.Functions.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,7 @@ public sealed partial class CallReconciler(
     ISessionStore store,
     ElevenLabsClient elevenLabs,
     CallRecorder recorder,
+    RecordingStore recordings,
     ConversationTelemetry telemetry,
     TimeProvider time,
     ILogger<CallReconciler> logger)
@@ -118,6 +120,11 @@ public sealed partial class CallReconciler(
         try
         {
             var outcome = await recorder.RecordAsync(call, cancellationToken);
+            if (outcome.ConversationId is { } owner && conversation.HasAudio)
+            {
+                await CopyRecordingAsync(owner, elevenLabsId, cancellationToken);
+            }
+
             if (!outcome.FirstDelivery)
             {
                 return ReconcileOutcome.AlreadyStored;
@@ -133,6 +140,42 @@ public sealed partial class CallReconciler(
             return ReconcileOutcome.Failed;
         }
     }
+
+    /// <summary>
+    /// The call's recording, copied as a stream from <c>GET .../audio</c> into its blob when none is stored (the
+    /// <c>post_call_audio</c> event did not store it). A failure is logged: the call itself is recorded.
+    /// </summary>
+    private async Task CopyRecordingAsync(string conversationId, string elevenLabsId, CancellationToken cancellationToken)
+    {
+        if (!recordings.Enabled)
+        {
+            return;
+        }
+
+        try
+        {
+            if (await recordings.ExistsAsync(conversationId, elevenLabsId, cancellationToken))
+            {
+                return;
+            }
+
+            await using var audio = await elevenLabs.GetConversationAudioAsync(elevenLabsId, cancellationToken);
+            if (audio is null)
+            {
+                return;
+            }
+
+            var bytes = await recordings.WriteAsync(conversationId, elevenLabsId, audio.Content, cancellationToken);
+            telemetry.RecordingStored(CallSource.Reconcile, conversationId, elevenLabsId, bytes);
+        }
+        catch (Exception ex) when (ex is ElevenLabsException or RecordingStoreException or IOException or HttpRequestException)
+        {
+            LogRecordingFailed(logger, ex, conversationId, elevenLabsId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {ConversationId}: the recording of ElevenLabs call {ElevenLabsConversationId} could not be copied; the call is recorded")]
+    private static partial void LogRecordingFailed(ILogger logger, Exception exception, string conversationId, string elevenLabsConversationId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconcile pass: {Sessions} sessions with calls pending; {Recovered} calls recovered, {AlreadyStored} stored already, {NotFinished} not finished, {GivenUp} given up, {Failed} failed")]
     private static partial void LogRun(ILogger logger, int sessions, int recovered, int alreadyStored, int notFinished, int givenUp, int failed);

@@ -84,6 +84,16 @@ public sealed class ConversationTelemetry(TelemetryClient client)
         client.TrackEvent(Events.CallReconciled, properties);
     }
 
+    /// <summary>A call's recording was stored: who stored it, the ids and its size only.</summary>
+    public void RecordingStored(string source, string conversationId, string elevenLabsConversationId, long bytes) =>
+        client.TrackEvent(Events.RecordingStored, new Dictionary<string, string>
+        {
+            [Properties.Source] = source,
+            [Properties.ConversationId] = conversationId,
+            [Properties.ElevenLabsConversationId] = elevenLabsConversationId,
+            [Properties.Bytes] = bytes.ToString(CultureInfo.InvariantCulture),
+        });
+
     public void WebhookRejected(string reason) =>
         client.TrackEvent(Events.WebhookRejected, new Dictionary<string, string> { [Properties.Reason] = reason });
 

@@ -36,8 +36,11 @@ public static class TelemetryNames
         /// </summary>
         public const string CallReconciled = nameof(CallReconciled);
 
+        /// <summary>A call's recording was stored in Blob Storage (Source: <c>webhook</c> or <c>reconcile</c>; Bytes). No audio, no names.</summary>
+        public const string RecordingStored = nameof(RecordingStored);
+
         public static readonly IReadOnlyList<string> All =
-            [SessionCreated, SignedUrlIssued, ConversationTokenIssued, SessionEnded, SessionFailed, SessionExpired, WebhookReceived, WebhookRejected, WebhookDisabled, CallReconciled];
+            [RecordingStored, SessionCreated, SignedUrlIssued, ConversationTokenIssued, SessionEnded, SessionFailed, SessionExpired, WebhookReceived, WebhookRejected, WebhookDisabled, CallReconciled];
     }
 
     public static class Properties
@@ -53,9 +56,11 @@ public static class TelemetryNames
         public const string ElevenLabsConversationId = nameof(ElevenLabsConversationId);
         public const string CallDurationSecs = nameof(CallDurationSecs);
         public const string CallSuccessful = nameof(CallSuccessful);
+        public const string Source = nameof(Source);
+        public const string Bytes = nameof(Bytes);
 
         public static readonly IReadOnlyList<string> All =
-            [Action, ConversationId, AgentId, FailureCode, StatusCode, Type, Matched, Reason, ElevenLabsConversationId, CallDurationSecs, CallSuccessful];
+            [Action, ConversationId, AgentId, FailureCode, StatusCode, Type, Matched, Reason, ElevenLabsConversationId, CallDurationSecs, CallSuccessful, Source, Bytes];
     }
 
     public static class Metrics

@@ -17,6 +17,7 @@ namespace ElevenLabs.Functions.Webhooks;
 public sealed partial class WebhookEndpoint(
     WebhookSecretKeys keys,
     CallRecorder recorder,
+    Recordings.RecordingStore recordings,
     ConversationTelemetry telemetry,
     TimeProvider time,
     ILogger<WebhookEndpoint> logger)
@@ -161,6 +162,17 @@ public sealed partial class WebhookEndpoint(
                 matched = outcome.ConversationId is not null;
                 telemetry.WebhookReceived(type, matched, call with { ConversationId = outcome.ConversationId });
             }
+            else if (type == PostCallAudio.Type && recordings.Enabled)
+            {
+                var stored = await StoreAudioAsync(context, body, cancellationToken);
+                if (stored is not null)
+                {
+                    return stored;
+                }
+
+                matched = true;
+                telemetry.WebhookReceived(type, matched: true, call: null);
+            }
             else
             {
                 LogIgnored(logger, type, body.Length, body.OnDisk);
@@ -171,6 +183,64 @@ public sealed partial class WebhookEndpoint(
                 ApiJsonContext.Default.WebhookAcknowledged);
         }
     }
+
+    /// <summary>
+    /// A <c>post_call_audio</c> event's recording, streamed from the spool into its blob (base64 decoded as it is read):
+    /// an error answer, or null when stored. A call no session matches, or an event without audio, is answered 200 and
+    /// stores nothing.
+    /// </summary>
+    private async Task<IResult?> StoreAudioAsync(HttpContext context, WebhookBody body, CancellationToken cancellationToken)
+    {
+        if (await PostCallAudio.FindAudioAsync(body.Open(), cancellationToken) is not { } audio)
+        {
+            LogMalformed(logger, PostCallAudio.Type);
+            return ApiResults.Error(context, new ApiError(StatusCodes.Status400BadRequest, "invalid_event", "The event has no data.full_audio."));
+        }
+
+        string? id;
+        string? hint;
+        try
+        {
+            (id, hint) = await PostCallAudio.ReadIdsAsync(body.Open(), audio.Start, audio.End, cancellationToken);
+        }
+        catch (JsonException)
+        {
+            return NotJson(context, body.Length);
+        }
+
+        if (id is null || !ConversationId.IsValid(id))
+        {
+            LogMalformed(logger, PostCallAudio.Type);
+            return ApiResults.Error(context, new ApiError(StatusCodes.Status400BadRequest, "invalid_event", "The event has no valid data.conversation_id."));
+        }
+
+        var (session, _) = await recorder.FindSessionAsync(id, hint, cancellationToken);
+        if (session is null)
+        {
+            LogAudioUnmatched(logger, id);
+            telemetry.WebhookReceived(PostCallAudio.Type, matched: false, call: null);
+            return ApiResults.Json(context, StatusCodes.Status200OK, new WebhookAcknowledged(true, PostCallAudio.Type, false),
+                ApiJsonContext.Default.WebhookAcknowledged);
+        }
+
+        long bytes;
+        try
+        {
+            await using var text = PostCallAudio.Audio(body.Open(), audio.Start, audio.End);
+            bytes = await recordings.WriteBase64Async(session.Session.ConversationId, id, text, cancellationToken);
+        }
+        catch (InvalidDataException)
+        {
+            LogMalformed(logger, PostCallAudio.Type);
+            return ApiResults.Error(context, new ApiError(StatusCodes.Status400BadRequest, "invalid_event", "data.full_audio is not base64."));
+        }
+
+        telemetry.RecordingStored(Sessions.CallSource.Webhook, session.Session.ConversationId, id, bytes);
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook post_call_audio for ElevenLabs call {ElevenLabsConversationId} matches no session: the recording is not kept")]
+    private static partial void LogAudioUnmatched(ILogger logger, string elevenLabsConversationId);
 
     private IResult NotJson(HttpContext context, long length)
     {
