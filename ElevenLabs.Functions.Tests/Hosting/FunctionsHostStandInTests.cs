@@ -38,6 +38,55 @@ public sealed class FunctionsHostStandInTests
         _elevenLabs?.Dispose();
     }
 
+    /// <summary>
+    /// A request that meets a worker whose HTTP server is not listening yet is sent again, as the host's
+    /// RetryProxyHandler does. Without it, the first requests of a fixture whose worker was slow to start its Kestrel got
+    /// the stand-in's 500 (no body) in clean-clone CI runs, which Azure's host never gives for that.
+    /// </summary>
+    [Test]
+    public async Task ARequestTheWorkersServerCannotYetTakeIsSentAgainAsTheHostDoes()
+    {
+        var port = FreePort();
+        var target = new Uri($"http://127.0.0.1:{port}/elevenlabs-conversation");
+        using var plain = new HttpMessageInvoker(new SocketsHttpHandler());
+        Assert.That(async () => await plain.SendAsync(new HttpRequestMessage(HttpMethod.Get, target), CancellationToken.None),
+            Throws.InstanceOf<HttpRequestException>(), "nothing listens yet: one attempt alone fails");
+
+        using var retrying = new HttpMessageInvoker(new WorkerProxyRetryHandler(new SocketsHttpHandler()));
+        var sent = retrying.SendAsync(new HttpRequestMessage(HttpMethod.Get, target), CancellationToken.None);
+        await Task.Delay(300);
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+        listener.Start(); // the worker's Kestrel, late
+        try
+        {
+            using var accepted = await listener.AcceptTcpClientAsync();
+            var stream = accepted.GetStream();
+            var buffer = new byte[4096];
+            var read = 0;
+            while (!System.Text.Encoding.ASCII.GetString(buffer, 0, read).Contains("\r\n\r\n", StringComparison.Ordinal))
+            {
+                read += await stream.ReadAsync(buffer.AsMemory(read));
+            }
+
+            await stream.WriteAsync("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n"u8.ToArray());
+            using var response = await sent;
+            Assert.That((int)response.StatusCode, Is.EqualTo(204), "the retry reached the server once it listened");
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    private static int FreePort()
+    {
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
     [Test]
     public void TheHostLoadsEveryFunctionOfTheBuildOutputWithItsRouteAndMethods()
     {

@@ -30,7 +30,8 @@ namespace ElevenLabs.Functions.Tests.Support;
 /// FunctionLoadRequest per function, InvocationRequests, WorkerTerminate on dispose;</item>
 /// <item>an HTTP front end on loopback that routes by host.json's <c>routePrefix</c> and each function's route and methods,
 /// adds Azure's front-end headers, refuses bodies over <c>FUNCTIONS_REQUEST_BODY_SIZE_LIMIT</c> (100 MB) with 500, and
-/// forwards the request, streamed both ways, to the worker's <c>HttpUri</c> beside the InvocationRequest of the same id;</item>
+/// forwards the request, streamed both ways, to the worker's <c>HttpUri</c> beside the InvocationRequest of the same id,
+/// retrying while the worker's HTTP server cannot be reached (<see cref="WorkerProxyRetryHandler"/>, as the host's);</item>
 /// <item>timers scheduled from their NCRONTAB (six fields) after resolving <c>%Setting%</c> from the app settings, and
 /// <c>POST /admin/functions/{name}</c> (or <see cref="InvokeAsync"/>) to run one now;</item>
 /// <item>the worker's logs (RpcLog) and every invocation's result captured for tests.</item>
@@ -74,15 +75,16 @@ public sealed partial class FunctionsHostStandIn : AppHost
         AppDirectory = appDirectory;
         _routePrefix = RoutePrefixOf(appDirectory);
         _bodySizeLimit = long.TryParse(Setting("FUNCTIONS_REQUEST_BODY_SIZE_LIMIT"), out var limit) ? limit : DefaultRequestBodySizeLimit;
-        // The hop to the worker: no proxy, no cookies, no redirects or decompression, nothing buffered.
-        _forwarder = new HttpMessageInvoker(new SocketsHttpHandler
+        // The hop to the worker: no proxy, no cookies, no redirects or decompression, nothing buffered; retried as the
+        // host retries it while the worker's HTTP server is not reachable.
+        _forwarder = new HttpMessageInvoker(new WorkerProxyRetryHandler(new SocketsHttpHandler
         {
             UseProxy = false,
             UseCookies = false,
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
             ConnectTimeout = TimeSpan.FromSeconds(15),
-        });
+        }));
     }
 
     public override HostKind Kind => HostKind.Functions;

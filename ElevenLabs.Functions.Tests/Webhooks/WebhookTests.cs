@@ -106,6 +106,64 @@ public sealed class WebhookTests(HostKind host) : FirestoreAppFixture(host)
         Assert.That(App.LogText(), Does.Not.Contain(_secret), "the webhook secret is never logged");
     }
 
+    /// <summary>
+    /// Firestore failing on the call paths (the webhook's reads and its one :commit of call and session, get_results,
+    /// get_recording) is the envelope: unreachable or busy past the retries is 503 with Retry-After (ElevenLabs' retry,
+    /// or the client's, comes back), a refused commit is the contract's 500 store_error; never a bare 500, and a failed
+    /// delivery leaves nothing half-written.
+    /// </summary>
+    [Test]
+    public async Task FirestoreFailingOnTheCallPathsIsTheEnvelopeWithRetryAfterAndWritesNothing()
+    {
+        var (sessionId, elevenLabsId) = await CreateSessionAsync();
+        var before = Session(sessionId)!.ToJsonString();
+        var @event = ElevenLabsEvents.Transcription(elevenLabsId);
+
+        Rig.Firestore.Down = true;
+        var webhookDown = await DeliverWithHeadersAsync(@event);
+        var (resultsDown, resultsDownBody, resultsDownAnswer) = await App.PostAsync(new { action = "get_results", conversationId = sessionId });
+        var (recordingDown, recordingDownBody, recordingDownAnswer) = await App.PostAsync(new { action = "get_recording", conversationId = sessionId });
+        Rig.Firestore.Down = false;
+        Rig.Firestore.Fail("UNAVAILABLE", 503, count: 50); // busy past the bounded retries
+        var webhookBusy = await DeliverWithHeadersAsync(@event);
+        Rig.Firestore.ClearFaults();
+        Rig.Firestore.BeforeCommit = () => Task.FromResult(false); // the one commit of call and session refused: PERMISSION_DENIED
+        var refused = await DeliverWithHeadersAsync(@event);
+        Rig.Firestore.BeforeCommit = null;
+
+        foreach (var (name, status, body, retryAfter) in new[]
+        {
+            ("webhook, Firestore unreachable", webhookDown.Status, webhookDown.Body, webhookDown.RetryAfter),
+            ("get_results, Firestore unreachable", resultsDown, resultsDownBody, resultsDownAnswer.Headers.RetryAfter),
+            ("get_recording, Firestore unreachable", recordingDown, recordingDownBody, recordingDownAnswer.Headers.RetryAfter),
+            ("webhook, Firestore busy", webhookBusy.Status, webhookBusy.Body, webhookBusy.RetryAfter),
+        })
+        {
+            Assert.That(status, Is.EqualTo(503), name + ": " + body.ToJsonString());
+            Api.ContractTests.AssertError(body, "store_unavailable");
+            Assert.That(retryAfter, Is.Not.Null, name + ": Retry-After");
+        }
+
+        Assert.That(refused.Status, Is.EqualTo(500), refused.Body.ToJsonString());
+        Api.ContractTests.AssertError(refused.Body, "store_error");
+        Assert.That(Call(sessionId, elevenLabsId), Is.Null, "no call document from a failed delivery");
+        Assert.That(Session(sessionId)!.ToJsonString(), Is.EqualTo(before), "the session as it was");
+
+        var (redelivered, redeliveredBody) = await DeliverAsync(@event);
+        Assert.That(redelivered, Is.EqualTo(200), redeliveredBody.ToJsonString());
+        Assert.That(Call(sessionId, elevenLabsId), Is.Not.Null, "the redelivery, once Firestore is back, is stored");
+    }
+
+    private async Task<(int Status, JsonObject Body, RetryConditionHeaderValue? RetryAfter)> DeliverWithHeadersAsync(JsonObject @event)
+    {
+        var body = ElevenLabsEvents.Bytes(@event);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/elevenlabs-webhook") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.TryAddWithoutValidation(WebhookSigner.HeaderName, WebhookSigner.Header(_secret, DateTimeOffset.UtcNow, body));
+        using var response = await App.Client.SendAsync(request);
+        return ((int)response.StatusCode, await AppHost.ReadAsync(response), response.Headers.RetryAfter);
+    }
+
     public static IEnumerable<TestCaseData> Forgeries()
     {
         yield return new TestCaseData("tampered body").SetName("ATamperedBodyIsRefused");
