@@ -3,7 +3,8 @@
 #   1. checks every input (nothing is called yet), reads the secret files
 #   2. Azure sign-in; whatever a previous deployment's vault already holds
 #   3. the resource group and everything in main.bicep
-#   4. Google (with gcloud): the Firestore composite index, and on request the service account and its key
+#   4. Google (with gcloud): the Firestore composite index, the TTL policies when retention is on, and on request
+#      the service account and its key
 #   5. the Key Vault secrets (ElevenLabs key, Google key)
 #   6. the app itself, then its health endpoint
 #   7. the ElevenLabs webhook for the app's URL, its secret into Key Vault (infra/setup-webhook.sh)
@@ -15,7 +16,8 @@ usage() {
 Usage: infra/deploy.sh [--check] [--help]
 
 Deploys the ElevenLabs conversation function to Azure: resource group, infra/main.bicep, Key Vault secrets, the app,
-the Firestore index (with gcloud) and the ElevenLabs webhook, in that order. Inputs are environment variables.
+the Firestore index and TTL policies (with gcloud) and the ElevenLabs webhook, in that order. Inputs are environment
+variables.
 --check checks the inputs and exits without calling anything (azd's preprovision hook runs it).
 
 Required:
@@ -38,11 +40,15 @@ Optional (default):
   AUTH_MODE                    None, Firebase or Oidc (None); give it on every deploy: the template sets what it is given
   FIREBASE_AUTH_PROJECT_ID     with Firebase (FIRESTORE_PROJECT_ID)
   OIDC_AUTHORITY, OIDC_AUDIENCE  required with Oidc
+  RETENTION_DAYS               days sessions, calls, transcripts, usage counts and recordings are kept, 0 for no
+                               limit (0); in both clouds: Sessions:RetentionDays, the recordings' lifecycle rule and,
+                               with gcloud, Firestore TTL policies on expireAt. Give it on every deploy
+  RECORDINGS_CONTAINER         the private blob container of the recordings (interview-recordings)
   FIRESTORE_AUTH               ServiceAccountKey or WorkloadIdentity (ServiceAccountKey)
   FIRESTORE_WORKLOAD_IDENTITY_AUDIENCE, FIRESTORE_SERVICE_ACCOUNT_EMAIL, FIRESTORE_AZURE_TOKEN_SCOPE
                                required with WorkloadIdentity (infra/setup-workload-identity.sh prints them)
-  GOOGLE_SETUP                 auto, yes or no (auto): the Firestore composite index with gcloud (auto: when gcloud is
-                               on PATH); yes also makes the service account FIRESTORE_SERVICE_ACCOUNT
+  GOOGLE_SETUP                 auto, yes or no (auto): the Firestore composite index and TTL policies with gcloud
+                               (auto: when gcloud is on PATH); yes also makes the service account FIRESTORE_SERVICE_ACCOUNT
                                (elevenlabs-sessions) and, with ServiceAccountKey and no key in the vault, its key
   ELEVENLABS_WEBHOOK_REPLACE=true  send the workspace's post-call events to this app even though another webhook
                                receives them now (refused otherwise)
@@ -51,6 +57,8 @@ Optional (default):
 Needs: az (logged in), func (Azure Functions Core Tools v4), dotnet (.NET 10 SDK), curl, jq; gcloud for GOOGLE_SETUP.
 EOF
 }
+
+retention() { if [ "$retention_days" -gt 0 ]; then echo "$retention_days days"; else echo "off"; fi; }
 
 check_only=false
 for arg in "$@"; do
@@ -63,6 +71,8 @@ done
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
+# shellcheck source=infra/secret-input.sh
+. "$here/secret-input.sh"
 resource_group=${RESOURCE_GROUP:-rg-elevenlabs-conversation}
 location=${LOCATION:-eastus}
 name=${NAME:-elconv}
@@ -77,6 +87,8 @@ federation_account=${FIRESTORE_SERVICE_ACCOUNT_EMAIL:-}
 federation_scope=${FIRESTORE_AZURE_TOKEN_SCOPE:-}
 credentials=${FIRESTORE_CREDENTIALS_FILE:-${GOOGLE_APPLICATION_CREDENTIALS:-}}
 google_setup=${GOOGLE_SETUP:-auto}
+retention_days=${RETENTION_DAYS:-0}
+recordings_container=${RECORDINGS_CONTAINER:-interview-recordings}
 
 # 1. Every input, before anything is called: all problems at once.
 problems=()
@@ -90,6 +102,14 @@ problem() { problems+=("$*"); }
 [[ "$name" =~ ^[a-z0-9-]{3,12}$ ]] || problem "NAME '$name' must be 3-12 lowercase letters, digits or hyphens."
 [[ "$resource_group" =~ ^[-A-Za-z0-9_.()]{1,90}$ && "$resource_group" != *. ]] || problem "RESOURCE_GROUP '$resource_group' is not a resource group name."
 [[ "$location" =~ ^[a-z0-9]+$ ]] || problem "LOCATION '$location' is not an Azure region name (e.g. eastus, westeurope)."
+if [[ "$retention_days" =~ ^[0-9]{1,5}$ ]]; then
+  retention_days=$((10#$retention_days)) # 030 is 30 days, not octal
+else
+  problem "RETENTION_DAYS '$retention_days' must be a whole number of days, at most 99999 (0: no limit)."
+  retention_days=0
+fi
+[[ "$recordings_container" =~ ^[a-z0-9]([a-z0-9]|-[a-z0-9]){2,62}$ ]] \
+  || problem "RECORDINGS_CONTAINER '$recordings_container' is not a blob container name (3-63 lowercase letters, digits, single hyphens)."
 case "$auth_mode" in
   None) ;;
   Firebase) [[ "$firebase_auth_project" =~ ^[a-z][a-z0-9-]{4,28}[a-z0-9]$ ]] || problem "FIREBASE_AUTH_PROJECT_ID '$firebase_auth_project' is not a project id." ;;
@@ -128,13 +148,8 @@ case "$google_setup" in
   yes) command -v gcloud >/dev/null 2>&1 || problem "GOOGLE_SETUP=yes needs 'gcloud' (the Google Cloud CLI) on PATH." ;;
   *) problem "GOOGLE_SETUP must be auto, yes or no (got '$google_setup')." ;;
 esac
-if [ -n "${ELEVENLABS_API_KEY:-}" ]; then
-  [[ "$ELEVENLABS_API_KEY" =~ ^[[:graph:]]+$ ]] || problem "ELEVENLABS_API_KEY has spaces or control characters."
-elif [ -n "${ELEVENLABS_API_KEY_FILE:-}" ]; then
-  if [ ! -r "$ELEVENLABS_API_KEY_FILE" ] || [ -z "$(tr -d '\r\n' <"$ELEVENLABS_API_KEY_FILE")" ]; then
-    problem "ELEVENLABS_API_KEY_FILE '$ELEVENLABS_API_KEY_FILE' cannot be read or is empty."
-  fi
-fi
+key_problem=$(secret_input_problem ELEVENLABS_API_KEY)
+[ -z "$key_problem" ] || problem "$key_problem"
 if [ -n "$credentials" ] && [ "$firestore_auth" = ServiceAccountKey ]; then
   if [ ! -r "$credentials" ]; then
     problem "FIRESTORE_CREDENTIALS_FILE '$credentials' cannot be read."
@@ -158,7 +173,7 @@ if [ "${#problems[@]}" -gt 0 ]; then
   exit 1
 fi
 if [ "$check_only" = true ]; then
-  echo "Inputs: agent $agent_id, Firestore project $firestore_project, alerts to $alert_email, auth $auth_mode, Firestore auth $firestore_auth: checked."
+  echo "Inputs: agent $agent_id, Firestore project $firestore_project, alerts to $alert_email, auth $auth_mode, Firestore auth $firestore_auth, retention $(retention): checked."
   exit 0
 fi
 
@@ -167,21 +182,15 @@ fi
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 chmod 700 "$scratch"
-key_file=""
-if [ -n "${ELEVENLABS_API_KEY:-}" ]; then
-  key_file="$scratch/elevenlabs"
-  printf '%s' "$ELEVENLABS_API_KEY" >"$key_file"
-elif [ -n "${ELEVENLABS_API_KEY_FILE:-}" ]; then
-  key_file="$scratch/elevenlabs"
-  tr -d '\r\n' <"$ELEVENLABS_API_KEY_FILE" >"$key_file"
-fi
+key_file="$scratch/elevenlabs"
+read_secret_input ELEVENLABS_API_KEY "$key_file" || key_file=""
 credentials_copy=""
 if [ -n "$credentials" ] && [ "$firestore_auth" = ServiceAccountKey ]; then
   credentials_copy="$scratch/firestore.json"
   cat "$credentials" >"$credentials_copy"
 fi
 
-echo "1. Inputs checked: agent $agent_id, Firestore project $firestore_project, resource group $resource_group ($location), auth $auth_mode, Firestore auth $firestore_auth"
+echo "1. Inputs checked: agent $agent_id, Firestore project $firestore_project, resource group $resource_group ($location), auth $auth_mode, Firestore auth $firestore_auth, retention $(retention)"
 
 # 2. Azure sign-in, and what a previous deployment's vault already holds (read only).
 if ! az account show --output none 2>/dev/null; then
@@ -232,6 +241,7 @@ az deployment group create \
     deployerPrincipalId="$deployer_id" deployerPrincipalType="$deployer_type" \
     authMode="$auth_mode" firebaseAuthProjectId="$firebase_auth_project" \
     oidcAuthority="${OIDC_AUTHORITY:-}" oidcAudience="${OIDC_AUDIENCE:-}" \
+    recordingsContainerName="$recordings_container" retentionDays="$retention_days" \
   --output none
 
 output() {
@@ -243,16 +253,21 @@ vault=$(output keyVaultName)
 url=$(output functionUrl)
 webhook=$(output webhookUrl)
 
-# 4. Google: the composite index (and on request the service account and its key), with gcloud.
+# 4. Google: the composite index, the TTL policies with retention on (and on request the service account and its
+# key), with gcloud.
 if [ "$google_setup" = yes ]; then
-  echo "4. Google: Firestore composite index, service account $([ "$make_google_key" = true ] && echo "and a key for it" || echo "(its key is in the vault already)")"
-  FIRESTORE_PROJECT_ID=$firestore_project KEY_VAULT_NAME=$vault "$here/setup-firestore.sh" --service-account
+  echo "4. Google: Firestore composite index, TTL policies (retention $(retention)), service account $([ "$make_google_key" = true ] && echo "and a key for it" || echo "(its key is in the vault already)")"
+  FIRESTORE_PROJECT_ID=$firestore_project KEY_VAULT_NAME=$vault RETENTION_DAYS=$retention_days "$here/setup-firestore.sh" --service-account
 elif [ "$google_setup" = auto ] && command -v gcloud >/dev/null 2>&1; then
-  echo "4. Google: Firestore composite index"
-  FIRESTORE_PROJECT_ID=$firestore_project "$here/setup-firestore.sh"
+  echo "4. Google: Firestore composite index, TTL policies (retention $(retention))"
+  FIRESTORE_PROJECT_ID=$firestore_project RETENTION_DAYS=$retention_days "$here/setup-firestore.sh"
 else
   echo "4. Google: skipped ($([ "$google_setup" = no ] && echo "GOOGLE_SETUP=no" || echo "no gcloud on PATH")): create the Firestore index once with" \
-    "FIRESTORE_PROJECT_ID=$firestore_project infra/setup-firestore.sh"
+    "FIRESTORE_PROJECT_ID=$firestore_project RETENTION_DAYS=$retention_days infra/setup-firestore.sh"
+  if [ "$retention_days" -gt 0 ]; then
+    echo "Warning: RETENTION_DAYS=$retention_days, but Firestore deletes nothing until that command has set its TTL policies" \
+      "(recordings in Azure expire by the lifecycle rule regardless)." >&2
+  fi
 fi
 
 # 5. Key Vault: the ElevenLabs key and the Google key (the webhook secret comes with the webhook, in step 7).

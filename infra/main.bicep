@@ -54,8 +54,8 @@ param sweepSchedule string = '0 */15 * * * *'
 ])
 param authMode string = 'None'
 
-@description('Firebase project whose ID tokens are accepted when authMode is Firebase.')
-param firebaseAuthProjectId string = 'replit-4f946'
+@description('Firebase project whose ID tokens are accepted when authMode is Firebase (default: the Firestore project).')
+param firebaseAuthProjectId string = firestoreProjectId
 
 @description('OpenID Connect authority (issuer base URL) when authMode is Oidc, e.g. https://login.microsoftonline.com/<tenant>/v2.0.')
 param oidcAuthority string = ''
@@ -81,6 +81,15 @@ param rateLimitRequestsPerMinute int = 120
 @description('Per caller, across instances: sessions created per UTC day (0: no quota).')
 @minValue(0)
 param quotaSessionsPerDay int = 50
+
+@description('Private blob container of the calls\' recordings, in this deployment\'s storage account.')
+@minLength(3)
+@maxLength(63)
+param recordingsContainerName string = 'interview-recordings'
+
+@description('Days sessions, calls, transcripts, usage counts and recordings are kept (Sessions:RetentionDays and the recordings\' lifecycle rule; Firestore TTL: infra/setup-firestore.sh). 0: kept until erased.')
+@minValue(0)
+param retentionDays int = 0
 
 @description('Object id of whoever deploys (az ad signed-in-user show --query id): may set the Key Vault secrets. Empty: nobody.')
 param deployerPrincipalId string = ''
@@ -125,6 +134,8 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     appPrincipalId: identity.outputs.principalId
     deploymentContainerName: deploymentContainerName
+    recordingsContainerName: recordingsContainerName
+    retentionDays: retentionDays
   }
 }
 
@@ -169,6 +180,8 @@ module functionApp 'modules/functionapp.bicep' = {
     rateLimitCreatePerMinute: rateLimitCreatePerMinute
     rateLimitRequestsPerMinute: rateLimitRequestsPerMinute
     quotaSessionsPerDay: quotaSessionsPerDay
+    recordingsContainerName: storage.outputs.recordingsContainerName
+    retentionDays: retentionDays
   }
 }
 
@@ -198,6 +211,8 @@ output workbookId string = monitoring.outputs.workbookId
 @description('For infra/setup-workload-identity.sh: the tenant whose tokens the app gets, and its managed identity\'s object id (the subject Google sees).')
 output tenantId string = tenant().tenantId
 output managedIdentityPrincipalId string = identity.outputs.principalId
+@description('The private container of the recordings.')
+output recordingsContainerName string = storage.outputs.recordingsContainerName
 
 // The same values under the names azd exports to hooks and `azd env get-values`.
 output AZURE_FUNCTION_URL string = 'https://${functionApp.outputs.defaultHostName}/elevenlabs-conversation'

@@ -13,9 +13,19 @@
 # With FIRESTORE_AUTH=WorkloadIdentity the app holds no Google key: none is asked for or set.
 set -euo pipefail
 
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=infra/secret-input.sh
+. "$here/secret-input.sh"
+
 vault=${KEY_VAULT_NAME:-${AZURE_KEY_VAULT_NAME:-}}
-if [ -z "$vault" ]; then
-  echo "set-secrets.sh: set KEY_VAULT_NAME" >&2
+problems=()
+[ -n "$vault" ] || problems+=("set KEY_VAULT_NAME")
+for secret in ELEVENLABS_API_KEY ELEVENLABS_WEBHOOK_SECRET; do
+  problem=$(secret_input_problem "$secret")
+  [ -z "$problem" ] || problems+=("$problem")
+done
+if [ "${#problems[@]}" -gt 0 ]; then
+  printf 'set-secrets.sh: %s\n' "${problems[@]}" >&2
   exit 1
 fi
 
@@ -48,18 +58,13 @@ trap 'rm -rf "$scratch"' EXIT
 chmod 700 "$scratch"
 
 # The ElevenLabs key.
-key_file=""
-if [ -n "${ELEVENLABS_API_KEY:-}" ]; then
-  key_file="$scratch/elevenlabs"
-  printf '%s' "$ELEVENLABS_API_KEY" >"$key_file"
-elif [ -n "${ELEVENLABS_API_KEY_FILE:-}" ]; then
-  key_file="$scratch/elevenlabs"
-  tr -d '\r\n' <"$ELEVENLABS_API_KEY_FILE" >"$key_file"
-elif ! secret_exists elevenlabs-api-key; then
-  if [ -t 0 ]; then
+key_file="$scratch/elevenlabs"
+if ! read_secret_input ELEVENLABS_API_KEY "$key_file"; then
+  if secret_exists elevenlabs-api-key; then
+    key_file=""
+  elif [ -t 0 ]; then
     read -rsp "ElevenLabs API key (not echoed): " typed
     echo
-    key_file="$scratch/elevenlabs"
     printf '%s' "$typed" >"$key_file"
     unset typed
   else
@@ -75,14 +80,8 @@ fi
 
 # The ElevenLabs webhook secret: infra/setup-webhook.sh creates the webhook and stores its secret (deploy.sh's
 # step 7, azd's postdeploy hook). Given here only for a webhook made by hand in ElevenLabs.
-webhook_file=""
-if [ -n "${ELEVENLABS_WEBHOOK_SECRET:-}" ]; then
-  webhook_file="$scratch/webhook"
-  printf '%s' "$ELEVENLABS_WEBHOOK_SECRET" >"$webhook_file"
-elif [ -n "${ELEVENLABS_WEBHOOK_SECRET_FILE:-}" ]; then
-  webhook_file="$scratch/webhook"
-  tr -d '\r\n' <"$ELEVENLABS_WEBHOOK_SECRET_FILE" >"$webhook_file"
-fi
+webhook_file="$scratch/webhook"
+read_secret_input ELEVENLABS_WEBHOOK_SECRET "$webhook_file" || webhook_file=""
 if [ -n "$webhook_file" ]; then
   set_secret elevenlabs-webhook-secret "$webhook_file"
 elif secret_exists elevenlabs-webhook-secret; then

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The Google side of the deployment, with gcloud: the composite indexes of infra/firestore.indexes.json (the sweep's
-# query needs one) and, when asked, the service account the app uses with a key stored in Key Vault. Used by
+# query needs one), with retention on the TTL policies on expireAt of every collection group the app writes, and,
+# when asked, the service account the app uses with a key stored in Key Vault. Used by
 # deploy.sh and by azd's postprovision hook. Creates what is missing and leaves alone what is there, so running it
 # again changes nothing (a key is made only when the vault holds none).
 #
-#   FIRESTORE_PROJECT_ID=<project> infra/setup-firestore.sh
+#   FIRESTORE_PROJECT_ID=<project> [RETENTION_DAYS=<days>] infra/setup-firestore.sh
 #   FIRESTORE_PROJECT_ID=<project> KEY_VAULT_NAME=<vault> infra/setup-firestore.sh --service-account
 #
 # Run with --help for every input.
@@ -16,6 +17,9 @@ Usage: infra/setup-firestore.sh [--service-account] [--help]
 
 Creates the Firestore composite indexes of infra/firestore.indexes.json (asynchronously: Firestore builds them in a
 few minutes; until then the idle-session sweep logs which index it waits for).
+With RETENTION_DAYS above 0: a TTL policy on the field expireAt (which the app writes with Sessions:RetentionDays) of
+each collection group the app writes: conversation-sessions, elevenlabs-conversation-usage, calls, transcript and
+elevenlabs-unmatched-calls. Firestore then deletes a document within about a day after its expireAt.
 With --service-account also: the service account with roles/datastore.user and, when the vault holds no
 firestore-service-account secret, a new JSON key for it, written straight into Key Vault (never kept on disk).
 
@@ -23,6 +27,8 @@ Required (environment):
   FIRESTORE_PROJECT_ID         the Google Cloud project holding the sessions
   KEY_VAULT_NAME               with --service-account: the vault the app reads (azd: AZURE_KEY_VAULT_NAME)
 Optional:
+  RETENTION_DAYS               the app's Sessions:RetentionDays (default: 0, no TTL policies set; existing ones are
+                               reported, not removed)
   FIRESTORE_SERVICE_ACCOUNT    the service account's name (default: elevenlabs-sessions)
 
 Needs: gcloud (an account that may create indexes, service accounts and IAM bindings in the project), jq; az with
@@ -46,9 +52,12 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 project=${FIRESTORE_PROJECT_ID:-}
 vault=${KEY_VAULT_NAME:-${AZURE_KEY_VAULT_NAME:-}}
 account_name=${FIRESTORE_SERVICE_ACCOUNT:-elevenlabs-sessions}
+retention_days=${RETENTION_DAYS:-0}
 [ -n "$project" ] || fail "set FIRESTORE_PROJECT_ID, the Google Cloud project holding the sessions."
 [[ "$project" =~ ^[a-z][a-z0-9-]{4,28}[a-z0-9]$ ]] || fail "FIRESTORE_PROJECT_ID '$project' is not a Google Cloud project id."
 [[ "$account_name" =~ ^[a-z][a-z0-9-]{4,28}[a-z0-9]$ ]] || fail "FIRESTORE_SERVICE_ACCOUNT '$account_name' is not a service account name (6-30 lowercase letters, digits, hyphens)."
+[[ "$retention_days" =~ ^[0-9]{1,5}$ ]] || fail "RETENTION_DAYS '$retention_days' must be a whole number of days (0: no limit)."
+retention_days=$((10#$retention_days))
 if [ "$with_account" = true ]; then
   [ -n "$vault" ] || fail "--service-account needs KEY_VAULT_NAME, where the key goes."
   command -v az >/dev/null 2>&1 || fail "--service-account needs 'az' on PATH (the key goes into Key Vault)."
@@ -79,6 +88,29 @@ while IFS= read -r index; do
     say "Firestore composite index $description: created (building; 'gcloud firestore indexes composite list --project $project' shows when it is READY)"
   fi
 done <<<"$wanted"
+
+# Retention: a TTL policy on expireAt for each collection group the app writes (Firestore:Collection,
+# Firestore:UsageCollection and the subcollections of ElevenLabs.Functions/Firestore/CallDocument.cs; a collection
+# group covers every collection of that name, subcollections included). Enabling is a long-running operation that
+# Firestore finishes on its own (CREATING, then ACTIVE): a policy in either state is left alone.
+ttl_groups=(conversation-sessions elevenlabs-conversation-usage calls transcript elevenlabs-unmatched-calls)
+ttls=$(gcloud firestore fields ttls list --project "$project" --format=json)
+for group in "${ttl_groups[@]}"; do
+  state=$(jq -r --arg group "$group" \
+    'first(.[] | select((.name | split("/collectionGroups/")[1]) == ($group + "/fields/expireAt")) | .ttlConfig.state // "") // ""' <<<"$ttls")
+  if [ "$retention_days" -gt 0 ]; then
+    case "$state" in
+      ACTIVE | CREATING) say "Firestore TTL policy on $group.expireAt: exists ($state)" ;;
+      *)
+        gcloud firestore fields ttls update expireAt --collection-group="$group" --enable-ttl --project "$project" --async --quiet
+        say "Firestore TTL policy on $group.expireAt: enabled${state:+ again (was $state)} (Firestore applies it in the background)"
+        ;;
+    esac
+  elif [ -n "$state" ]; then
+    say "Firestore TTL policy on $group.expireAt: still $state with retention off: documents written while it was on still" \
+      "expire. To keep them: gcloud firestore fields ttls update expireAt --collection-group=$group --disable-ttl --project $project"
+  fi
+done
 
 [ "$with_account" = true ] || exit 0
 

@@ -10,18 +10,47 @@
 #
 # then prints the four app settings (and the same for infra/deploy.sh).
 #
-#   AZURE_TENANT_ID=<tenant> MANAGED_IDENTITY_OBJECT_ID=<object id> GCP_PROJECT=replit-4f946 \
+#   GCP_PROJECT=<project> [AZURE_TENANT_ID=<tenant> MANAGED_IDENTITY_OBJECT_ID=<object id>] \
 #     infra/setup-workload-identity.sh
 #
-# Without AZURE_TENANT_ID / MANAGED_IDENTITY_OBJECT_ID, both are read from the outputs of infra/deploy.sh's deployment
-# in RESOURCE_GROUP (rg-elevenlabs-conversation). Other settings (environment): GCP_PROJECT (replit-4f946),
-# POOL (azure-apps), PROVIDER (elevenlabs-function), SERVICE_ACCOUNT (elevenlabs-sessions),
-# APP_ID_URI (api://elevenlabs-firestore), APP_NAME (elevenlabs-firestore).
-# Needs: az (logged in to the tenant, allowed to create applications) and gcloud (an account that may create
-# pools, service accounts and IAM bindings in the project).
+# Every input: infra/setup-workload-identity.sh --help.
 set -euo pipefail
 
-project=${GCP_PROJECT:-replit-4f946}
+usage() {
+  cat <<'EOF'
+Usage: infra/setup-workload-identity.sh [--help]
+
+Sets up keyless access to Firestore for the app's Azure managed identity (Google workload identity federation) and
+prints the four app settings. Inputs are environment variables; all are checked before anything is created.
+
+Required:
+  GCP_PROJECT                  the Google Cloud project holding the sessions (deploy.sh's FIRESTORE_PROJECT_ID is
+                               used when GCP_PROJECT is not set)
+  AZURE_TENANT_ID, MANAGED_IDENTITY_OBJECT_ID
+                               the tenant and the app's managed identity (az identity show --query principalId);
+                               read from the outputs of deploy.sh's deployment in RESOURCE_GROUP when not set
+
+Optional (default):
+  RESOURCE_GROUP               where deploy.sh deployed (rg-elevenlabs-conversation)
+  POOL                         the workload identity pool (azure-apps)
+  PROVIDER                     its OIDC provider (elevenlabs-function)
+  SERVICE_ACCOUNT              the Google service account the app acts as (elevenlabs-sessions)
+  APP_ID_URI                   the Entra ID application ID URI the identity asks tokens for (api://elevenlabs-firestore)
+  APP_NAME                     that application's display name (elevenlabs-firestore)
+
+Needs: az (logged in to the tenant, allowed to create applications) and gcloud (an account that may create pools,
+service accounts and IAM bindings in the project).
+EOF
+}
+
+for arg in "$@"; do
+  case "$arg" in
+    -h | --help) usage; exit 0 ;;
+    *) echo "setup-workload-identity.sh: unknown argument '$arg' (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+project=${GCP_PROJECT:-${FIRESTORE_PROJECT_ID:-}}
 pool=${POOL:-azure-apps}
 provider=${PROVIDER:-elevenlabs-function}
 account_name=${SERVICE_ACCOUNT:-elevenlabs-sessions}
@@ -33,14 +62,22 @@ object_id=${MANAGED_IDENTITY_OBJECT_ID:-}
 
 say() { echo "$*" >&2; }
 
-need() {
-  if ! command -v "$1" >/dev/null 2>&1; then
-    say "setup-workload-identity.sh needs '$1': $2"
-    exit 1
-  fi
-}
-need az "install the Azure CLI and run 'az login'"
-need gcloud "install the Google Cloud CLI and run 'gcloud auth login'"
+# Every input and tool before anything is called: all problems at once.
+problems=()
+if [ -z "$project" ]; then
+  problems+=("GCP_PROJECT is required: the Google Cloud project holding the sessions (the original Cloud Function's was replit-4f946).")
+elif ! [[ "$project" =~ ^[a-z][a-z0-9-]{4,28}[a-z0-9]$ ]]; then
+  problems+=("GCP_PROJECT '$project' is not a Google Cloud project id.")
+fi
+[[ "$account_name" =~ ^[a-z][a-z0-9-]{4,28}[a-z0-9]$ ]] || problems+=("SERVICE_ACCOUNT '$account_name' is not a service account name (6-30 lowercase letters, digits, hyphens).")
+command -v az >/dev/null 2>&1 || problems+=("needs 'az': install the Azure CLI and run 'az login'.")
+command -v gcloud >/dev/null 2>&1 || problems+=("needs 'gcloud': install the Google Cloud CLI and run 'gcloud auth login'.")
+if [ "${#problems[@]}" -gt 0 ]; then
+  say "setup-workload-identity.sh: nothing was created; fix these first (--help lists every input):"
+  printf '  - %s\n' "${problems[@]}" >&2
+  exit 1
+fi
+say "Google Cloud project: $project"
 
 deployment_output() {
   az deployment group show --resource-group "$resource_group" --name elevenlabs-conversation \

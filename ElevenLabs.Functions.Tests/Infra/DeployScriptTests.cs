@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ElevenLabs.Functions.Tests.Support;
 using WireMock.RequestBuilders;
@@ -61,6 +62,12 @@ public sealed partial class DeployScriptTests
           "firestore indexes composite list --project interviews-test-1 --format=json") cat "$state/indexes" 2>/dev/null || echo '[]' ;;
           "firestore indexes composite create --project interviews-test-1 --collection-group conversation-sessions --query-scope COLLECTION --field-config field-path=status,order=ascending --field-config field-path=updatedAt,order=ascending --async --quiet")
             echo '[{"name":"projects/interviews-test-1/databases/(default)/collectionGroups/conversation-sessions/indexes/CICAgOi3kJAK","queryScope":"COLLECTION","fields":[{"fieldPath":"status","order":"ASCENDING"},{"fieldPath":"updatedAt","order":"ASCENDING"},{"fieldPath":"__name__","order":"ASCENDING"}],"state":"CREATING"}]' >"$state/indexes" ;;
+          "firestore fields ttls list --project interviews-test-1 --format=json") cat "$state/ttls" 2>/dev/null || echo '[]' ;;
+          "firestore fields ttls update expireAt --collection-group="*" --enable-ttl --project interviews-test-1 --async --quiet")
+            group=${6#--collection-group=}
+            name="projects/interviews-test-1/databases/(default)/collectionGroups/$group/fields/expireAt"
+            { cat "$state/ttls" 2>/dev/null || echo '[]'; } | jq --arg name "$name" '[.[] | select(.name != $name)] + [{name: $name, ttlConfig: {state: "CREATING"}}]' >"$state/ttls.new"
+            mv "$state/ttls.new" "$state/ttls" ;;
           *) echo "stand-in gcloud: unexpected call: $*" >&2; exit 2 ;;
         esac
         """;
@@ -129,6 +136,7 @@ public sealed partial class DeployScriptTests
     [TestCase("deploy.sh")]
     [TestCase("setup-webhook.sh")]
     [TestCase("setup-firestore.sh")]
+    [TestCase("setup-workload-identity.sh")]
     public void HelpListsEveryInputItReadsWithoutNeedingAz(string script)
     {
         using var bare = new ScriptRig(); // no az, gcloud, func or dotnet anywhere on PATH
@@ -145,7 +153,8 @@ public sealed partial class DeployScriptTests
     [Test]
     public void DeployHelpGivesTheDefaults() =>
         Assert.That(_rig.Run("deploy.sh", [], ["--help"]).Output,
-            Does.Contain("(rg-elevenlabs-conversation)").And.Contain("(eastus)").And.Contain("(elconv)").And.Contain("(ServiceAccountKey)"));
+            Does.Contain("(rg-elevenlabs-conversation)").And.Contain("(eastus)").And.Contain("(elconv)").And.Contain("(ServiceAccountKey)")
+                .And.Contain("(interview-recordings)").And.Contain("RETENTION_DAYS"));
 
     [TestCase("ELEVENLABS_AGENT_ID", null, "ELEVENLABS_AGENT_ID is required")]
     [TestCase("FIRESTORE_PROJECT_ID", null, "FIRESTORE_PROJECT_ID is required")]
@@ -156,6 +165,9 @@ public sealed partial class DeployScriptTests
     [TestCase("CORS_ALLOWED_ORIGINS", "https://interview.example.com/app", "is not an origin")]
     [TestCase("ELEVENLABS_API_KEY_FILE", "/nonexistent/key", "cannot be read")]
     [TestCase("FIRESTORE_CREDENTIALS_FILE", "/nonexistent/key.json", "cannot be read")]
+    [TestCase("RETENTION_DAYS", "30d", "RETENTION_DAYS '30d' must be a whole number of days")]
+    [TestCase("RETENTION_DAYS", "-1", "RETENTION_DAYS '-1' must be a whole number of days")]
+    [TestCase("RECORDINGS_CONTAINER", "Interview_Recordings", "RECORDINGS_CONTAINER 'Interview_Recordings' is not a blob container name")]
     public void AMissingOrBadInputStopsItBeforeAnyAzCall(string name, string? value, string message)
     {
         var inputs = Inputs((name, value));
@@ -228,7 +240,9 @@ public sealed partial class DeployScriptTests
         };
         Assert.That(order, Is.Ordered.And.Unique, string.Join('\n', calls));
         var deployment = calls[order[1]];
-        Assert.That(deployment, Does.Contain($"elevenLabsAgentId={ElevenLabsStandIn.AgentId}").And.Contain($"firestoreProjectId={Project}"));
+        Assert.That(deployment, Does.Contain($"elevenLabsAgentId={ElevenLabsStandIn.AgentId}").And.Contain($"firestoreProjectId={Project}")
+            .And.Contain("retentionDays=0").And.Contain("recordingsContainerName=interview-recordings"));
+        Assert.That(calls.Where(c => c.StartsWith("gcloud firestore fields ttls update", StringComparison.Ordinal)), Is.Empty, "retention is off: no TTL policy");
         Assert.That(output, Does.Contain("1. Inputs checked").And.Contain("7. ElevenLabs webhook " + WebhookUrl));
 
         var webhook = _elevenLabs.WorkspaceWebhooks.Single();
@@ -246,6 +260,95 @@ public sealed partial class DeployScriptTests
         Assert.That(again.Calls.Where(c => c.StartsWith("az keyvault secret set", StringComparison.Ordinal)), Is.Empty, "no secret gets a new version");
         Assert.That(again.Calls.Where(c => c.StartsWith("gcloud firestore indexes composite create", StringComparison.Ordinal)), Is.Empty, "the index exists");
         Assert.That(_elevenLabs.WorkspaceWebhooks, Is.EqualTo(new[] { webhook }), "still the one webhook");
+    }
+
+    private static readonly string[] TtlGroups = ["conversation-sessions", "elevenlabs-conversation-usage", "calls", "transcript", "elevenlabs-unmatched-calls"];
+
+    private static string[] TtlUpdates(string[] calls) => [.. calls.Where(c => c.StartsWith("gcloud firestore fields ttls update", StringComparison.Ordinal))];
+
+    [Test]
+    public void WithRetentionTheDeploySetsItInBothCloudsAndASecondRunChangesNothing()
+    {
+        var (exit, output, errors, calls) = _rig.Run("deploy.sh", Inputs(("RETENTION_DAYS", "30")));
+
+        Assert.That(exit, Is.Zero, output + errors);
+        var deployment = Array.FindIndex(calls, c => c.StartsWith("az deployment group create", StringComparison.Ordinal));
+        Assert.That(calls[deployment], Does.Contain("retentionDays=30"), "Sessions__RetentionDays and the recordings' lifecycle rule");
+        Assert.That(TtlUpdates(calls), Is.EqualTo(TtlGroups.Select(g =>
+            $"gcloud firestore fields ttls update expireAt --collection-group={g} --enable-ttl --project {Project} --async --quiet")), "one TTL policy per collection group");
+        Assert.That(Array.FindIndex(calls, c => c.StartsWith("gcloud firestore fields ttls update", StringComparison.Ordinal)), Is.GreaterThan(deployment));
+        Assert.That(output, Does.Contain("retention 30 days"));
+
+        var again = _rig.Run("deploy.sh", Inputs(("RETENTION_DAYS", "30")));
+
+        Assert.That(again.Exit, Is.Zero, again.Output + again.Errors);
+        Assert.That(TtlUpdates(again.Calls), Is.Empty, "the policies exist (CREATING): nothing is asked again");
+        Assert.That(again.Errors, Does.Contain("Firestore TTL policy on transcript.expireAt: exists (CREATING)"));
+        Assert.That(again.Calls.Where(c => c.StartsWith("az keyvault secret set", StringComparison.Ordinal)), Is.Empty);
+    }
+
+    [Test]
+    public void WithoutRetentionNoTtlPolicyIsSetAndOneLeftFromBeforeIsReported()
+    {
+        var environment = new Dictionary<string, string?> { ["FIRESTORE_PROJECT_ID"] = Project };
+        Assert.That(_rig.Run("setup-firestore.sh", new(environment) { ["RETENTION_DAYS"] = "7" }).Exit, Is.Zero);
+
+        var (exit, _, errors, calls) = _rig.Run("setup-firestore.sh", environment);
+
+        Assert.That(exit, Is.Zero, errors);
+        Assert.That(TtlUpdates(calls), Is.Empty, "retention off: no TTL policy is set, and none is removed either");
+        Assert.That(errors, Does.Contain("Firestore TTL policy on calls.expireAt: still CREATING with retention off")
+            .And.Contain($"gcloud firestore fields ttls update expireAt --collection-group=calls --disable-ttl --project {Project}"));
+    }
+
+    [Test]
+    public void APolicyThatNeedsRepairIsEnabledAgainAndTheOthersAreLeftAlone()
+    {
+        var environment = new Dictionary<string, string?> { ["FIRESTORE_PROJECT_ID"] = Project, ["RETENTION_DAYS"] = "30" };
+        // As gcloud lists them once Firestore is done: ACTIVE, but the calls' policy failed on existing documents.
+        File.WriteAllText(_rig.StatePath("ttls"), new JsonArray([.. TtlGroups.Select(g => (JsonNode)new JsonObject
+        {
+            ["name"] = $"projects/{Project}/databases/(default)/collectionGroups/{g}/fields/expireAt",
+            ["ttlConfig"] = new JsonObject { ["state"] = g == "calls" ? "NEEDS_REPAIR" : "ACTIVE" },
+        })]).ToJsonString());
+
+        var (exit, _, errors, calls) = _rig.Run("setup-firestore.sh", environment);
+
+        Assert.That(exit, Is.Zero, errors);
+        Assert.That(TtlUpdates(calls), Is.EqualTo(new[] { $"gcloud firestore fields ttls update expireAt --collection-group=calls --enable-ttl --project {Project} --async --quiet" }));
+        Assert.That(errors, Does.Contain("calls.expireAt: enabled again (was NEEDS_REPAIR)").And.Contain("transcript.expireAt: exists (ACTIVE)"));
+    }
+
+    [TestCase("FIRESTORE_PROJECT_ID", null, "set FIRESTORE_PROJECT_ID")]
+    [TestCase("RETENTION_DAYS", "a month", "RETENTION_DAYS 'a month' must be a whole number of days")]
+    public void TheGoogleStepStopsOnAMissingOrBadInputBeforeCallingGcloud(string name, string? value, string message)
+    {
+        var (exit, _, errors, calls) = _rig.Run("setup-firestore.sh", new() { ["FIRESTORE_PROJECT_ID"] = Project, ["RETENTION_DAYS"] = "30", [name] = value });
+
+        Assert.That(exit, Is.EqualTo(1));
+        Assert.That(errors, Does.Contain(message));
+        Assert.That(calls, Is.Empty, "nothing called, nothing created");
+    }
+
+    [Test]
+    public void SetSecretsReadsTheKeyAsDeployDoesAndRefusesABadOneBeforeTouchingTheVault()
+    {
+        var keyFile = Path.Combine(_rig.Directory, "elevenlabs-key");
+        File.WriteAllText(keyFile, _elevenLabs.ApiKey + "\r\n");
+        File.WriteAllText(_rig.StatePath("secret-elevenlabs-api-key"), _elevenLabs.ApiKey); // the vault holds it already
+
+        var fromFile = _rig.Run("set-secrets.sh", new() { ["KEY_VAULT_NAME"] = "kv-test", ["ELEVENLABS_API_KEY_FILE"] = keyFile });
+        var unreadable = _rig.Run("set-secrets.sh", new() { ["KEY_VAULT_NAME"] = "kv-test", ["ELEVENLABS_API_KEY_FILE"] = "/nonexistent/key" });
+        var spaced = _rig.Run("set-secrets.sh", new() { ["KEY_VAULT_NAME"] = "kv-test", ["ELEVENLABS_WEBHOOK_SECRET"] = "wh sec" });
+
+        Assert.That(fromFile.Exit, Is.Zero, fromFile.Errors);
+        Assert.That(fromFile.Output, Does.Contain("Key Vault secret elevenlabs-api-key: unchanged"), "the file's line break is not part of the key");
+        Assert.That(unreadable.Exit, Is.EqualTo(1));
+        Assert.That(unreadable.Errors, Does.Contain("ELEVENLABS_API_KEY_FILE '/nonexistent/key' cannot be read or is empty"), "deploy.sh's words");
+        Assert.That(unreadable.Calls, Is.Empty);
+        Assert.That(spaced.Exit, Is.EqualTo(1));
+        Assert.That(spaced.Errors, Does.Contain("ELEVENLABS_WEBHOOK_SECRET has spaces or control characters"));
+        Assert.That(spaced.Calls, Is.Empty);
     }
 
     [Test]
@@ -272,6 +375,9 @@ public sealed partial class DeployScriptTests
         Assert.That(Regex.IsMatch(azure, @"postdeploy:\s+shell: sh\s+run: WEBHOOK_URL=""\$AZURE_WEBHOOK_URL"" KEY_VAULT_NAME=""\$AZURE_KEY_VAULT_NAME"" bash infra/setup-webhook.sh"), Is.True,
             "the webhook once the app's URL exists");
         Assert.That(parameters, Does.Contain("\"${ELEVENLABS_AGENT_ID}\"").And.Contain("\"${FIRESTORE_PROJECT_ID}\""), "no silent defaults under azd either");
+        Assert.That(parameters, Does.Contain("\"retentionDays\": { \"value\": \"${RETENTION_DAYS=0}\" }")
+            .And.Contain("\"recordingsContainerName\": { \"value\": \"${RECORDINGS_CONTAINER=interview-recordings}\" }"),
+            "the same inputs as deploy.sh; setup-firestore.sh reads RETENTION_DAYS from the azd environment");
     }
 
     [GeneratedRegex(@"\$\{([A-Z][A-Z0-9_]+)(?::-|:\?|\})")]

@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using ElevenLabs.Functions.Firestore;
 using ElevenLabs.Functions.Limits;
+using ElevenLabs.Functions.Recordings;
 using ElevenLabs.Functions.Tests.Support;
 
 namespace ElevenLabs.Functions.Tests.Infra;
@@ -187,7 +190,8 @@ public sealed class InfraTests
 
         Assert.That(parameters["authMode"]!["defaultValue"]!.GetValue<string>(), Is.EqualTo("None"), "the Cloud Function was open: so is the default");
         Assert.That(parameters["authMode"]!["allowedValues"]!.AsArray().Select(v => v!.GetValue<string>()), Is.EqualTo(new[] { "None", "Firebase", "Oidc" }));
-        Assert.That(parameters["firebaseAuthProjectId"]!["defaultValue"]!.GetValue<string>(), Is.EqualTo("replit-4f946"));
+        Assert.That(parameters["firebaseAuthProjectId"]!["defaultValue"]!.GetValue<string>(), Is.EqualTo("[parameters('firestoreProjectId')]"),
+            "the deployment's own Firestore project, not the original Cloud Function's");
         Assert.That(parameters["legacySessions"]!["defaultValue"]!.GetValue<string>(), Is.EqualTo("Deny"));
         Assert.That(parameters["rateLimitCreatePerMinute"]!["defaultValue"]!.GetValue<int>(), Is.EqualTo(new RateLimitOptions().CreatePerMinute));
         Assert.That(parameters["rateLimitRequestsPerMinute"]!["defaultValue"]!.GetValue<int>(), Is.EqualTo(new RateLimitOptions().RequestsPerMinute));
@@ -244,6 +248,127 @@ public sealed class InfraTests
 
         Assert.That(template["outputs"]!["tenantId"], Is.Not.Null, "what infra/setup-workload-identity.sh reads");
         Assert.That(template["outputs"]!["managedIdentityPrincipalId"]!["value"]!.GetValue<string>(), Does.Contain("principalId"));
+    }
+
+    private const string BlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
+    private const string BlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
+    private const string BlobDelegator = "db58b8e5-c6ad-4a2a-8342-4190687cbf4a";
+
+    /// <summary>
+    /// The storage module's role assignments as (role definition GUID, scope expression): a role named by a variable is
+    /// looked up, the host's loop over <c>roles</c> is expanded.
+    /// </summary>
+    private static List<(string Role, string Scope)> StorageRoleAssignments()
+    {
+        var module = DeploymentHolding("Microsoft.Storage/storageAccounts")["properties"]!["template"]!;
+        var variables = module["variables"]!;
+        return [.. Resources(module["resources"]!).Where(r => r["type"]!.GetValue<string>() == "Microsoft.Authorization/roleAssignments").SelectMany(r =>
+        {
+            var role = r["properties"]!["roleDefinitionId"]!.GetValue<string>();
+            var scope = r["scope"]!.GetValue<string>();
+            var named = Regex.Match(role, @"variables\('(\w+)'\)\)\]$");
+            return role.Contains("items(variables('roles'))", StringComparison.Ordinal)
+                ? variables["roles"]!.AsObject().Select(v => (v.Value!.GetValue<string>(), scope))
+                : [(variables[named.Groups[1].Value]!.GetValue<string>(), scope)];
+        })];
+    }
+
+    [Test]
+    public void TheRecordingsContainerIsPrivateInTheDeploymentsOwnAccount()
+    {
+        var template = Template();
+        var storage = ResourceOfType("Microsoft.Storage/storageAccounts");
+        var containers = Resources(template).Where(r => r["type"]!.GetValue<string>() == "Microsoft.Storage/storageAccounts/blobServices/containers").ToList();
+        var recordings = containers.Single(c => c["name"]!.GetValue<string>().Contains("parameters('recordingsContainerName')", StringComparison.Ordinal));
+        var module = DeploymentHolding("Microsoft.Storage/storageAccounts");
+
+        Assert.That(template["parameters"]!["recordingsContainerName"]!["defaultValue"]!.GetValue<string>(), Is.EqualTo(RecordingsOptions.DefaultContainer), "the app's default");
+        Assert.That(module["properties"]!["parameters"]!["recordingsContainerName"]!["value"]!.GetValue<string>(), Is.EqualTo("[parameters('recordingsContainerName')]"));
+        Assert.That(recordings["properties"]!["publicAccess"]!.GetValue<string>(), Is.EqualTo("None"), "no anonymous reads of the container");
+        Assert.That(storage["properties"]!["allowBlobPublicAccess"]!.GetValue<bool>(), Is.False, "nor of any container in the account");
+        Assert.That(storage["properties"]!["allowSharedKeyAccess"]!.GetValue<bool>(), Is.False, "no account key: links are user-delegation SAS");
+        Assert.That(containers, Has.All.Matches<JsonObject>(c => c["properties"]!["publicAccess"]!.GetValue<string>() == "None"));
+    }
+
+    [Test]
+    public void TheAppMayUseTheRecordingsContainerAndSignLinksButNothingMoreForThem()
+    {
+        var assignments = StorageRoleAssignments();
+        const string Account = "[resourceId('Microsoft.Storage/storageAccounts', parameters('name'))]";
+        const string Container = "[resourceId('Microsoft.Storage/storageAccounts/blobServices/containers', parameters('name'), 'default', parameters('recordingsContainerName'))]";
+
+        Assert.That(assignments, Does.Contain((BlobDataContributor, Container)), "read, write and delete blobs: in the recordings container only");
+        Assert.That(assignments, Does.Contain((BlobDelegator, Account)), "Get User Delegation Key is an account-level operation");
+        Assert.That(assignments.Where(a => a.Scope == Account).Select(a => a.Role), Is.EquivalentTo(new[]
+        {
+            BlobDataOwner, "974c5e8b-45b9-4653-ba55-5f855dd0fb88", "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", // AzureWebJobsStorage, as before
+            BlobDelegator, // and, for the recordings, only the delegation key
+        }));
+        Assert.That(Template().ToJsonString(), Does.Not.Contain("listKeys").And.Not.Contain("17d1049b-9a84-46fb-8f53-869881c3d3ab"),
+            "no account key read anywhere, no Storage Account Contributor");
+    }
+
+    [Test]
+    public void TheAppIsToldWhereTheRecordingsAreAndByIdentity()
+    {
+        var site = ResourceOfType("Microsoft.Web/sites");
+        var settings = site["properties"]!["siteConfig"]!["appSettings"]!.AsArray()
+            .ToDictionary(s => s!["name"]!.GetValue<string>(), s => s!["value"]!.GetValue<string>());
+        var app = DeploymentHolding("Microsoft.Web/sites")["properties"]!["parameters"]!;
+
+        Assert.That(settings["Recordings__BlobServiceUri"], Is.EqualTo("[parameters('storageBlobEndpoint')]"));
+        Assert.That(app["storageBlobEndpoint"]!["value"]!.GetValue<string>(), Does.Contain("outputs.blobEndpoint.value"), "the account's blob endpoint");
+        Assert.That(DeploymentHolding("Microsoft.Storage/storageAccounts")["properties"]!["template"]!["outputs"]!["blobEndpoint"]!["value"]!.GetValue<string>(),
+            Does.Contain("primaryEndpoints.blob"));
+        Assert.That(settings["Recordings__Container"], Is.EqualTo("[parameters('recordingsContainerName')]"));
+        Assert.That(app["recordingsContainerName"]!["value"]!.GetValue<string>(), Does.Contain("outputs.recordingsContainerName.value"));
+        Assert.That(settings.Keys, Has.None.EqualTo("Recordings__ConnectionString"), "Azurite's way in (a key) is for local runs only");
+    }
+
+    [Test]
+    public void RetentionIsOffByDefaultAndSetsTheAppSettingAndTheRecordingsLifecycleRule()
+    {
+        var template = Template();
+        var retention = template["parameters"]!["retentionDays"]!;
+        var site = ResourceOfType("Microsoft.Web/sites");
+        var settings = site["properties"]!["siteConfig"]!["appSettings"]!.AsArray()
+            .ToDictionary(s => s!["name"]!.GetValue<string>(), s => s!["value"]!.GetValue<string>());
+        var policy = ResourceOfType("Microsoft.Storage/storageAccounts/managementPolicies");
+        var rule = policy["properties"]!["policy"]!["rules"]!.AsArray().Single()!;
+        var definition = rule["definition"]!;
+
+        Assert.That(retention["type"]!.GetValue<string>(), Is.EqualTo("int"));
+        Assert.That(retention["defaultValue"]!.GetValue<int>(), Is.Zero, "off unless asked");
+        Assert.That(retention["minValue"]!.GetValue<int>(), Is.Zero);
+        Assert.That(settings["Sessions__RetentionDays"], Is.EqualTo("[string(parameters('retentionDays'))]"));
+        foreach (var module in new[] { "Microsoft.Web/sites", "Microsoft.Storage/storageAccounts" })
+        {
+            Assert.That(DeploymentHolding(module)["properties"]!["parameters"]!["retentionDays"]!["value"]!.GetValue<string>(), Is.EqualTo("[parameters('retentionDays')]"), module);
+        }
+
+        Assert.That(policy["name"]!.GetValue<string>(), Does.EndWith("'default')]"), "an account has the one policy named default");
+        Assert.That(rule["type"]!.GetValue<string>(), Is.EqualTo("Lifecycle"));
+        Assert.That(rule["enabled"]!.GetValue<string>(), Is.EqualTo("[greater(parameters('retentionDays'), 0)]"),
+            "the rule deletes only with retention on; with 0 it is there but disabled, so turning retention off stops the deletions");
+        Assert.That(definition["filters"]!["prefixMatch"]!.AsArray().Select(p => p!.GetValue<string>()), Is.EqualTo(new[] { "[format('{0}/', parameters('recordingsContainerName'))]" }),
+            "the recordings only: not the deployment package nor the host's containers");
+        Assert.That(definition["filters"]!["blobTypes"]!.AsArray().Select(p => p!.GetValue<string>()), Is.EqualTo(new[] { "blockBlob" }));
+        Assert.That(definition["actions"]!["baseBlob"]!.AsObject().Select(a => a.Key), Is.EqualTo(new[] { "delete" }), "deleted, not moved to another tier");
+        Assert.That(definition["actions"]!["baseBlob"]!["delete"]!["daysAfterCreationGreaterThan"]!.GetValue<string>(), Is.EqualTo("[max(parameters('retentionDays'), 1)]"),
+            "N days after the recording was written (1 only in the disabled rule of retention off, which Azure requires to be valid)");
+    }
+
+    [Test]
+    public void TheTtlPoliciesCoverEveryCollectionGroupTheAppWrites()
+    {
+        var script = File.ReadAllText(Path.Combine(InfraDirectory, "setup-firestore.sh"));
+        var groups = Regex.Match(script, @"^ttl_groups=\(([^)]*)\)", RegexOptions.Multiline).Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.That(groups, Is.EquivalentTo(new[]
+        {
+            new FirestoreOptions().Collection, FirestoreOptions.DefaultUsageCollection,
+            CallDocument.CallsCollection, CallDocument.PartsCollection, CallDocument.UnmatchedCollection,
+        }));
     }
 
     [Test]

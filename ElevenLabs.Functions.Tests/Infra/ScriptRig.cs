@@ -47,7 +47,8 @@ internal sealed class ScriptRig : IDisposable
         info.Environment["PATH"] = Path.Combine(Directory, "bin") + ":" + (onlyStandIns ? BasicsOnly() : Environment.GetEnvironmentVariable("PATH"));
         info.Environment["FAKE_STATE"] = Path.Combine(Directory, "state");
         foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("ELEVENLABS_", StringComparison.Ordinal) || k.StartsWith("FIRESTORE_", StringComparison.Ordinal)
-                     || k.StartsWith("AZURE_", StringComparison.Ordinal) || k.StartsWith("OIDC_", StringComparison.Ordinal) || k is "GOOGLE_APPLICATION_CREDENTIALS" or "GOOGLE_SETUP" or "ALERT_EMAIL" or "KEY_VAULT_NAME" or "WEBHOOK_URL" or "RESOURCE_GROUP" or "LOCATION" or "NAME" or "AUTH_MODE" or "CORS_ALLOWED_ORIGINS" or "FIREBASE_AUTH_PROJECT_ID").ToList())
+                     || k.StartsWith("AZURE_", StringComparison.Ordinal) || k.StartsWith("OIDC_", StringComparison.Ordinal) || k is "GOOGLE_APPLICATION_CREDENTIALS" or "GOOGLE_SETUP" or "ALERT_EMAIL" or "KEY_VAULT_NAME" or "WEBHOOK_URL" or "RESOURCE_GROUP" or "LOCATION" or "NAME" or "AUTH_MODE" or "CORS_ALLOWED_ORIGINS" or "FIREBASE_AUTH_PROJECT_ID"
+                     or "GCP_PROJECT" or "RETENTION_DAYS" or "RECORDINGS_CONTAINER").ToList())
         {
             info.Environment.Remove(name);
         }

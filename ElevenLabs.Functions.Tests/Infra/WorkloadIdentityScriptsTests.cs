@@ -20,7 +20,7 @@ public sealed class WorkloadIdentityScriptsTests
     [
         "Firestore__Auth=WorkloadIdentity",
         "Firestore__WorkloadIdentity__Audience=//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/azure-apps/providers/elevenlabs-function",
-        "Firestore__WorkloadIdentity__ServiceAccountEmail=elevenlabs-sessions@replit-4f946.iam.gserviceaccount.com",
+        "Firestore__WorkloadIdentity__ServiceAccountEmail=elevenlabs-sessions@interviews-test-1.iam.gserviceaccount.com",
         "Firestore__WorkloadIdentity__AzureTokenScope=api://elevenlabs-firestore/.default",
     ];
 
@@ -49,22 +49,22 @@ public sealed class WorkloadIdentityScriptsTests
         echo "gcloud $*" >>"$state/calls"
         flag() { local name=$1; shift; while [ $# -gt 0 ]; do if [ "$1" = "$name" ]; then echo "$2"; return; fi; shift; done; }
         case "$*" in
-          "services list --enabled --project replit-4f946 --format=value(config.name)") cat "$state/apis" 2>/dev/null || true ;;
-          "services enable "*" --project replit-4f946 --quiet") echo "$3" >>"$state/apis" ;;
-          "projects describe replit-4f946 --format=value(projectNumber)") echo 123456789012 ;;
-          "iam workload-identity-pools describe azure-apps --project replit-4f946 --location global") [ -f "$state/pool" ] ;;
-          "iam workload-identity-pools create azure-apps --project replit-4f946 --location global "*) touch "$state/pool" ;;
+          "services list --enabled --project interviews-test-1 --format=value(config.name)") cat "$state/apis" 2>/dev/null || true ;;
+          "services enable "*" --project interviews-test-1 --quiet") echo "$3" >>"$state/apis" ;;
+          "projects describe interviews-test-1 --format=value(projectNumber)") echo 123456789012 ;;
+          "iam workload-identity-pools describe azure-apps --project interviews-test-1 --location global") [ -f "$state/pool" ] ;;
+          "iam workload-identity-pools create azure-apps --project interviews-test-1 --location global "*) touch "$state/pool" ;;
           "iam workload-identity-pools providers describe elevenlabs-function "*) cat "$state/provider" 2>/dev/null ;;
           "iam workload-identity-pools providers create-oidc elevenlabs-function "*|"iam workload-identity-pools providers update-oidc elevenlabs-function "*)
             [ -f "$state/pool" ] || exit 1
             printf '%s\t%s\t%s\t%s\n' "$(flag --issuer-uri "$@")" "$(flag --allowed-audiences "$@")" \
               "$(flag --attribute-mapping "$@")" "$(flag --attribute-condition "$@")" >"$state/provider" ;;
-          "iam service-accounts describe elevenlabs-sessions@replit-4f946.iam.gserviceaccount.com --project replit-4f946") [ -f "$state/account" ] ;;
-          "iam service-accounts create elevenlabs-sessions --project replit-4f946 "*) touch "$state/account" ;;
-          "projects get-iam-policy replit-4f946 "*) cat "$state/datastore-user" 2>/dev/null || true ;;
-          "projects add-iam-policy-binding replit-4f946 "*) echo roles/datastore.user >"$state/datastore-user" ;;
-          "iam service-accounts get-iam-policy elevenlabs-sessions@replit-4f946.iam.gserviceaccount.com "*) cat "$state/workload-identity-user" 2>/dev/null || true ;;
-          "iam service-accounts add-iam-policy-binding elevenlabs-sessions@replit-4f946.iam.gserviceaccount.com "*)
+          "iam service-accounts describe elevenlabs-sessions@interviews-test-1.iam.gserviceaccount.com --project interviews-test-1") [ -f "$state/account" ] ;;
+          "iam service-accounts create elevenlabs-sessions --project interviews-test-1 "*) touch "$state/account" ;;
+          "projects get-iam-policy interviews-test-1 "*) cat "$state/datastore-user" 2>/dev/null || true ;;
+          "projects add-iam-policy-binding interviews-test-1 "*) echo roles/datastore.user >"$state/datastore-user" ;;
+          "iam service-accounts get-iam-policy elevenlabs-sessions@interviews-test-1.iam.gserviceaccount.com "*) cat "$state/workload-identity-user" 2>/dev/null || true ;;
+          "iam service-accounts add-iam-policy-binding elevenlabs-sessions@interviews-test-1.iam.gserviceaccount.com "*)
             [ -f "$state/account" ] || exit 1
             echo roles/iam.workloadIdentityUser >"$state/workload-identity-user" ;;
           *) echo "stand-in gcloud: unexpected call: $*" >&2; exit 2 ;;
@@ -99,6 +99,7 @@ public sealed class WorkloadIdentityScriptsTests
     {
         ["AZURE_TENANT_ID"] = Tenant,
         ["MANAGED_IDENTITY_OBJECT_ID"] = ObjectId,
+        ["GCP_PROJECT"] = "interviews-test-1",
     });
 
     /// <summary>Runs <c>infra/{script}</c> with the stand-in commands first on PATH and <paramref name="environment"/> (null removes).</summary>
@@ -110,7 +111,7 @@ public sealed class WorkloadIdentityScriptsTests
         info.Environment["PATH"] = Path.Combine(_directory, "bin") + ":" + Environment.GetEnvironmentVariable("PATH");
         info.Environment["FAKE_STATE"] = Path.Combine(_directory, "state");
         info.Environment["FAKE_TENANT"] = Tenant;
-        foreach (var name in new[] { "AZURE_TENANT_ID", "MANAGED_IDENTITY_OBJECT_ID", "FIRESTORE_AUTH", "GOOGLE_APPLICATION_CREDENTIALS" })
+        foreach (var name in new[] { "AZURE_TENANT_ID", "MANAGED_IDENTITY_OBJECT_ID", "FIRESTORE_AUTH", "GOOGLE_APPLICATION_CREDENTIALS", "GCP_PROJECT", "FIRESTORE_PROJECT_ID" })
         {
             info.Environment.Remove(name);
         }
@@ -147,8 +148,8 @@ public sealed class WorkloadIdentityScriptsTests
         Assert.That(File.ReadAllText(StatePath("provider")).TrimEnd('\n'),
             Is.EqualTo($"https://sts.windows.net/{Tenant}/\tapi://elevenlabs-firestore\tgoogle.subject=assertion.sub\tassertion.sub=='{ObjectId}'"),
             "the provider trusts the tenant's v1 tokens for the application ID URI, from the managed identity only");
-        Assert.That(calls, Has.Some.Contains("projects add-iam-policy-binding replit-4f946 --member serviceAccount:elevenlabs-sessions@replit-4f946.iam.gserviceaccount.com --role roles/datastore.user"));
-        Assert.That(calls, Has.Some.Contains($"add-iam-policy-binding elevenlabs-sessions@replit-4f946.iam.gserviceaccount.com --project replit-4f946 --member {Principal} --role roles/iam.workloadIdentityUser"));
+        Assert.That(calls, Has.Some.Contains("projects add-iam-policy-binding interviews-test-1 --member serviceAccount:elevenlabs-sessions@interviews-test-1.iam.gserviceaccount.com --role roles/datastore.user"));
+        Assert.That(calls, Has.Some.Contains($"add-iam-policy-binding elevenlabs-sessions@interviews-test-1.iam.gserviceaccount.com --project interviews-test-1 --member {Principal} --role roles/iam.workloadIdentityUser"));
     }
 
     [Test]
@@ -180,9 +181,32 @@ public sealed class WorkloadIdentityScriptsTests
     }
 
     [Test]
+    public void WithoutAProjectItStopsBeforeCallingAnythingAndNamesNoDefault()
+    {
+        var (exit, output, errors, calls) = Run("setup-workload-identity.sh", new() { ["AZURE_TENANT_ID"] = Tenant, ["MANAGED_IDENTITY_OBJECT_ID"] = ObjectId });
+
+        Assert.That(exit, Is.EqualTo(1));
+        Assert.That(errors, Does.Contain("GCP_PROJECT is required").And.Contain("nothing was created"));
+        Assert.That(calls, Is.Empty, "no az or gcloud call at all");
+        Assert.That(output, Is.Empty, "no settings printed for a project nobody chose");
+    }
+
+    [Test]
+    public void DeploysFirestoreProjectIsUsedWhenGcpProjectIsNotSet()
+    {
+        var (exit, output, errors, _) = Run("setup-workload-identity.sh", new()
+        {
+            ["AZURE_TENANT_ID"] = Tenant, ["MANAGED_IDENTITY_OBJECT_ID"] = ObjectId, ["FIRESTORE_PROJECT_ID"] = "interviews-test-1",
+        });
+
+        Assert.That(exit, Is.Zero, errors);
+        Assert.That(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(Settings));
+    }
+
+    [Test]
     public void WithoutTheTenantAndIdentityItSaysWhatToSet()
     {
-        var (exit, _, errors, calls) = Run("setup-workload-identity.sh", []);
+        var (exit, _, errors, calls) = Run("setup-workload-identity.sh", new() { ["GCP_PROJECT"] = "interviews-test-1" });
 
         Assert.That(exit, Is.EqualTo(1));
         Assert.That(errors, Does.Contain("Set AZURE_TENANT_ID and MANAGED_IDENTITY_OBJECT_ID"));

@@ -31,6 +31,10 @@ param legacySessions string
 param rateLimitCreatePerMinute int
 param rateLimitRequestsPerMinute int
 param quotaSessionsPerDay int
+@description('The private container of the recordings (Recordings__Container), in the account of storageBlobEndpoint.')
+param recordingsContainerName string
+@description('Sessions:RetentionDays; 0: off (the app\'s default).')
+param retentionDays int
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: 'plan-${name}'
@@ -95,6 +99,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Quota__SessionsPerDay', value: string(quotaSessionsPerDay) }
         // Behind the App Service front end the connection comes from the platform: the client is the first forwarded hop.
         { name: 'RateLimit__TrustForwardedFor', value: 'true' }
+        // Recordings: the account's blob endpoint, read and written as the managed identity (no connection string).
+        { name: 'Recordings__BlobServiceUri', value: storageBlobEndpoint }
+        { name: 'Recordings__Container', value: recordingsContainerName }
+        { name: 'Sessions__RetentionDays', value: string(retentionDays) }
       ]
     }
     functionAppConfig: {
