@@ -16,3 +16,9 @@ public sealed record ApiError(int StatusCode, string Code, string Message, strin
     /// <summary>The failure is ours or a dependency's, not the client's.</summary>
     public bool IsServerFailure => StatusCode >= 500;
 }
+
+/// <summary>The request is not acceptable; carries the answer to give.</summary>
+public sealed class ApiRequestException(ApiError error) : Exception(error.Message)
+{
+    public ApiError Error { get; } = error;
+}

@@ -1,6 +1,8 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
 using ElevenLabs.Functions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace ElevenLabs.Functions.Auth;
 
@@ -67,4 +69,53 @@ public sealed partial class AuthOptions : IValidatableObject
 
     [GeneratedRegex(@"^[a-z][a-z0-9-]{4,28}[a-z0-9]\z", RegexOptions.CultureInvariant)]
     private static partial Regex FirebaseProjectId();
+}
+
+/// <summary>Checks <see cref="AuthOptions"/>' attributes and its own rules (generated).</summary>
+[OptionsValidator]
+public sealed partial class AuthOptionsValidator : IValidateOptions<AuthOptions>;
+
+/// <summary>Who may call the POST actions: the values of <c>Auth:Mode</c>.</summary>
+[TypeConverter(typeof(LenientEnumConverter<AuthMode>))]
+public enum AuthMode
+{
+    /// <summary>Anyone (the Cloud Function's <c>--allow-unauthenticated</c>); a start-up warning outside Development.</summary>
+    None,
+
+    /// <summary>The web app's Firebase Authentication ID tokens.</summary>
+    Firebase,
+
+    /// <summary>Tokens of any OpenID Connect issuer (Microsoft Entra ID, Auth0, ...).</summary>
+    Oidc,
+}
+
+/// <summary>Settings of <c>Auth:Firebase</c>.</summary>
+public sealed class FirebaseAuthOptions
+{
+    /// <summary><c>Auth:Firebase:ProjectId</c>: the Firebase project whose ID tokens are accepted (issuer and audience).</summary>
+    public string ProjectId { get; set; } = "replit-4f946";
+
+    /// <summary>The issuer Firebase writes into this project's ID tokens.</summary>
+    public string Issuer => "https://securetoken.google.com/" + ProjectId;
+}
+
+/// <summary>Settings of <c>Auth:Oidc</c>.</summary>
+public sealed class OidcAuthOptions
+{
+    /// <summary><c>Auth:Oidc:Authority</c>: the issuer's base URL; its discovery document is <c>{Authority}/.well-known/openid-configuration</c>.</summary>
+    public Uri? Authority { get; set; }
+
+    /// <summary><c>Auth:Oidc:Audience</c>: the <c>aud</c> the tokens must carry (this API's id at the issuer).</summary>
+    public string? Audience { get; set; }
+}
+
+/// <summary>With auth on, what a signed-in caller may do with a session that has no owner: <c>Auth:LegacySessions</c>.</summary>
+[TypeConverter(typeof(LenientEnumConverter<LegacySessionAccess>))]
+public enum LegacySessionAccess
+{
+    /// <summary>Nothing: it answers 404, as an unknown id does.</summary>
+    Deny,
+
+    /// <summary>Any signed-in caller may use it (sessions written before auth was on, or by the Cloud Function).</summary>
+    Allow,
 }

@@ -164,3 +164,15 @@ public sealed partial class BearerTokenValidator
     [LoggerMessage(Level = LogLevel.Error, Message = "The token issuer's keys could not be fetched from {DiscoveryDocument}: no bearer token can be checked")]
     private static partial void LogKeysUnavailable(ILogger logger, Exception exception, string discoveryDocument);
 }
+
+/// <summary>
+/// Fetches the issuer's discovery document and keys through <see cref="IHttpClientFactory"/> (so handlers rotate and the
+/// calls are reported as dependencies), with Microsoft.IdentityModel's own retriever doing the checks (https, status).
+/// </summary>
+public sealed class OpenIdDocumentRetriever(IHttpClientFactory clients, bool requireHttps) : IDocumentRetriever
+{
+    public const string HttpClientName = "openid-metadata";
+
+    public Task<string> GetDocumentAsync(string address, CancellationToken cancel) =>
+        new HttpDocumentRetriever(clients.CreateClient(HttpClientName)) { RequireHttps = requireHttps }.GetDocumentAsync(address, cancel);
+}

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using ElevenLabs.Functions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace ElevenLabs.Functions.ElevenLabs;
 
@@ -52,3 +53,7 @@ public sealed class ElevenLabsOptions : IHttpDependencyOptions
     [SettingRange(1, 10_000)]
     public int MaxConcurrentCalls { get; set; } = 1000;
 }
+
+/// <summary>Checks <see cref="ElevenLabsOptions"/>' attributes (generated).</summary>
+[OptionsValidator]
+public sealed partial class ElevenLabsOptionsValidator : IValidateOptions<ElevenLabsOptions>;

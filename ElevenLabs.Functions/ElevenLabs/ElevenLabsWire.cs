@@ -20,3 +20,67 @@ internal sealed record ElevenLabsErrorBody([property: JsonPropertyName("detail")
 [JsonSerializable(typeof(ConversationTokenResponse))]
 [JsonSerializable(typeof(ElevenLabsErrorBody))]
 internal sealed partial class ElevenLabsJsonContext : JsonSerializerContext;
+
+/// <summary>The answer of <c>GET /v1/workspace/webhooks</c>, as elevenlabs-python's <c>WorkspaceWebhookResponseModel</c> names its fields.</summary>
+internal sealed record WorkspaceWebhooksResponse([property: JsonPropertyName("webhooks")] List<WorkspaceWebhookWire?>? Webhooks);
+
+internal sealed record WorkspaceWebhookWire(
+    [property: JsonPropertyName("webhook_url")] string? WebhookUrl,
+    [property: JsonPropertyName("is_disabled")] bool? IsDisabled,
+    [property: JsonPropertyName("is_auto_disabled")] bool? IsAutoDisabled,
+    [property: JsonPropertyName("most_recent_failure_error_code")] int? MostRecentFailureErrorCode);
+
+[JsonSerializable(typeof(WorkspaceWebhooksResponse))]
+internal sealed partial class WorkspaceWebhooksJsonContext : JsonSerializerContext;
+
+/// <summary>
+/// The parts of <c>GET /v1/convai/conversations/{id}</c>'s answer the app reads, as elevenlabs-python's
+/// <c>GetConversationResponseModel</c> names them (numbers may come as floats).
+/// </summary>
+internal sealed record ConversationDetailsResponse(
+    [property: JsonPropertyName("conversation_id")] string? ConversationId,
+    [property: JsonPropertyName("status")] string? Status,
+    [property: JsonPropertyName("transcript")] List<TranscriptTurnWire?>? Transcript,
+    [property: JsonPropertyName("metadata")] ConversationMetadataWire? Metadata,
+    [property: JsonPropertyName("analysis")] ConversationAnalysisWire? Analysis,
+    [property: JsonPropertyName("has_audio")] bool? HasAudio);
+
+internal sealed record TranscriptTurnWire(
+    [property: JsonPropertyName("role")] string? Role,
+    [property: JsonPropertyName("message")] string? Message,
+    [property: JsonPropertyName("time_in_call_secs")] double? TimeInCallSecs);
+
+internal sealed record ConversationMetadataWire(
+    [property: JsonPropertyName("start_time_unix_secs")] double? StartTimeUnixSecs,
+    [property: JsonPropertyName("call_duration_secs")] double? CallDurationSecs,
+    [property: JsonPropertyName("termination_reason")] string? TerminationReason);
+
+internal sealed record ConversationAnalysisWire(
+    [property: JsonPropertyName("call_successful")] string? CallSuccessful,
+    [property: JsonPropertyName("transcript_summary")] string? TranscriptSummary,
+    [property: JsonPropertyName("evaluation_criteria_results")] Dictionary<string, EvaluationCriterionWire?>? EvaluationCriteriaResults,
+    [property: JsonPropertyName("data_collection_results")] Dictionary<string, DataCollectionWire?>? DataCollectionResults);
+
+internal sealed record EvaluationCriterionWire(
+    [property: JsonPropertyName("criteria_id")] string? CriteriaId,
+    [property: JsonPropertyName("result")] string? Result,
+    [property: JsonPropertyName("rationale")] string? Rationale);
+
+internal sealed record DataCollectionWire(
+    [property: JsonPropertyName("data_collection_id")] string? DataCollectionId,
+    [property: JsonPropertyName("value")] JsonElement Value,
+    [property: JsonPropertyName("rationale")] string? Rationale);
+
+/// <summary>The answer of <c>GET /v1/convai/agents/{agent_id}</c>, as far as <c>platform_settings.auth</c>.</summary>
+internal sealed record AgentResponse(
+    [property: JsonPropertyName("agent_id")] string? AgentId,
+    [property: JsonPropertyName("platform_settings")] AgentPlatformSettingsWire? PlatformSettings);
+
+internal sealed record AgentPlatformSettingsWire([property: JsonPropertyName("auth")] AgentAuthWire? Auth);
+
+internal sealed record AgentAuthWire([property: JsonPropertyName("enable_auth")] bool? EnableAuth);
+
+[JsonSerializable(typeof(ConversationDetailsResponse))]
+[JsonSerializable(typeof(AgentResponse))]
+[JsonSerializable(typeof(JsonElement))]
+internal sealed partial class ConversationDetailsJsonContext : JsonSerializerContext;

@@ -22,3 +22,15 @@ public interface IFirestoreCredential
     /// <exception cref="SessionStoreException">No token could be had; the log says what to fix. Never holds a token.</exception>
     ValueTask<string> AuthorizationAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>Google's Firestore emulator: plain http, <c>Bearer owner</c>, no key.</summary>
+internal sealed class EmulatorCredential : IFirestoreCredential
+{
+    public string Description => "the emulator's owner";
+
+    public string? ServiceAccountEmail => null;
+
+    public ValueTask<string?> ProjectIdAsync(CancellationToken cancellationToken) => ValueTask.FromResult<string?>("demo-elevenlabs");
+
+    public ValueTask<string> AuthorizationAsync(CancellationToken cancellationToken) => ValueTask.FromResult("Bearer owner");
+}

@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -18,5 +21,17 @@ public static class HealthServiceCollectionExtensions
         builder.Services.AddSingleton<ReadinessProbe>();
         builder.Services.AddTransient<ReadinessEndpoint>();
         return builder;
+    }
+}
+
+public static class HealthEndpointRouteBuilderExtensions
+{
+    /// <summary>The readiness route on Kestrel (under the Functions host, <see cref="ReadinessFunction"/> serves it).</summary>
+    public static IEndpointRouteBuilder MapReadinessEndpoint(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/" + ReadinessEndpoint.Route,
+            (HttpContext context, ReadinessEndpoint endpoint) => endpoint.HandleAsync(context, context.RequestAborted))
+            .WithName(ReadinessFunction.Name);
+        return endpoints;
     }
 }

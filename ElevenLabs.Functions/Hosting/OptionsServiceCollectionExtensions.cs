@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -18,4 +19,27 @@ internal static class OptionsServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<TOptions>, SettingsValidator<TOptions, TValidator>>();
         return services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
     }
+}
+
+/// <summary>
+/// An options class's <c>[OptionsValidator]</c>-generated validator, its messages as the operator reads them: the
+/// generator puts the property's name before each attribute's message ("AgentId: ElevenLabs:AgentId must not be
+/// empty."), which this takes off, since every message already names the setting. Messages of the class's own
+/// <c>IValidatableObject</c> rules (the cross-field ones) carry no such prefix and pass unchanged.
+/// </summary>
+public sealed partial class SettingsValidator<TOptions, TGenerated> : IValidateOptions<TOptions>
+    where TOptions : class
+    where TGenerated : IValidateOptions<TOptions>, new()
+{
+    private readonly TGenerated _generated = new();
+
+    public ValidateOptionsResult Validate(string? name, TOptions options)
+    {
+        var result = _generated.Validate(name, options);
+        return result.Failed ? ValidateOptionsResult.Fail(result.Failures.Select(f => MemberPrefix().Replace(f, ""))) : result;
+    }
+
+    /// <summary>"AgentId: " or "Firebase.ProjectId, Mode: ": a setting's message starts "Section:Key must".</summary>
+    [GeneratedRegex(@"^[\w.]+(, [\w.]+)*: ", RegexOptions.CultureInvariant)]
+    private static partial Regex MemberPrefix();
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Reflection;
@@ -77,4 +78,36 @@ public sealed class HttpUrlAttribute : SettingAttribute
     };
 
     public static bool IsHttpUrl(Uri? uri) => uri is { IsAbsoluteUri: true } && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+}
+
+/// <summary>
+/// Reads a setting into <typeparamref name="T"/> by name, ignoring case; blank is the enum's default. Any other text
+/// (numbers too) becomes a value outside the enum, which the section's validator reports at start together with every
+/// other wrong setting (the binder would otherwise throw on its own, naming no setting plainly).
+/// </summary>
+internal sealed class LenientEnumConverter<T>() : EnumConverter(typeof(T))
+    where T : struct, Enum
+{
+    public override object? ConvertFrom(ITypeDescriptorContext? context, CultureInfo? culture, object value)
+    {
+        if (value is not string text)
+        {
+            return base.ConvertFrom(context, culture, value);
+        }
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return default(T);
+        }
+
+        foreach (var candidate in Enum.GetValues<T>())
+        {
+            if (string.Equals(candidate.ToString(), text.Trim(), StringComparison.OrdinalIgnoreCase))
+            {
+                return candidate;
+            }
+        }
+
+        return Enum.ToObject(typeof(T), -1);
+    }
 }

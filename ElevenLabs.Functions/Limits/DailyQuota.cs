@@ -182,3 +182,9 @@ public sealed partial class DailyQuota(IOptions<QuotaOptions> options, TimeProvi
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {ConversationId} (over the caller's daily quota, or its create's outcome unknown) could not be deleted again: the sweep expires it once idle, and the caller may stay counted one too many today")]
     private static partial void LogUndoFailed(ILogger logger, Exception exception, string conversationId);
 }
+
+/// <summary>
+/// The caller's count of sessions for one UTC day, which a new session is added to in the same atomic write that stores
+/// it (<see cref="Sessions.ISessionStore.CreateAsync"/>).
+/// </summary>
+public sealed record DailyCount(string CallerKey, DateOnly Day);

@@ -1,4 +1,5 @@
 using ElevenLabs.Functions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace ElevenLabs.Functions.Limits;
 
@@ -11,3 +12,7 @@ public sealed class QuotaOptions
     [SettingRange(0, RateLimitOptions.Max)]
     public int SessionsPerDay { get; set; } = 50;
 }
+
+/// <summary>Checks <see cref="QuotaOptions"/>' attributes (generated).</summary>
+[OptionsValidator]
+public sealed partial class QuotaOptionsValidator : IValidateOptions<QuotaOptions>;

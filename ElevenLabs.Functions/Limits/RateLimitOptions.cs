@@ -1,4 +1,5 @@
 using ElevenLabs.Functions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace ElevenLabs.Functions.Limits;
 
@@ -28,3 +29,7 @@ public sealed class RateLimitOptions
     /// </summary>
     public bool TrustForwardedFor { get; set; }
 }
+
+/// <summary>Checks <see cref="RateLimitOptions"/>' attributes (generated).</summary>
+[OptionsValidator]
+public sealed partial class RateLimitOptionsValidator : IValidateOptions<RateLimitOptions>;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace ElevenLabs.Functions.Recordings;
 
@@ -55,3 +56,7 @@ public sealed class RecordingsOptions : IValidatableObject
         }
     }
 }
+
+/// <summary>Checks <see cref="RecordingsOptions"/>' attributes and its own rules (generated).</summary>
+[OptionsValidator]
+public sealed partial class RecordingsOptionsValidator : IValidateOptions<RecordingsOptions>;

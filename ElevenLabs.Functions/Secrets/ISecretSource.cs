@@ -13,3 +13,13 @@ public interface ISecretSource
     /// <exception cref="SecretUnavailableException">The source could not be read.</exception>
     ValueTask<string?> GetAsync(SecretKind kind, bool refresh = false, CancellationToken cancellationToken = default);
 }
+
+/// <summary>The secrets this app needs, by what they are for.</summary>
+public enum SecretKind
+{
+    ElevenLabsApiKey,
+    FirestoreCredentials,
+
+    /// <summary>The secret ElevenLabs signs its post-call webhooks with.</summary>
+    ElevenLabsWebhookSecret,
+}

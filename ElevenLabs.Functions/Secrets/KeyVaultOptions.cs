@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace ElevenLabs.Functions.Secrets;
 
@@ -63,3 +64,7 @@ public sealed class KeyVaultOptions : IValidatableObject
         }
     }
 }
+
+/// <summary>Checks <see cref="KeyVaultOptions"/>' attributes and its own rules (generated).</summary>
+[OptionsValidator]
+public sealed partial class KeyVaultOptionsValidator : IValidateOptions<KeyVaultOptions>;

@@ -1,5 +1,7 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using ElevenLabs.Functions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace ElevenLabs.Functions.Sessions;
 
@@ -52,4 +54,21 @@ public sealed class SessionsOptions : IValidatableObject
             yield return new ValidationResult("Sessions:SweepInterval must be 00:00:00 (off) or between 00:01:00 and 1.00:00:00.");
         }
     }
+}
+
+/// <summary>Checks <see cref="SessionsOptions"/>' attributes and its own rules (generated).</summary>
+[OptionsValidator]
+public sealed partial class SessionsOptionsValidator : IValidateOptions<SessionsOptions>;
+
+/// <summary>Where sessions are kept: the values of <c>Sessions:Store</c>.</summary>
+[TypeConverter(typeof(LenientEnumConverter<SessionStoreKind>))]
+public enum SessionStoreKind
+{
+    /// <summary>Firestore when anything about Firestore is configured, else in memory.</summary>
+    Auto,
+
+    /// <summary>In this process only: lost on restart (a start-up warning says so).</summary>
+    InMemory,
+
+    Firestore,
 }

@@ -1,4 +1,5 @@
 using Google.Apis.Http;
+using Google.Apis.Util;
 
 namespace ElevenLabs.Functions.GoogleAuth;
 
@@ -9,4 +10,12 @@ namespace ElevenLabs.Functions.GoogleAuth;
 internal sealed class GoogleHttpClientFactory(IHttpMessageHandlerFactory handlers, string name) : HttpClientFactory
 {
     protected override HttpMessageHandler CreateHandler(CreateHttpClientArgs args) => handlers.CreateHandler(name);
+}
+
+/// <summary>The app's <see cref="TimeProvider"/> as Google.Apis.Auth's clock: when its tokens count as expiring.</summary>
+internal sealed class TimeProviderClock(TimeProvider time) : IClock
+{
+    public DateTime Now => time.GetLocalNow().DateTime;
+
+    public DateTime UtcNow => time.GetUtcNow().UtcDateTime;
 }

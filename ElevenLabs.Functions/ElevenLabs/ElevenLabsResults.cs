@@ -3,6 +3,44 @@ using ElevenLabs.Functions.Sessions;
 
 namespace ElevenLabs.Functions.ElevenLabs;
 
+/// <summary>A signed WebSocket URL (a credential for 15 minutes) and ElevenLabs' conversation id, if it carried one.</summary>
+public sealed record SignedUrl(string Url, string? ConversationId)
+{
+    /// <summary>The URL without its query (where the token lives): safe to log.</summary>
+    public string Redacted => Redact(Url);
+
+    public override string ToString() => Redacted;
+
+    public static string Redact(string url)
+    {
+        var query = url.IndexOfAny(['?', '#']);
+        return query < 0 ? url : url[..query] + "?[redacted]";
+    }
+}
+
+/// <summary>
+/// A WebRTC conversation token: a credential, so it never prints. <see cref="ConversationId"/>: the call's ElevenLabs
+/// conversation id, when the token answer carries it beside <c>token</c>.
+/// </summary>
+public sealed record ConversationToken(string Value, string? ConversationId = null)
+{
+    public override string ToString() => "[redacted]";
+}
+
+/// <summary>
+/// What <c>GET /v1/convai/agents/{agent_id}</c> says of the agent's security: <see cref="EnableAuth"/> is
+/// <c>platform_settings.auth.enable_auth</c> (true: conversations need a signed URL or token from a server holding
+/// the API key; false or absent: anyone who knows the agent id can start one).
+/// </summary>
+public sealed record ElevenLabsAgent(string AgentId, bool EnableAuth);
+
+/// <summary>
+/// One workspace webhook as <c>GET /v1/workspace/webhooks</c> reports it: ElevenLabs disables one by hand
+/// (<see cref="IsDisabled"/>) or by itself after repeated failed deliveries (<see cref="IsAutoDisabled"/>, with the
+/// last failure's HTTP status in <see cref="MostRecentFailureErrorCode"/>).
+/// </summary>
+public sealed record WorkspaceWebhook(string WebhookUrl, bool IsDisabled, bool IsAutoDisabled, int? MostRecentFailureErrorCode);
+
 /// <summary>What <c>GET /v1/convai/conversations/{id}</c> says of one conversation.</summary>
 public sealed record ElevenLabsConversation
 {
@@ -50,3 +88,9 @@ public sealed record ElevenLabsConversation
     /// <summary>The call is starting, running, or being analysed: <c>initiated</c>, <c>in-progress</c>, <c>processing</c>.</summary>
     public bool IsRunning => Status is "initiated" or "in-progress" or "processing";
 }
+
+/// <summary>One of <c>analysis.evaluation_criteria_results</c>: <see cref="Result"/> is <c>success</c>, <c>failure</c> or <c>unknown</c>.</summary>
+public sealed record EvaluationCriterionResult(string CriteriaId, string? Result, string? Rationale);
+
+/// <summary>One of <c>analysis.data_collection_results</c>: <see cref="Value"/> is what the agent collected (any JSON; undefined when absent).</summary>
+public sealed record DataCollectionResult(string DataCollectionId, JsonElement Value, string? Rationale);

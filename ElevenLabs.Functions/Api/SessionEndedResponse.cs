@@ -1,4 +1,0 @@
-namespace ElevenLabs.Functions.Api;
-
-/// <summary>end_session.</summary>
-public sealed record SessionEndedResponse(bool Success, string ConversationId, SessionData Data);
