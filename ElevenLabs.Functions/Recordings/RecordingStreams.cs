@@ -4,12 +4,40 @@ using System.Buffers.Text;
 namespace ElevenLabs.Functions.Recordings;
 
 /// <summary>
+/// A stream that is only read, front to back: what a recording passes through on its way to the blob. Derived streams
+/// say how to read; everything else (seeking, writing, length, position) is not supported.
+/// </summary>
+public abstract class ReadOnlyStream : Stream
+{
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
+
+/// <summary>
 /// Reads the bytes a stream of base64 text (standard alphabet, padded; whitespace between groups ignored) stands for,
 /// decoding as it goes: it holds one chunk of the text and its decoded bytes, never the whole, so a recording of any
 /// size passes through in constant memory. Text that is not base64 (or ends mid-group) fails the read with
 /// <see cref="InvalidDataException"/>. Read-only, forward-only.
 /// </summary>
-public sealed class Base64DecodingStream(Stream base64Text, bool leaveOpen = false) : Stream
+public sealed class Base64DecodingStream(Stream base64Text, bool leaveOpen = false) : ReadOnlyStream
 {
     private const int ChunkSize = 64 * 1024;
 
@@ -22,15 +50,6 @@ public sealed class Base64DecodingStream(Stream base64Text, bool leaveOpen = fal
     private bool _disposed;
 
     public override bool CanRead => !_disposed;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -99,16 +118,6 @@ public sealed class Base64DecodingStream(Stream base64Text, bool leaveOpen = fal
         return count;
     }
 
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
     protected override void Dispose(bool disposing)
     {
         if (!_disposed)
@@ -123,5 +132,27 @@ public sealed class Base64DecodingStream(Stream base64Text, bool leaveOpen = fal
         }
 
         base.Dispose(disposing);
+    }
+}
+
+/// <summary>Reads another stream through, counting the bytes (a recording's size, known only once it is written).</summary>
+internal sealed class CountingStream(Stream inner) : ReadOnlyStream
+{
+    public long Count { get; private set; }
+
+    public override int Read(byte[] buffer, int offset, int count) => Counted(inner.Read(buffer, offset, count));
+
+    public override int Read(Span<byte> buffer) => Counted(inner.Read(buffer));
+
+    public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        Counted(await inner.ReadAsync(buffer.AsMemory(offset, count), cancellationToken));
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Counted(await inner.ReadAsync(buffer, cancellationToken));
+
+    private int Counted(int read)
+    {
+        Count += read;
+        return read;
     }
 }
