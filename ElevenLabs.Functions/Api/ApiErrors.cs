@@ -27,6 +27,7 @@ public static class ApiErrors
         GetSession.Name => "Failed to get conversation session",
         GetResults.Name => "Failed to get conversation results",
         GetRecording.Name => "Failed to get the call's recording",
+        DeleteSession.Name => "Failed to delete conversation session",
         Webhooks.WebhookEndpoint.Action => "Failed to process the ElevenLabs event",
         _ => "Request failed",
     };
@@ -49,7 +50,13 @@ public static class ApiErrors
                 "Slow down and try again after Retry-After seconds.", limited.RetryAfter),
             QuotaExceededException quota => new(StatusCodes.Status429TooManyRequests, "quota_exceeded",
                 $"Daily limit of {quota.SessionsPerDay} sessions reached.", "The quota resets at 00:00 UTC (Retry-After).", quota.RetryAfter),
+            SessionNotFoundException { Deleting: true } => new(StatusCodes.Status404NotFound, "session_not_found", "Conversation session not found",
+                "The session is being deleted (delete_session); it is gone once the erasure finishes."),
             SessionNotFoundException => new(StatusCodes.Status404NotFound, "session_not_found", "Conversation session not found"),
+            SessionErasureException incomplete => new(incomplete.Transient ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status502BadGateway,
+                "erasure_incomplete", failed,
+                $"{incomplete.Dependency} failed midway. The session is marked deleting (answered as not found); send delete_session again after Retry-After, or the next sweep finishes it.",
+                RetryAfter(incomplete.InnerException)),
             SessionNotActiveException { Status: SessionStatus.Ended } => new(StatusCodes.Status409Conflict, "session_ended", "Conversation session has ended"),
             SessionNotActiveException inactive => new(StatusCodes.Status409Conflict, "session_not_active", $"Conversation session is {inactive.Status}"),
             Recordings.RecordingsDisabledException disabled => new(StatusCodes.Status409Conflict, "recordings_disabled",
@@ -77,6 +84,10 @@ public static class ApiErrors
             _ => new(StatusCodes.Status500InternalServerError, "internal_error", failed),
         };
     }
+
+    /// <summary>The dependency's own Retry-After when it gave one, else the default.</summary>
+    private static TimeSpan RetryAfter(Exception? failure) =>
+        failure is ElevenLabsException { RetryAfter: { } after } && after > TimeSpan.Zero ? after : DefaultRetryAfter;
 
     private const string TokenDetail = "Get a fresh ID token (Firebase: await user.getIdToken()) and send it as Authorization: Bearer <token>.";
 

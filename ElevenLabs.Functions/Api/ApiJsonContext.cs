@@ -12,6 +12,7 @@ namespace ElevenLabs.Functions.Api;
 [JsonSerializable(typeof(SessionDetailsResponse))]
 [JsonSerializable(typeof(SessionResultsResponse))]
 [JsonSerializable(typeof(RecordingLinkResponse))]
+[JsonSerializable(typeof(SessionDeletedResponse))]
 [JsonSerializable(typeof(WebhookAcknowledged))]
 [JsonSerializable(typeof(ErrorResponse))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

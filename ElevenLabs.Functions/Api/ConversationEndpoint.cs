@@ -137,6 +137,12 @@ public sealed partial class ConversationEndpoint(
                     new RecordingLinkResponse(true, session2.ConversationId,
                         new RecordingLinkData(recordedId, link.Url.AbsoluteUri, link.ExpiresAt.UtcDateTime, Recordings.RecordingStore.ContentType)),
                     ApiJsonContext.Default.RecordingLinkResponse);
+            case DeleteSession delete:
+                var erased = await sessions.DeleteAsync(caller, delete.ConversationId, cancellationToken);
+                return ApiResults.Json(context, StatusCodes.Status200OK,
+                    new SessionDeletedResponse(true, erased.ConversationId, new SessionDeletedData(erased.ConversationId, "deleted",
+                        new ErasedCounts(erased.Conversations, erased.Recordings, erased.Calls, erased.TranscriptParts))),
+                    ApiJsonContext.Default.SessionDeletedResponse);
             case EndSession end:
                 var ended = await sessions.EndAsync(caller, end.ConversationId, cancellationToken);
                 Track(TelemetryNames.Events.SessionEnded, command, ended);

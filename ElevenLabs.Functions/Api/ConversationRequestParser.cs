@@ -15,7 +15,7 @@ public static class ConversationRequestParser
 
     /// <summary>Every action, as clients name it.</summary>
     public static readonly IReadOnlyList<string> Actions =
-        [CreateSession.Name, GetSignedUrl.Name, GetConversationToken.Name, EndSession.Name, GetSession.Name, GetResults.Name, GetRecording.Name];
+        [CreateSession.Name, GetSignedUrl.Name, GetConversationToken.Name, EndSession.Name, GetSession.Name, GetResults.Name, GetRecording.Name, DeleteSession.Name];
 
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
     private static readonly string ActionList = string.Join(", ", Actions.Take(Actions.Count - 1)) + " or " + Actions[^1];
@@ -85,6 +85,7 @@ public static class ConversationRequestParser
             GetSession.Name => new GetSession(RequiredConversationId(root)),
             GetResults.Name => new GetResults(RequiredConversationId(root), CallCursor(root)),
             GetRecording.Name => new GetRecording(RequiredConversationId(root), OptionalElevenLabsId(root)),
+            DeleteSession.Name => new DeleteSession(RequiredConversationId(root)),
             _ => throw Invalid("unknown_action", $"Unknown action '{Truncate(action)}': use {ActionList}."),
         };
     }

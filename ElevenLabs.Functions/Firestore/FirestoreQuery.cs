@@ -3,8 +3,8 @@ using System.Text.Json;
 namespace ElevenLabs.Functions.Firestore;
 
 /// <summary>
-/// A <c>structuredQuery</c> for <c>POST {parent}:runQuery</c> over one collection: <c>from</c>, <c>where</c>,
-/// <c>orderBy</c>, <c>limit</c>, written as Google documents them.
+/// A <c>structuredQuery</c> for <c>POST {parent}:runQuery</c> over one collection: <c>from</c> (with
+/// <c>allDescendants</c>), <c>select</c>, <c>where</c>, <c>orderBy</c>, <c>limit</c>, written as Google documents them.
 /// </summary>
 internal sealed record FirestoreQuery(string Collection)
 {
@@ -14,6 +14,12 @@ internal sealed record FirestoreQuery(string Collection)
     public IReadOnlyList<(string FieldPath, bool Descending)> OrderBy { get; init; } = [];
 
     public int? Limit { get; init; }
+
+    /// <summary>The collection at any depth below the parent (<c>from.allDescendants</c>), not only its direct children.</summary>
+    public bool AllDescendants { get; init; }
+
+    /// <summary>Only the documents' names (<c>select: {fields: [__name__]}</c>): for deletes, no field is read.</summary>
+    public bool NamesOnly { get; init; }
 
     /// <summary>The request body: <c>{"structuredQuery":{...}}</c>.</summary>
     public byte[] ToRunQueryBody()
@@ -26,8 +32,23 @@ internal sealed record FirestoreQuery(string Collection)
             w.WriteStartArray("from");
             w.WriteStartObject();
             w.WriteString("collectionId", Collection);
+            if (AllDescendants)
+            {
+                w.WriteBoolean("allDescendants", true);
+            }
+
             w.WriteEndObject();
             w.WriteEndArray();
+            if (NamesOnly)
+            {
+                w.WriteStartObject("select");
+                w.WriteStartArray("fields");
+                w.WriteStartObject();
+                w.WriteString("fieldPath", "__name__");
+                w.WriteEndObject();
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
             if (Where is { } where)
             {
                 w.WritePropertyName("where");

@@ -9,7 +9,8 @@ namespace ElevenLabs.Functions.Sessions;
 /// webhook or the sweeper) in one atomic write. A delivery for a stored call replaces it, with the session's
 /// <c>lastCall</c>, only when its <c>event_timestamp</c> is later (a call the reconcile pass stored has none: any event
 /// is later); an older or equal one changes nothing. Every write is conditional on the versions read, re-decided on
-/// conflict, so a webhook and the reconcile pass arriving at once leave the same documents as either alone.
+/// conflict, so a webhook and the reconcile pass arriving at once leave the same documents as either alone. A call of a
+/// session marked <c>deleting</c> is not stored at all.
 /// </summary>
 public sealed partial class CallRecorder(ISessionStore store, TimeProvider time, ILogger<CallRecorder> logger)
 {
@@ -30,6 +31,13 @@ public sealed partial class CallRecorder(ISessionStore store, TimeProvider time,
         call = call with { ConversationId = conversationId, MatchedBy = matchedBy };
         for (var attempt = 1; ; attempt++)
         {
+            if (stored.Session.Status == SessionStatus.Deleting)
+            {
+                // Its erasure was asked for: nothing of it is stored again, not even with the unmatched calls.
+                LogDropped(logger, call.ElevenLabsConversationId, conversationId, call.Source);
+                return new CallOutcome(null, null, FirstDelivery: false);
+            }
+
             var existing = await store.GetCallAsync(conversationId, call.ElevenLabsConversationId, withTranscript: false, cancellationToken);
             var replaces = existing is not null && IsLater(call.EventTimestamp, existing.Call.EventTimestamp);
             try
@@ -140,6 +148,9 @@ public sealed partial class CallRecorder(ISessionStore store, TimeProvider time,
 
     [LoggerMessage(Level = LogLevel.Information, Message = "ElevenLabs call {ElevenLabsConversationId} of session {ConversationId} was stored already, as late as this delivery from the {Source}: kept")]
     private static partial void LogKept(ILogger logger, string elevenLabsConversationId, string conversationId, string source);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "ElevenLabs call {ElevenLabsConversationId} from the {Source} belongs to session {ConversationId}, which is being deleted: not stored")]
+    private static partial void LogDropped(ILogger logger, string elevenLabsConversationId, string conversationId, string source);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "ElevenLabs call {ElevenLabsConversationId} matches no session (session_id given: {SessionIdHint}): kept in elevenlabs-unmatched-calls")]
     private static partial void LogUnmatched(ILogger logger, string elevenLabsConversationId, string? sessionIdHint);

@@ -88,4 +88,24 @@ public interface ISessionStore
     /// </summary>
     /// <exception cref="SessionStoreException">The store failed.</exception>
     Task<IReadOnlyList<StoredSession>> FindPendingCallsAsync(DateTimeOffset dueBy, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sessions marked <c>deleting</c> whose erasure is not finished, the longest marked first (by <c>updatedAt</c>, which
+    /// the mark sets), at most <paramref name="limit"/>: the ones the sweep finishes.
+    /// </summary>
+    /// <exception cref="SessionStoreException">The store failed.</exception>
+    Task<IReadOnlyList<StoredSession>> FindDeletingAsync(int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes every call stored with the session and every transcript part below them (whatever the calls' documents
+    /// say), and returns how many of each it deleted. Idempotent: a second run deletes nothing and counts nothing.
+    /// </summary>
+    /// <exception cref="SessionStoreException">The store failed (what was deleted stays deleted; a retry deletes the rest).</exception>
+    Task<ErasedCalls> DeleteCallsAsync(string conversationId, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the session's document, only while it is still at <paramref name="version"/>.</summary>
+    /// <returns>True when deleted now; false when there was none (deleted before).</returns>
+    /// <exception cref="SessionConflictException">The session changed since <paramref name="version"/> (nothing is deleted).</exception>
+    /// <exception cref="SessionStoreException">The store failed.</exception>
+    Task<bool> DeleteAsync(string conversationId, string version, CancellationToken cancellationToken = default);
 }

@@ -221,6 +221,62 @@ public sealed partial class InMemorySessionStore(IOptions<SessionsOptions> optio
         }
     }
 
+    public Task<IReadOnlyList<StoredSession>> FindDeletingAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        lock (_gate)
+        {
+            IReadOnlyList<StoredSession> deleting = [.. _sessions.Values
+                .Where(entry => entry.Session.Status == SessionStatus.Deleting)
+                .OrderBy(entry => entry.Session.UpdatedAt)
+                .ThenBy(entry => entry.Session.ConversationId, StringComparer.Ordinal)
+                .Take(limit)
+                .Select(entry => entry.Stored)];
+            return Task.FromResult(deleting);
+        }
+    }
+
+    /// <summary>The session's calls, under the lock. A call's transcript is kept whole here: no part documents to count.</summary>
+    public Task<ErasedCalls> DeleteCallsAsync(string conversationId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var keys = _calls.Keys.Where(key => key.ConversationId == conversationId).ToList();
+            foreach (var key in keys)
+            {
+                _calls.Remove(key);
+                _callVersions.Remove((conversationId, key.ElevenLabsId));
+            }
+
+            return Task.FromResult(new ErasedCalls(keys.Count, 0));
+        }
+    }
+
+    public Task<bool> DeleteAsync(string conversationId, string version, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (!_sessions.TryGetValue(conversationId, out var entry))
+            {
+                return Task.FromResult(false);
+            }
+
+            if (Format(entry.Version) != version)
+            {
+                throw new SessionConflictException(conversationId, $"Session '{conversationId}' changed since it was read.");
+            }
+
+            _sessions.Remove(conversationId);
+            _byCreation.Remove(entry.Created);
+            if (entry.Closed is { } node)
+            {
+                _byClosing.Remove(node);
+            }
+
+            return Task.FromResult(true);
+        }
+    }
+
     /// <summary>Every stored call (a null session: unmatched), for tests and diagnostics.</summary>
     internal IReadOnlyList<CallRecord> Calls()
     {

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace ElevenLabs.Functions.Sessions;
 
 /// <summary>
-/// The use cases a client calls: create a session, issue a fresh signed URL or WebRTC token for it, read it, end it.
+/// The use cases a client calls: create a session, issue a fresh signed URL or WebRTC token for it, read it, end it, delete it.
 /// Each acts for a <see cref="Caller"/>, its first parameter: the owner of a new session, the one whose quota counts it,
 /// and whose sessions alone it may use.
 /// </summary>
@@ -15,6 +15,7 @@ public sealed partial class SessionService(
     ISessionStore store,
     DailyQuota quota,
     ElevenLabsClient elevenLabs,
+    SessionEraser eraser,
     IOptionsMonitor<ElevenLabsOptions> options,
     IOptionsMonitor<AuthOptions> auth,
     TimeProvider time,
@@ -127,6 +128,18 @@ public sealed partial class SessionService(
         }
     }
 
+    /// <summary>
+    /// Erases the caller's own session and everything of it (<see cref="SessionEraser"/>): also one marked
+    /// <c>deleting</c> by an earlier attempt, which this one finishes.
+    /// </summary>
+    /// <exception cref="SessionNotFoundException">Unknown id (erased before), or not the caller's: nothing is deleted.</exception>
+    /// <exception cref="SessionErasureException">A dependency failed midway: the session stays <c>deleting</c>.</exception>
+    public async Task<SessionErasure> DeleteAsync(Caller caller, string conversationId, CancellationToken cancellationToken = default)
+    {
+        var stored = await ReadAsync(caller, conversationId, cancellationToken, includeDeleting: true);
+        return await eraser.EraseAsync(stored, ErasureSource.Client, cancellationToken);
+    }
+
     /// <summary>A new active session of <paramref name="caller"/>, with ElevenLabs' id when there is one.</summary>
     private Session NewActiveSession(Caller caller, NewSession request, string agentId, string? elevenLabsId)
     {
@@ -170,10 +183,11 @@ public sealed partial class SessionService(
     /// <summary>
     /// The one read of a session every action on an existing session goes through. A session the caller may not use (another
     /// user's, or one without an owner while <c>Auth:LegacySessions</c> is Deny) is not found, exactly as an unknown id is:
-    /// the answer does not tell that it exists.
+    /// the answer does not tell that it exists. The caller's own session marked <c>deleting</c> is not found either (its
+    /// erasure began), except for <c>delete_session</c> (<paramref name="includeDeleting"/>), which finishes it.
     /// </summary>
-    /// <exception cref="SessionNotFoundException">Unknown id, or not the caller's.</exception>
-    private async Task<StoredSession> ReadAsync(Caller caller, string conversationId, CancellationToken cancellationToken)
+    /// <exception cref="SessionNotFoundException">Unknown id, not the caller's, or being deleted.</exception>
+    private async Task<StoredSession> ReadAsync(Caller caller, string conversationId, CancellationToken cancellationToken, bool includeDeleting = false)
     {
         ArgumentNullException.ThrowIfNull(caller);
         var stored = await store.GetAsync(conversationId, cancellationToken);
@@ -186,6 +200,11 @@ public sealed partial class SessionService(
         {
             LogNotTheCallers(logger, conversationId);
             throw new SessionNotFoundException(conversationId);
+        }
+
+        if (stored.Session.Status == SessionStatus.Deleting && !includeDeleting)
+        {
+            throw new SessionNotFoundException(conversationId, deleting: true);
         }
 
         return stored;
@@ -214,6 +233,12 @@ public sealed partial class SessionService(
             catch (SessionConflictException) when (attempt < MaxWriteAttempts)
             {
                 var current = await store.GetAsync(conversationId, CancellationToken.None) ?? throw new SessionNotFoundException(conversationId);
+                if (current.Session.Status == SessionStatus.Deleting)
+                {
+                    LogClosedMeanwhile(logger, conversationId, current.Session.Status);
+                    throw new SessionNotFoundException(conversationId, deleting: true);
+                }
+
                 if (current.Session.Status != SessionStatus.Active)
                 {
                     LogClosedMeanwhile(logger, conversationId, current.Session.Status);

@@ -19,6 +19,7 @@ public static class SessionsServiceCollectionExtensions
         builder.Services.AddTransient<CallReconciler>();
         builder.Services.AddTransient<CallResults>();
         builder.Services.AddTransient<CallRecordings>();
+        builder.Services.AddTransient<SessionEraser>();
         return builder;
     }
 

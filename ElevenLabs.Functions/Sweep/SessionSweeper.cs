@@ -12,7 +12,8 @@ namespace ElevenLabs.Functions.Sweep;
 /// the session (<c>endedBy: "sweeper"</c>, <c>lastCall</c> from the answer); a call still running and younger than
 /// <see cref="MaxCallAge"/> is left alone; anything else, or no call at all, expires it. Every write is conditional
 /// on the version the query read, so a client or the webhook writing meanwhile wins. Then the reconcile pass
-/// (<see cref="CallReconciler"/>) stores the finished calls whose webhook never came, on the same timer.
+/// (<see cref="CallReconciler"/>) stores the finished calls whose webhook never came, and the erasures that stopped
+/// midway are finished (<see cref="SessionEraser.FinishPendingAsync"/>), on the same timer.
 /// </summary>
 public sealed partial class SessionSweeper(
     ISessionStore store,
@@ -20,6 +21,7 @@ public sealed partial class SessionSweeper(
     IOptionsMonitor<SessionsOptions> options,
     ConversationTelemetry telemetry,
     CallReconciler reconciler,
+    SessionEraser eraser,
     TimeProvider time,
     ILogger<SessionSweeper> logger)
 {
@@ -48,7 +50,28 @@ public sealed partial class SessionSweeper(
         var result = new SweepResult([.. idle.Select((s, i) => (s.Session.ConversationId, outcomes[i]))]);
         LogRun(logger, idle.Count, result.Count(SweepOutcome.Ended), result.Count(SweepOutcome.Expired),
             result.Count(SweepOutcome.LeftAlone), result.Count(SweepOutcome.ChangedMeanwhile), result.Count(SweepOutcome.Failed));
-        return result with { Calls = await reconciler.RunAsync(cancellationToken) };
+        var calls = await reconciler.RunAsync(cancellationToken);
+        return result with { Calls = calls, Erasures = await FinishErasuresAsync(cancellationToken) };
+    }
+
+    /// <summary>The erasures that stopped midway, finished; a store that cannot list them is logged, and the next run tries again.</summary>
+    private async Task<IReadOnlyList<(string ConversationId, SessionErasure? Erasure)>> FinishErasuresAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var erasures = await eraser.FinishPendingAsync(cancellationToken);
+            if (erasures.Count > 0)
+            {
+                LogErasures(logger, erasures.Count, erasures.Count(e => e.Erasure is not null));
+            }
+
+            return erasures;
+        }
+        catch (SessionStoreException ex)
+        {
+            LogErasuresFailed(logger, ex);
+            return [];
+        }
     }
 
     private async Task<SweepOutcome> SweepAsync(StoredSession stored, DateTimeOffset now, CancellationToken cancellationToken)
@@ -138,6 +161,12 @@ public sealed partial class SessionSweeper(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep of idle sessions: {Found} found, {Ended} ended, {Expired} expired, {LeftAlone} left alone, {ChangedMeanwhile} changed meanwhile, {Failed} failed")]
     private static partial void LogRun(ILogger logger, int found, int ended, int expired, int leftAlone, int changedMeanwhile, int failed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep: {Found} erasures left unfinished were taken, {Finished} finished")]
+    private static partial void LogErasures(ILogger logger, int found, int finished);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep: the sessions being deleted could not be listed; the next run tries again")]
+    private static partial void LogErasuresFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {ConversationId} ended by the sweep: ElevenLabs call {ElevenLabsConversationId} is {CallStatus}")]
     private static partial void LogEnded(ILogger logger, string conversationId, string elevenLabsConversationId, string callStatus);

@@ -94,6 +94,22 @@ public sealed class ConversationTelemetry(TelemetryClient client)
             [Properties.Bytes] = bytes.ToString(CultureInfo.InvariantCulture),
         });
 
+    /// <summary>A session was erased: who asked, its id and agent, and how many of each thing were deleted. Counts only.</summary>
+    public void SessionErased(string source, SessionErasure erasure, string agentId)
+    {
+        ArgumentNullException.ThrowIfNull(erasure);
+        client.TrackEvent(Events.SessionErased, new Dictionary<string, string>
+        {
+            [Properties.Source] = source,
+            [Properties.ConversationId] = erasure.ConversationId,
+            [Properties.AgentId] = agentId,
+            [Properties.ElevenLabsConversations] = erasure.Conversations.ToString(CultureInfo.InvariantCulture),
+            [Properties.Recordings] = erasure.Recordings.ToString(CultureInfo.InvariantCulture),
+            [Properties.Calls] = erasure.Calls.ToString(CultureInfo.InvariantCulture),
+            [Properties.TranscriptParts] = erasure.TranscriptParts.ToString(CultureInfo.InvariantCulture),
+        });
+    }
+
     public void WebhookRejected(string reason) =>
         client.TrackEvent(Events.WebhookRejected, new Dictionary<string, string> { [Properties.Reason] = reason });
 

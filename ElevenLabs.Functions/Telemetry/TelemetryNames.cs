@@ -39,8 +39,14 @@ public static class TelemetryNames
         /// <summary>A call's recording was stored in Blob Storage (Source: <c>webhook</c> or <c>reconcile</c>; Bytes). No audio, no names.</summary>
         public const string RecordingStored = nameof(RecordingStored);
 
+        /// <summary>
+        /// A session was erased (<c>delete_session</c>, the sweep finishing one, or retention; Source says which): the
+        /// counts of what was deleted (Conversations, Recordings, Calls, TranscriptParts) and the session's id. No personal data.
+        /// </summary>
+        public const string SessionErased = nameof(SessionErased);
+
         public static readonly IReadOnlyList<string> All =
-            [RecordingStored, SessionCreated, SignedUrlIssued, ConversationTokenIssued, SessionEnded, SessionFailed, SessionExpired, WebhookReceived, WebhookRejected, WebhookDisabled, CallReconciled];
+            [SessionErased, RecordingStored, SessionCreated, SignedUrlIssued, ConversationTokenIssued, SessionEnded, SessionFailed, SessionExpired, WebhookReceived, WebhookRejected, WebhookDisabled, CallReconciled];
     }
 
     public static class Properties
@@ -58,9 +64,13 @@ public static class TelemetryNames
         public const string CallSuccessful = nameof(CallSuccessful);
         public const string Source = nameof(Source);
         public const string Bytes = nameof(Bytes);
+        public const string ElevenLabsConversations = nameof(ElevenLabsConversations);
+        public const string Recordings = nameof(Recordings);
+        public const string Calls = nameof(Calls);
+        public const string TranscriptParts = nameof(TranscriptParts);
 
         public static readonly IReadOnlyList<string> All =
-            [Action, ConversationId, AgentId, FailureCode, StatusCode, Type, Matched, Reason, ElevenLabsConversationId, CallDurationSecs, CallSuccessful, Source, Bytes];
+            [ElevenLabsConversations, Recordings, Calls, TranscriptParts, Action, ConversationId, AgentId, FailureCode, StatusCode, Type, Matched, Reason, ElevenLabsConversationId, CallDurationSecs, CallSuccessful, Source, Bytes];
     }
 
     public static class Metrics

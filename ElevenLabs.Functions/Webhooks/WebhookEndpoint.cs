@@ -215,7 +215,7 @@ public sealed partial class WebhookEndpoint(
         }
 
         var (session, _) = await recorder.FindSessionAsync(id, hint, cancellationToken);
-        if (session is null)
+        if (session is null || session.Session.Status == Sessions.SessionStatus.Deleting)
         {
             LogAudioUnmatched(logger, id);
             telemetry.WebhookReceived(PostCallAudio.Type, matched: false, call: null);
@@ -239,7 +239,7 @@ public sealed partial class WebhookEndpoint(
         return null;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook post_call_audio for ElevenLabs call {ElevenLabsConversationId} matches no session: the recording is not kept")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook post_call_audio for ElevenLabs call {ElevenLabsConversationId} matches no session (or one being deleted): the recording is not kept")]
     private static partial void LogAudioUnmatched(ILogger logger, string elevenLabsConversationId);
 
     private IResult NotJson(HttpContext context, long length)
