@@ -28,13 +28,13 @@ public sealed class Azurite : IAsyncDisposable
     private readonly X509Certificate2 _certificate;
     private readonly System.Text.StringBuilder _output = new();
 
-    private Azurite(Process process, string folder, X509Certificate2 certificate, int port, string accountKey)
+    private Azurite(Process process, string folder, X509Certificate2 certificate, int port, string accountKey, bool https)
     {
         _process = process;
         _folder = folder;
         _certificate = certificate;
         AccountKey = accountKey;
-        ServiceUri = new Uri($"https://127.0.0.1:{port}/{AccountName}");
+        ServiceUri = new Uri($"{(https ? "https" : "http")}://127.0.0.1:{port}/{AccountName}");
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
@@ -49,7 +49,7 @@ public sealed class Azurite : IAsyncDisposable
 
     /// <summary>The connection string of the account (the <c>Recordings:ConnectionString</c> form).</summary>
     public string ConnectionString =>
-        $"DefaultEndpointsProtocol=https;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={ServiceUri};";
+        $"DefaultEndpointsProtocol={ServiceUri.Scheme};AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={ServiceUri};";
 
     /// <summary>Entra ID-shaped tokens for the storage audience, as a managed identity gets them (what Azurite's basic OAuth checks).</summary>
     public TokenCredential Credential { get; } = new EntraTokenCredential();
@@ -67,7 +67,12 @@ public sealed class Azurite : IAsyncDisposable
 
     private static string Package => Path.Combine(AppOutput.RepositoryRoot, "ElevenLabs.Functions.Tests", "Support", "azurite", "node_modules", "azurite");
 
-    public static async Task<Azurite> StartAsync()
+    /// <summary>
+    /// Starts it over HTTPS with OAuth (the default), or, <paramref name="https"/> false, over plain http with shared keys
+    /// only: what an app in another process (the worker under the Functions host) reaches through
+    /// <see cref="ConnectionString"/> without trusting a test certificate.
+    /// </summary>
+    public static async Task<Azurite> StartAsync(bool https = true)
     {
         var main = Path.Combine(Package, "dist", "src", "blob", "main.js");
         if (!File.Exists(main))
@@ -94,14 +99,21 @@ public sealed class Azurite : IAsyncDisposable
             {
                 main, "--blobHost", "127.0.0.1", "--blobPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--location", data, "--silent", "--skipApiVersionCheck", "--disableTelemetry",
-                "--oauth", "basic", "--cert", certPath, "--key", keyPath,
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (https)
+        {
+            foreach (var argument in new[] { "--oauth", "basic", "--cert", certPath, "--key", keyPath })
+            {
+                info.ArgumentList.Add(argument);
+            }
+        }
+
         info.Environment["AZURITE_ACCOUNTS"] = $"{AccountName}:{accountKey}";
-        var azurite = new Azurite(Process.Start(info)!, folder, certificate, port, accountKey);
+        var azurite = new Azurite(Process.Start(info)!, folder, certificate, port, accountKey, https);
         await azurite.WaitUntilAnsweringAsync();
         return azurite;
     }

@@ -20,6 +20,16 @@ public sealed partial class ElevenLabsStandIn
 {
     private readonly ConcurrentDictionary<string, StoredConversation> _conversations = new();
     private readonly ConcurrentQueue<string> _deleted = new();
+    private readonly ConcurrentDictionary<string, int> _deleteFailures = new();
+
+    /// <summary>
+    /// Every <c>DELETE</c> of conversation <paramref name="id"/> answers <paramref name="status"/> (503: ElevenLabs'
+    /// outage shape, with <c>Retry-After</c>) until <see cref="HealDeletes"/> or a reset; other ids are deleted as usual.
+    /// </summary>
+    public void FailDeletesOf(string id, int status = 503) => _deleteFailures[id] = status;
+
+    /// <summary>DELETEs are answered as usual again.</summary>
+    public void HealDeletes() => _deleteFailures.Clear();
 
     /// <summary>Whether token answers carry a fresh <c>conversation_id</c> beside <c>token</c> (as ElevenLabs' do since mid-2026).</summary>
     public bool TokensCarryConversationIds { get; set; } = true;
@@ -107,6 +117,7 @@ public sealed partial class ElevenLabsStandIn
     {
         _conversations.Clear();
         _deleted.Clear();
+        _deleteFailures.Clear();
         TokensCarryConversationIds = true;
         TokenConversationIds.Clear();
         Server.Given(Request.Create().WithPath(new WireMock.Matchers.WildcardMatcher(ConversationsPath + "*")).UsingMethod("GET", "DELETE"))
@@ -129,6 +140,13 @@ public sealed partial class ElevenLabsStandIn
         if (id.Contains('/', StringComparison.Ordinal) || !_conversations.TryGetValue(id, out var stored))
         {
             return Json(404, notFound);
+        }
+
+        if (method == "DELETE" && !audio && _deleteFailures.TryGetValue(id, out var failure))
+        {
+            var busy = Json(failure, """{"detail":{"status":"service_unavailable","message":"The service is temporarily unavailable"}}""");
+            busy.Headers!["Retry-After"] = new WireMock.Types.WireMockList<string>("7");
+            return busy;
         }
 
         if (method == "DELETE")

@@ -17,7 +17,8 @@ namespace ElevenLabs.Functions.Tests.Support;
 /// Firestore's REST API v1 on loopback, for the calls the store makes, following Google's documented semantics:
 /// create with <c>documentId</c> (409 ALREADY_EXISTS), get (404 NOT_FOUND), patch with <c>updateMask.fieldPaths</c>
 /// and <c>currentDocument.exists</c>/<c>updateTime</c> preconditions, error bodies <c>{"error":{code,message,status}}</c>,
-/// strict value encoding, <c>POST {parent}:runQuery</c> (see <see cref="FirestoreQueryEngine"/>). It checks a bearer
+/// strict value encoding, <c>POST {parent}:runQuery</c> (see <see cref="FirestoreQueryEngine"/>; a <c>select</c> of
+/// <c>__name__</c> only answers documents without fields). It checks a bearer
 /// token on every call, and serves Google's OAuth token endpoint at <c>/token</c> (the signed-JWT grant) for
 /// service-account keys it is told to trust.
 /// </summary>
@@ -365,9 +366,18 @@ public sealed partial class FirestoreStandIn : IAsyncDisposable
             var snapshot = Documents.ToDictionary(d => d.Key, d => d.Value.Fields);
             (var names, refusal) = FirestoreQueryEngine.Run(snapshot, parent, body?["structuredQuery"], Indexes, segments[1]);
             var readTime = Tick();
+            // select: {fields: [{fieldPath: "__name__"}]} (names only): the document without its fields, as Firestore answers it.
+            var namesOnly = body?["structuredQuery"]?["select"]?["fields"] is JsonArray selected
+                && selected.All(f => f?["fieldPath"]?.GetValue<string>() == "__name__");
             foreach (var name in names)
             {
-                answer.Add(new JsonObject { ["document"] = DocumentJson(name), ["readTime"] = readTime });
+                var document = DocumentJson(name);
+                if (namesOnly)
+                {
+                    document.Remove("fields");
+                }
+
+                answer.Add(new JsonObject { ["document"] = document, ["readTime"] = readTime });
             }
 
             if (answer.Count == 0)
