@@ -1,10 +1,8 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using ElevenLabs.Functions.Tests.Support;
-using Microsoft.ApplicationInsights.Channel;
-using Microsoft.ApplicationInsights.DataContracts;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
@@ -13,22 +11,25 @@ namespace ElevenLabs.Functions.Tests.Health;
 /// <summary>
 /// The ElevenLabs readiness check reads how ElevenLabs is set up, over HTTP against the ElevenLabs stand-in: the agent's
 /// <c>platform_settings.auth.enable_auth</c> (<c>GET /v1/convai/agents/{id}</c>) and whether ElevenLabs disabled the
-/// app's webhook (<c>GET /v1/workspace/webhooks?include_usages=true</c>, asked at most every 5 minutes).
+/// app's webhook (<c>GET /v1/workspace/webhooks?include_usages=true</c>, asked at most every 5 minutes), under both
+/// hosts; what reaches Application Insights is read at its ingestion stand-in, after the app stopped (its channel
+/// sends what it holds then).
 /// </summary>
-[TestFixture]
-public sealed class ElevenLabsSetupReadinessTests
+[TestFixture(HostKind.SelfHosted)]
+[TestFixture(HostKind.Functions, Category = AppHost.FunctionsHostCategory)]
+public sealed class ElevenLabsSetupReadinessTests(HostKind host)
 {
     private const string ReadyPath = "/elevenlabs-conversation/ready";
     private const string AppWebhookUrl = "https://func-interview.azurewebsites.net/elevenlabs-webhook";
 
     private ElevenLabsStandIn _elevenLabs = null!;
-    private InMemoryTelemetryChannel _telemetry = null!;
+    private ApplicationInsightsStandIn _telemetry = null!;
 
     /// <summary>One app started before the tests (its start runs readiness once, agent and webhook list), so the 2 s check time-out measures ElevenLabs, not the first JIT of both reads on a busy machine.</summary>
     [OneTimeSetUp]
     public async Task WarmUpAsync()
     {
-        StartStandIn();
+        await StartStandInAsync();
         try
         {
             await using var app = await StartAppAsync();
@@ -36,31 +37,33 @@ public sealed class ElevenLabsSetupReadinessTests
         }
         finally
         {
-            StopStandIn();
+            await StopStandInAsync();
         }
     }
 
     [SetUp]
-    public void StartStandIn()
+    public async Task StartStandInAsync()
     {
         _elevenLabs = new ElevenLabsStandIn();
-        _telemetry = new InMemoryTelemetryChannel();
+        _telemetry = await ApplicationInsightsStandIn.StartAsync();
     }
 
     [TearDown]
-    public void StopStandIn() => _elevenLabs.Dispose();
+    public async Task StopStandInAsync()
+    {
+        _elevenLabs.Dispose();
+        await _telemetry.DisposeAsync();
+    }
 
-    private Task<AppHost> StartAppAsync(TimeProvider? time = null, params (string Key, string? Value)[] extra) =>
-        AppHost.StartAsync(
-            _elevenLabs.Settings([("APPLICATIONINSIGHTS_CONNECTION_STRING", InMemoryTelemetryChannel.ConnectionString), .. extra]),
-            b =>
-            {
-                b.Services.AddSingleton<ITelemetryChannel>(_telemetry);
-                if (time is not null)
-                {
-                    b.Services.AddSingleton(time);
-                }
-            });
+    /// <summary>The app under the fixture's host; a <paramref name="time"/> (the app's clock) only self-hosted, where the test runs the app's services.</summary>
+    private Task<AppHost> StartAppAsync(FakeTimeProvider? time = null, params (string Key, string? Value)[] extra)
+    {
+        var settings = _elevenLabs.Settings([("APPLICATIONINSIGHTS_CONNECTION_STRING", _telemetry.ConnectionString), .. extra]);
+        return time is null ? AppHost.StartAsync(host, settings) : AppHost.StartAsync(settings, b => b.Services.AddSingleton<TimeProvider>(time));
+    }
+
+    /// <summary>The app's clock: self-hosted a fake one the test moves; under the worker the real one, waited on.</summary>
+    private FakeTimeProvider? AppClock() => host == HostKind.SelfHosted ? new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 9, 0, 0, TimeSpan.Zero)) : null;
 
     private static async Task<(HttpStatusCode Status, JsonObject Body, string Text)> ReadyAsync(AppHost app)
     {
@@ -74,7 +77,24 @@ public sealed class ElevenLabsSetupReadinessTests
 
     private int WebhookListRequests => _elevenLabs.WorkspaceWebhookRequests.Count(r => r.RequestMessage.Method == "GET");
 
-    private List<EventTelemetry> WebhookDisabledEvents => [.. _telemetry.Items.OfType<EventTelemetry>().Where(e => e.Name == "WebhookDisabled")];
+    /// <summary>
+    /// The WebhookDisabled events the app sent, read once it stopped: its channel sends what it holds at stop, the
+    /// webhook list read's dependency item with them (waited for, bounded), so an empty list is an answer.
+    /// </summary>
+    private async Task<List<TelemetryItem>> WebhookDisabledEventsAsync(AppHost app)
+    {
+        await app.DisposeAsync();
+        var clock = Stopwatch.StartNew();
+        while (!_telemetry.Items.Any(i => i.BaseType == "RemoteDependencyData" && i.Name?.Contains("/v1/workspace/webhooks", StringComparison.Ordinal) == true)
+            && clock.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.That(_telemetry.Items.Select(i => i.Name), Has.Some.Contains("/v1/workspace/webhooks"),
+            "the webhook list read reached Application Insights when the app stopped: " + string.Join(", ", _telemetry.Items.Select(i => $"{i.BaseType} {i.Name}")));
+        return [.. _telemetry.Items.Where(i => i.BaseType == "EventData" && i.Name == "WebhookDisabled")];
+    }
 
     [Test]
     public async Task APublicAgentFailsReadinessAndTheStartUpLogNamesTheSettingInOneLine()
@@ -87,7 +107,7 @@ public sealed class ElevenLabsSetupReadinessTests
         Assert.That(status, Is.EqualTo(HttpStatusCode.ServiceUnavailable), text);
         Assert.That(ElevenLabsCheck(body)["status"]!.GetValue<string>(), Is.EqualTo("unhealthy"));
         Assert.That(ElevenLabsCheck(body)["code"]!.GetValue<string>(), Is.EqualTo("elevenlabs_agent_public"));
-        var lines = app.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Message.Contains("elevenlabs_agent_public", StringComparison.Ordinal)).ToList();
+        var lines = app.LogLines().Where(r => r.Message.Contains("elevenlabs_agent_public", StringComparison.Ordinal)).ToList();
         Assert.That(lines, Is.Not.Empty, "said at start");
         Assert.That(lines[0].Level, Is.EqualTo(LogLevel.Warning));
         Assert.That(lines[0].Message, Does.Contain("Security tab").And.Contain("Enable authentication")
@@ -99,12 +119,18 @@ public sealed class ElevenLabsSetupReadinessTests
     [Test]
     public async Task APublicAgentPassesWhenAllowPublicAgentSaysItIsDeliberateAndTheStartSaysSoOnce()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 9, 0, 0, TimeSpan.Zero));
+        var time = AppClock();
         _elevenLabs.AgentEnableAuth = false;
         await using var app = await StartAppAsync(time, ("ElevenLabs:AllowPublicAgent", "true"));
+        var sinceStart = Stopwatch.StartNew();
 
         var (status, body, text) = await ReadyAsync(app);
-        time.Advance(TimeSpan.FromSeconds(16));
+        if (time is null)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(16) - sinceStart.Elapsed); // the real clock, past readiness's 15 s
+        }
+
+        time?.Advance(TimeSpan.FromSeconds(16));
         var (again, _, _) = await ReadyAsync(app);
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK), text);
@@ -137,11 +163,11 @@ public sealed class ElevenLabsSetupReadinessTests
         var request = _elevenLabs.WorkspaceWebhookRequests.First().RequestMessage;
         Assert.That(request.RawQuery, Does.Contain("include_usages=true"));
         Assert.That(request.Headers!["xi-api-key"].Single(), Is.EqualTo(_elevenLabs.ApiKey));
-        var disabled = WebhookDisabledEvents;
+        Assert.That(app.LogMessages(LogLevel.Warning), Has.Some.Contains("elevenlabs_webhook_disabled").And.Contain(AppWebhookUrl).And.Contain("infra/setup-webhook.sh"));
+        var disabled = await WebhookDisabledEventsAsync(app);
         Assert.That(disabled, Has.Count.EqualTo(1), "one list read, one event");
         Assert.That(disabled[0].Properties["Reason"], Is.EqualTo(reason));
         Assert.That(disabled[0].Properties.TryGetValue("StatusCode", out var code) ? code : null, Is.EqualTo(statusCode));
-        Assert.That(app.LogMessages(LogLevel.Warning), Has.Some.Contains("elevenlabs_webhook_disabled").And.Contain(AppWebhookUrl).And.Contain("infra/setup-webhook.sh"));
     }
 
     [Test]
@@ -155,13 +181,18 @@ public sealed class ElevenLabsSetupReadinessTests
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK), text);
         Assert.That(WebhookListRequests, Is.EqualTo(1), "the list was read");
-        Assert.That(WebhookDisabledEvents, Is.Empty);
+        Assert.That(await WebhookDisabledEventsAsync(app), Is.Empty);
     }
 
     [Test]
     public async Task TheWebhookListIsAskedAtMostOnceInFiveMinutes()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 9, 0, 0, TimeSpan.Zero));
+        var time = AppClock();
+        if (time is null)
+        {
+            Assert.Ignore("Self-hosted only: five minutes of the app's clock, which only the self-hosted app lets a test move (a worker process runs on the real clock)");
+        }
+
         var webhook = _elevenLabs.AddWorkspaceWebhook("interview app", AppWebhookUrl, usedForPostCall: true);
         await using var app = await StartAppAsync(time);
 
@@ -185,6 +216,6 @@ public sealed class ElevenLabsSetupReadinessTests
         Assert.That(status, Is.EqualTo(HttpStatusCode.ServiceUnavailable), text);
         Assert.That(ElevenLabsCheck(body)["code"]!.GetValue<string>(), Is.EqualTo("elevenlabs_webhook_disabled"));
         Assert.That(WebhookListRequests, Is.EqualTo(2));
-        Assert.That(WebhookDisabledEvents.Single().Properties["StatusCode"], Is.EqualTo("503"));
+        Assert.That((await WebhookDisabledEventsAsync(app)).Single().Properties["StatusCode"], Is.EqualTo("503"));
     }
 }

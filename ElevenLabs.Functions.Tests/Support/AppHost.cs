@@ -17,6 +17,9 @@ public enum HostKind
     Functions,
 }
 
+/// <summary>One log line the app wrote, as either host captures it.</summary>
+public sealed record LogLine(LogLevel Level, string Message, string? Exception);
+
 /// <summary>
 /// The running app as a test meets it, whichever host runs it: its address, a client whose every answer is checked
 /// against the OpenAPI document, and its captured logs.
@@ -25,6 +28,8 @@ public abstract class AppHost : IAsyncDisposable
 {
     /// <summary>The NUnit category of every fixture run under the Functions host (<c>--filter TestCategory=FunctionsHost</c>).</summary>
     public const string FunctionsHostCategory = "FunctionsHost";
+
+    private int _disposed;
 
     protected AppHost(Uri baseAddress)
     {
@@ -76,6 +81,10 @@ public abstract class AppHost : IAsyncDisposable
             // cached), so this ends with it and what a test then counts on a stand-in is its own doing.
             using var client = new HttpClient { BaseAddress = host.BaseAddress };
             using var ready = await client.GetAsync("/elevenlabs-conversation/ready");
+            if (ready.StatusCode is not (System.Net.HttpStatusCode.OK or System.Net.HttpStatusCode.ServiceUnavailable))
+            {
+                throw new InvalidOperationException($"The worker's first readiness answer was {(int)ready.StatusCode}, not a readiness answer:\n{host.LogText()}\n{host.WorkerOutput}");
+            }
         }
         catch
         {
@@ -113,10 +122,19 @@ public abstract class AppHost : IAsyncDisposable
     /// <summary>The messages of the captured log lines at <paramref name="atLeast"/> or above.</summary>
     public abstract IReadOnlyList<string> LogMessages(LogLevel atLeast);
 
+    /// <summary>Every captured log line: its level, message and exception text (null without one), in order.</summary>
+    public abstract IReadOnlyList<LogLine> LogLines();
+
     private static int Status(HttpResponseMessage response) => (int)response.StatusCode;
 
+    /// <summary>Stops the app (once: a test may stop it early, to read what it sent at stop).</summary>
     public virtual async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         Client.Dispose();
         await StopAsync();
         GC.SuppressFinalize(this);

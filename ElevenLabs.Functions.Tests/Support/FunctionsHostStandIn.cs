@@ -192,6 +192,9 @@ public sealed partial class FunctionsHostStandIn : AppHost
     public override IReadOnlyList<string> LogMessages(LogLevel atLeast) =>
         [.. _logs.Where(l => l.Level >= atLeast && l.Level != LogLevel.None).Select(l => l.Message)];
 
+    public override IReadOnlyList<LogLine> LogLines() =>
+        [.. _logs.Where(l => l.Level != LogLevel.None).Select(l => new LogLine(l.Level, l.Message, string.IsNullOrEmpty(l.Exception) ? null : l.Exception))];
+
     protected override async ValueTask StopAsync()
     {
         await _stopping.CancelAsync();

@@ -72,6 +72,9 @@ public sealed class SelfHostedApp : AppHost
     public override IReadOnlyList<string> LogMessages(LogLevel atLeast) =>
         [.. _app.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Level >= atLeast).Select(r => r.Message)];
 
+    public override IReadOnlyList<LogLine> LogLines() =>
+        [.. _app.Services.GetFakeLogCollector().GetSnapshot().Select(r => new LogLine(r.Level, r.Message, r.Exception?.ToString()))];
+
     protected override async ValueTask StopAsync()
     {
         await _app.StopAsync();

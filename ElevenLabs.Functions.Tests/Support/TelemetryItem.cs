@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace ElevenLabs.Functions.Tests.Support;
 
@@ -8,6 +9,15 @@ public sealed record TelemetryItem(string BaseType, string? Name, string? Operat
 {
     /// <summary>The envelope as posted, to read what the fields above leave out (properties, result codes, types).</summary>
     public string Json { get; init; } = "";
+
+    /// <summary>The item's data as posted (<c>data.baseData</c>): <c>properties</c>, <c>responseCode</c>, <c>data</c>, <c>severityLevel</c>, ...</summary>
+    public JsonObject BaseData => JsonNode.Parse(Json)?["data"]?["baseData"] as JsonObject ?? [];
+
+    /// <summary>The item's custom properties (<c>baseData.properties</c>).</summary>
+    public IReadOnlyDictionary<string, string> Properties =>
+        BaseData["properties"] is JsonObject properties
+            ? properties.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value!.ToString())
+            : new Dictionary<string, string>();
 
     public static TelemetryItem Parse(string line)
     {

@@ -70,6 +70,11 @@ public static class TelemetryServiceCollectionExtensions
             });
         }
 
+        if (reporting)
+        {
+            builder.Services.AddHostedService<TelemetryFlushOnStop>();
+        }
+
         builder.Services.AddSingleton<ITelemetryInitializer, RedactingTelemetryInitializer>();
         builder.Services.AddSingleton<ConversationTelemetry>();
 
