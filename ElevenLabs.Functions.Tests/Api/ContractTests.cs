@@ -1,24 +1,37 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using ElevenLabs.Functions.Sessions;
 using ElevenLabs.Functions.Tests.Support;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace ElevenLabs.Functions.Tests.Api;
 
-/// <summary>The Cloud Function's contract over real HTTP: the self-hosted app on loopback, ElevenLabs a WireMock stand-in.</summary>
-[TestFixture]
-public sealed class ContractTests : AppFixture
+/// <summary>
+/// The Cloud Function's contract over real HTTP, under both hosts: ElevenLabs a WireMock stand-in, the sessions in the
+/// Firestore stand-in, whose stored documents the tests read. Times are the real clock's: what the app stamps lies
+/// between the clock's readings before and after the request (the test and the app share the machine's clock).
+/// </summary>
+[TestFixture(HostKind.SelfHosted)]
+[TestFixture(HostKind.Functions, Category = AppHost.FunctionsHostCategory)]
+public sealed class ContractTests(HostKind host) : FirestoreAppFixture(host)
 {
-    private static readonly DateTimeOffset Start = new(2026, 11, 25, 10, 30, 0, TimeSpan.Zero);
-    private readonly FakeTimeProvider _time = new(Start);
+    private ElevenLabsStandIn ElevenLabsApi => Rig.ElevenLabs;
 
-    protected override void Configure(WebApplicationBuilder builder) => builder.Services.AddSingleton<TimeProvider>(_time);
+    /// <summary>The session's stored document (Firestore's typed fields).</summary>
+    private JsonObject Stored(string id) => Rig.Firestore.Document("replit-4f946", "conversation-sessions", id)
+        ?? throw new AssertionException($"no stored session {id}");
 
-    private InMemorySessionStore Store => (InMemorySessionStore)App.Services.GetRequiredService<ISessionStore>();
+    private static string Text(JsonObject document, string field) => document[field]!["stringValue"]!.GetValue<string>();
+
+    private static DateTimeOffset Time(JsonObject document, string field) => DateTimeOffset.Parse(document[field]!["timestampValue"]!.GetValue<string>());
+
+    private static IEnumerable<string> Texts(JsonObject document, string field) =>
+        document[field]!["arrayValue"]!["values"]!.AsArray().Select(v => v!["stringValue"]!.GetValue<string>());
+
+    /// <summary>The clock now, down to the microsecond Firestore keeps (so a stamp taken right after is never before it).</summary>
+    private static DateTimeOffset Now()
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new DateTimeOffset(now.Ticks - now.Ticks % 10, TimeSpan.Zero);
+    }
 
     private async Task<JsonObject> CreateAsync()
     {
@@ -30,7 +43,9 @@ public sealed class ContractTests : AppFixture
     [Test]
     public async Task GetAnswersHealthyWithoutCallingElevenLabs()
     {
+        var before = Now();
         var response = await App.Client.GetAsync("/elevenlabs-conversation");
+        var after = DateTimeOffset.UtcNow;
         var body = await AppHost.ReadAsync(response);
 
         Assert.That((int)response.StatusCode, Is.EqualTo(200));
@@ -38,14 +53,16 @@ public sealed class ContractTests : AppFixture
         Assert.That(body["status"]!.GetValue<string>(), Is.EqualTo("healthy"));
         Assert.That(body["service"]!.GetValue<string>(), Is.EqualTo("elevenlabs-conversation"));
         Assert.That(body["version"]!.GetValue<string>(), Is.Not.Empty);
-        Assert.That(DateTimeOffset.Parse(body["timestamp"]!.GetValue<string>()), Is.EqualTo(_time.GetUtcNow()));
+        Assert.That(DateTimeOffset.Parse(body["timestamp"]!.GetValue<string>()), Is.InRange(before, after), "the time of the request");
         Assert.That(ElevenLabsApi.SignedUrlRequests, Is.Empty);
     }
 
     [Test]
     public async Task CreateSessionReturnsTheSignedUrlAndStoresAnActiveSession()
     {
+        var before = Now();
         var (status, body, _) = await App.PostAsync(CloudFunctionRequests.CreateSession);
+        var after = DateTimeOffset.UtcNow;
 
         Assert.That(status, Is.EqualTo(200), body.ToJsonString());
         var id = body["conversationId"]!.GetValue<string>();
@@ -62,15 +79,15 @@ public sealed class ContractTests : AppFixture
         Assert.That(request.Query!["agent_id"].Single(), Is.EqualTo("EVQJtCNSo0L6uHQnImQu"));
         Assert.That(request.Query!["include_conversation_id"].Single(), Is.EqualTo("true"));
 
-        var stored = Store.Snapshot().Single(s => s.ConversationId == id);
-        Assert.That(stored.Status, Is.EqualTo(SessionStatus.Active));
-        Assert.That(stored.UserId, Is.EqualTo("user123"));
-        Assert.That(stored.CandidateId, Is.EqualTo("candidate456"));
-        Assert.That(stored.JobId, Is.EqualTo("job789"));
-        Assert.That(stored.Metadata.GetProperty("jobTitle").GetString(), Is.EqualTo("Software Engineer"));
-        Assert.That(stored.ElevenLabsConversationId, Is.EqualTo(ElevenLabsApi.ElevenLabsConversationId));
-        Assert.That(stored.ElevenLabsConversationIds, Is.EqualTo(new[] { ElevenLabsApi.ElevenLabsConversationId }));
-        Assert.That(stored.CreatedAt, Is.EqualTo(_time.GetUtcNow()));
+        var stored = Stored(id);
+        Assert.That(Text(stored, "status"), Is.EqualTo("active"));
+        Assert.That(Text(stored, "userId"), Is.EqualTo("user123"));
+        Assert.That(Text(stored, "candidateId"), Is.EqualTo("candidate456"));
+        Assert.That(Text(stored, "jobId"), Is.EqualTo("job789"));
+        Assert.That(Text(stored["metadata"]!["mapValue"]!["fields"]!.AsObject(), "jobTitle"), Is.EqualTo("Software Engineer"));
+        Assert.That(Text(stored, "elevenLabsConversationId"), Is.EqualTo(ElevenLabsApi.ElevenLabsConversationId));
+        Assert.That(Texts(stored, "elevenLabsConversationIds"), Is.EqualTo(new[] { ElevenLabsApi.ElevenLabsConversationId }));
+        Assert.That(Time(stored, "createdAt"), Is.InRange(before, after), "the time of the create");
     }
 
     [Test]
@@ -115,10 +132,10 @@ public sealed class ContractTests : AppFixture
             Assert.That(status, Is.EqualTo(200), body.ToJsonString());
         }
 
-        var stored = Store.Snapshot().Single(s => s.ConversationId == id);
+        var stored = Stored(id);
         Assert.That(ElevenLabsApi.IssuedConversationIds, Has.Count.EqualTo(3));
-        Assert.That(stored.ElevenLabsConversationIds, Is.EqualTo(ElevenLabsApi.IssuedConversationIds), "every id, oldest first");
-        Assert.That(stored.ElevenLabsConversationId, Is.EqualTo(ElevenLabsApi.IssuedConversationIds[^1]), "the latest, for older readers");
+        Assert.That(Texts(stored, "elevenLabsConversationIds"), Is.EqualTo(ElevenLabsApi.IssuedConversationIds), "every id, oldest first");
+        Assert.That(Text(stored, "elevenLabsConversationId"), Is.EqualTo(ElevenLabsApi.IssuedConversationIds[^1]), "the latest, for older readers");
     }
 
     [Test]
@@ -148,23 +165,26 @@ public sealed class ContractTests : AppFixture
     public async Task EndSessionMarksItEndedAndEndingAgainKeepsTheFirstEndedAt()
     {
         var id = (await CreateAsync())["conversationId"]!.GetValue<string>();
-        _time.Advance(TimeSpan.FromMinutes(12));
-        var firstEnd = _time.GetUtcNow();
+        var createdAt = Time(Stored(id), "createdAt");
 
+        var before = Now();
         var (status, body, _) = await App.PostAsync(new { action = "end_session", conversationId = id });
-        _time.Advance(TimeSpan.FromMinutes(1));
+        var after = DateTimeOffset.UtcNow;
+        var beforeAgain = Now();
         var (againStatus, again, _) = await App.PostAsync(new { action = "end_session", conversationId = id });
 
         Assert.That(status, Is.EqualTo(200), body.ToJsonString());
         Assert.That(body["data"]!["status"]!.GetValue<string>(), Is.EqualTo("ended"));
-        Assert.That(DateTimeOffset.Parse(body["data"]!["endedAt"]!.GetValue<string>()), Is.EqualTo(firstEnd));
+        var firstEnd = DateTimeOffset.Parse(body["data"]!["endedAt"]!.GetValue<string>());
+        Assert.That(firstEnd, Is.InRange(before, after).And.GreaterThan(createdAt), "the time of the first end, after the create");
+        Assert.That(beforeAgain, Is.GreaterThan(firstEnd), "the second end comes later on the clock");
         Assert.That(againStatus, Is.EqualTo(200), again.ToJsonString());
         Assert.That(DateTimeOffset.Parse(again["data"]!["endedAt"]!.GetValue<string>()), Is.EqualTo(firstEnd));
-        var stored = Store.Snapshot().Single(s => s.ConversationId == id);
-        Assert.That(stored.Status, Is.EqualTo(SessionStatus.Ended));
-        Assert.That(stored.EndedAt, Is.EqualTo(firstEnd));
-        Assert.That(stored.EndedBy, Is.EqualTo(SessionEndedBy.Client));
-        Assert.That(stored.UpdatedAt, Is.EqualTo(firstEnd));
+        var stored = Stored(id);
+        Assert.That(Text(stored, "status"), Is.EqualTo("ended"));
+        Assert.That(Time(stored, "endedAt"), Is.EqualTo(firstEnd));
+        Assert.That(Text(stored, "endedBy"), Is.EqualTo("client"));
+        Assert.That(Time(stored, "updatedAt"), Is.EqualTo(firstEnd));
     }
 
     [Test]
@@ -172,20 +192,13 @@ public sealed class ContractTests : AppFixture
     {
         var id = (await CreateAsync())["conversationId"]!.GetValue<string>();
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(async i =>
-        {
-            if (i % 10 == 0)
-            {
-                _time.Advance(TimeSpan.FromSeconds(1));
-            }
-
-            return await App.PostAsync(new { action = "end_session", conversationId = id });
-        }));
+        // Fifty at once on the real clock: each reads it at its own microsecond, and only one time may be stored.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => App.PostAsync(new { action = "end_session", conversationId = id })));
 
         Assert.That(answers.Select(a => a.Status), Has.All.EqualTo(200));
         var endedAts = answers.Select(a => a.Body["data"]!["endedAt"]!.GetValue<string>()).Distinct().ToList();
         Assert.That(endedAts, Has.Count.EqualTo(1), "every caller sees the one endedAt that was stored");
-        Assert.That(DateTimeOffset.Parse(endedAts[0]), Is.EqualTo(Store.Snapshot().Single(s => s.ConversationId == id).EndedAt));
+        Assert.That(DateTimeOffset.Parse(endedAts[0]), Is.EqualTo(Time(Stored(id), "endedAt")));
     }
 
     [Test]

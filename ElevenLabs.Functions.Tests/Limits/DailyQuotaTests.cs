@@ -1,7 +1,10 @@
 using ElevenLabs.Functions.Firestore;
+using ElevenLabs.Functions.Secrets;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ElevenLabs.Functions.Sessions;
 using ElevenLabs.Functions.Tests.Api;
@@ -13,11 +16,37 @@ namespace ElevenLabs.Functions.Tests.Limits;
 /// <c>Quota:SessionsPerDay</c> across instances: two apps share one Firestore stand-in, which counts each caller's day in
 /// <c>usage/{caller}_{yyyyMMdd}</c> with an atomic <c>increment</c> in the same <c>:commit</c> that creates the session.
 /// Over the quota: 429 <c>quota_exceeded</c>, the session written is deleted again with its count, the URL dropped; the
-/// instance remembers the caller and refuses its next creates without asking anyone.
+/// instance remembers the caller and refuses its next creates without asking anyone. Under both hosts (an instance
+/// is a worker under the Functions host); what is stored is read from the stand-in, never from an app's services.
 /// </summary>
-[TestFixture]
-public sealed class DailyQuotaTests
+[TestFixture(HostKind.SelfHosted)]
+[TestFixture(HostKind.Functions, Category = AppHost.FunctionsHostCategory)]
+public sealed class DailyQuotaTests(HostKind host)
 {
+    /// <summary>
+    /// The host's timer runs the sweep at every quarter hour of the clock: moved to 1 January, so that no sweep's
+    /// query lands among the requests a test counts.
+    /// </summary>
+    private static readonly (string, string?) QuietSweep = (SessionsOptions.SweepScheduleSetting, "0 0 0 1 1 *");
+
+    private Task<AppHost> StartAsync(FirestoreRig rig, params (string Key, string? Value)[] extra) =>
+        AppHost.StartAsync(host, rig.Settings([QuietSweep, .. extra]));
+
+    private Task<AppHost> StartAsync(Dictionary<string, string?> settings) => AppHost.StartAsync(host, settings);
+
+    /// <summary>
+    /// What the sweep's query (<see cref="ISessionStore.FindIdleAsync"/>) finds in the stand-in's documents, through a
+    /// Firestore store client of the test's own on the same REST protocol, not through an app.
+    /// </summary>
+    private static async Task<IReadOnlyList<StoredSession>> FindIdleAsync(FirestoreRig rig, DateTimeOffset cutoff)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(rig.Settings());
+        builder.AddSecrets().AddFirestoreSessionStore();
+        using var reader = builder.Build();
+        return await reader.Services.GetRequiredService<ISessionStore>().FindIdleAsync(cutoff, 10);
+    }
+
     private static int SessionDocuments(FirestoreRig rig) =>
         rig.Firestore.Documents.Keys.Count(k => k.Contains("/documents/conversation-sessions/", StringComparison.Ordinal));
 
@@ -32,8 +61,8 @@ public sealed class DailyQuotaTests
     public async Task TheFiftyFirstCreateOfTheDayIsRefusedAcrossTwoInstancesWithAnExactCount()
     {
         await using var rig = await FirestoreRig.StartAsync();
-        await using var first = await AppHost.StartAsync(rig.Settings(("Quota:SessionsPerDay", "50")));
-        await using var second = await AppHost.StartAsync(rig.Settings(("Quota:SessionsPerDay", "50")));
+        await using var first = await StartAsync(rig, ("Quota:SessionsPerDay", "50"));
+        await using var second = await StartAsync(rig, ("Quota:SessionsPerDay", "50"));
 
         // 60 creates at once, alternating between the instances: the shared count admits exactly 50.
         var answers = await Task.WhenAll(Enumerable.Range(0, 60).Select(i => (i % 2 == 0 ? first : second).PostAsync(new { action = "create_session" })));
@@ -63,7 +92,7 @@ public sealed class DailyQuotaTests
     public async Task AnElevenLabsFailureCountsNothing()
     {
         await using var rig = await FirestoreRig.StartAsync();
-        await using var app = await AppHost.StartAsync(rig.Settings(("Quota:SessionsPerDay", "50")));
+        await using var app = await StartAsync(rig, ("Quota:SessionsPerDay", "50"));
         await app.PostAsync(new { action = "create_session" });
         rig.ElevenLabs.ApiKey = "revoked"; // ElevenLabs now answers 401
 
@@ -78,7 +107,7 @@ public sealed class DailyQuotaTests
     public async Task ACreateFirestoreRefusesLeavesTheCountUnchanged()
     {
         await using var rig = await FirestoreRig.StartAsync();
-        await using var app = await AppHost.StartAsync(rig.Settings(("Quota:SessionsPerDay", "50"), ("Firestore:MaxRetries", "1")));
+        await using var app = await StartAsync(rig, ("Quota:SessionsPerDay", "50"), ("Firestore:MaxRetries", "1"));
         await app.PostAsync(new { action = "create_session" });
         // Firestore refuses the session's write and is unreachable right after: nothing can be put right later.
         rig.Firestore.BeforeCreate = () =>
@@ -101,8 +130,8 @@ public sealed class DailyQuotaTests
     public async Task AfterARefusalTheCallersNextCreateOnThatInstanceAsksNoOne()
     {
         await using var rig = await FirestoreRig.StartAsync();
-        await using var first = await AppHost.StartAsync(rig.Settings(("Quota:SessionsPerDay", "1")));
-        await using var second = await AppHost.StartAsync(rig.Settings(("Quota:SessionsPerDay", "1")));
+        await using var first = await StartAsync(rig, ("Quota:SessionsPerDay", "1"));
+        await using var second = await StartAsync(rig, ("Quota:SessionsPerDay", "1"));
         var (created, _, _) = await first.PostAsync(new { action = "create_session" });
         var signedUrls = rig.ElevenLabs.SignedUrlRequests.Count;
 
@@ -130,7 +159,7 @@ public sealed class DailyQuotaTests
     public async Task ACallerWhoReachedTheQuotaOnThisInstanceIsRefusedWithoutAskingAnyone()
     {
         await using var rig = await FirestoreRig.StartAsync();
-        await using var app = await AppHost.StartAsync(rig.Settings(("Quota:SessionsPerDay", "2")));
+        await using var app = await StartAsync(rig, ("Quota:SessionsPerDay", "2"));
         var statuses = new List<int> { (await app.PostAsync(new { action = "create_session" })).Status, (await app.PostAsync(new { action = "create_session" })).Status };
         var elevenLabsBefore = rig.ElevenLabs.Server.LogEntries.Count();
         var firestoreBefore = DocumentRequests(rig);
@@ -149,8 +178,8 @@ public sealed class DailyQuotaTests
     public async Task AnUndoThatFailsStillRefusesAndLeavesAnActiveSessionForTheSweep()
     {
         await using var rig = await FirestoreRig.StartAsync();
-        await using var first = await AppHost.StartAsync(rig.Settings(("Quota:SessionsPerDay", "1")));
-        await using var second = await AppHost.StartAsync(rig.Settings(("Quota:SessionsPerDay", "1")));
+        await using var first = await StartAsync(rig, ("Quota:SessionsPerDay", "1"));
+        await using var second = await StartAsync(rig, ("Quota:SessionsPerDay", "1"));
         await first.PostAsync(new { action = "create_session" });
         var commits = 0;
         rig.Firestore.BeforeCommit = () => Task.FromResult(Interlocked.Increment(ref commits) != 2); // the undo is refused
@@ -166,7 +195,7 @@ public sealed class DailyQuotaTests
         Assert.That(second.LogText(), Does.Not.Contain(rig.ElevenLabs.Token));
         Assert.That(SessionDocuments(rig), Is.EqualTo(2), "the leftover stays");
         Assert.That(UsageCount(rig), Is.EqualTo("2"), "counted one too many, never one too few");
-        var idle = await first.Services.GetRequiredService<ISessionStore>().FindIdleAsync(DateTimeOffset.UtcNow.AddDays(2), 10);
+        var idle = await FindIdleAsync(rig, DateTimeOffset.UtcNow.AddDays(2));
         Assert.That(idle, Has.Count.EqualTo(2), "both are active, so the sweep of idle sessions finds the leftover and expires it");
     }
 
@@ -174,7 +203,7 @@ public sealed class DailyQuotaTests
     public async Task InMemoryTheQuotaIsCountedInTheProcessAndTokensCountToo()
     {
         using var elevenLabs = new ElevenLabsStandIn();
-        await using var app = await AppHost.StartAsync(Settings.For(elevenLabs, ("Quota:SessionsPerDay", "3")));
+        await using var app = await StartAsync(Settings.For(elevenLabs, ("Quota:SessionsPerDay", "3")));
 
         var statuses = new List<int>
         {
@@ -194,7 +223,7 @@ public sealed class DailyQuotaTests
     {
         using var elevenLabs = new ElevenLabsStandIn();
         await using var provider = await OpenIdStandIn.StartFirebaseAsync("quota-project");
-        await using var app = await AppHost.StartAsync(Settings.For(elevenLabs, [.. Settings.Firebase(provider, "quota-project"), ("Quota:SessionsPerDay", "1")]));
+        await using var app = await StartAsync(Settings.For(elevenLabs, [.. Settings.Firebase(provider, "quota-project"), ("Quota:SessionsPerDay", "1")]));
 
         var (first, _, _) = await app.PostAsync(new { action = "create_session" }, provider.Token("uid-a", "quota-project"));
         var (again, _, _) = await app.PostAsync(new { action = "create_session" }, provider.Token("uid-a", "quota-project"));
