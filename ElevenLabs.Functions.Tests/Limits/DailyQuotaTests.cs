@@ -23,14 +23,8 @@ namespace ElevenLabs.Functions.Tests.Limits;
 [TestFixture(HostKind.Functions, Category = AppHost.FunctionsHostCategory)]
 public sealed class DailyQuotaTests(HostKind host)
 {
-    /// <summary>
-    /// The host's timer runs the sweep at every quarter hour of the clock: moved to 1 January, so that no sweep's
-    /// query lands among the requests a test counts.
-    /// </summary>
-    private static readonly (string, string?) QuietSweep = (SessionsOptions.SweepScheduleSetting, "0 0 0 1 1 *");
-
     private Task<AppHost> StartAsync(FirestoreRig rig, params (string Key, string? Value)[] extra) =>
-        AppHost.StartAsync(host, rig.Settings([QuietSweep, .. extra]));
+        AppHost.StartAsync(host, rig.Settings(extra));
 
     private Task<AppHost> StartAsync(Dictionary<string, string?> settings) => AppHost.StartAsync(host, settings);
 
