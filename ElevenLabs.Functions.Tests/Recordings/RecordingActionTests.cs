@@ -117,6 +117,53 @@ public sealed class RecordingActionTests
         Assert.That((stored.Properties["Source"], stored.Properties["Bytes"]), Is.EqualTo(("reconcile", mp3.Length.ToString(System.Globalization.CultureInfo.InvariantCulture))));
     }
 
+    /// <summary>
+    /// The transcription came by webhook and the audio event never did: the call is stored, and the reconcile pass's
+    /// next run (one timer period) copies the recording from ElevenLabs' audio endpoint; the run after that has nothing
+    /// left to do for the call. Before, a call the webhook stored left the pending calls at once and its recording
+    /// was never looked for.
+    /// </summary>
+    [Test]
+    public async Task ARecordingWhoseAudioEventNeverCameIsCopiedByTheNextReconcileRunThoughTheTranscriptionCameByWebhook()
+    {
+        var (id, elevenLabsId) = await CreateSessionAsync(_app, _elevenLabs);
+        var mp3 = RandomNumberGenerator.GetBytes(RecordingStore.BlockSize + 99);
+        _elevenLabs.StoreConversation(elevenLabsId, "done", audio: mp3);
+        var @event = new System.Text.Json.Nodes.JsonObject
+        {
+            ["type"] = "post_call_transcription",
+            ["event_timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            ["data"] = _elevenLabs.ConversationBody(elevenLabsId), // the REST answer's shape, has_audio true
+        };
+        var body = ElevenLabsEvents.Bytes(@event);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/elevenlabs-webhook") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.TryAddWithoutValidation(WebhookSigner.HeaderName, WebhookSigner.Header(_secret, DateTimeOffset.UtcNow, body));
+        using var delivered = await _app.Client.SendAsync(request);
+        Assert.That(delivered.StatusCode, Is.EqualTo(HttpStatusCode.OK), await delivered.Content.ReadAsStringAsync());
+        var (_, before, _) = await _app.PostAsync(new { action = "get_results", conversationId = id });
+        Assert.That(before["data"]!["calls"]![0]!["source"]!.GetValue<string>(), Is.EqualTo("webhook"));
+        Assert.That(before["data"]!["calls"]![0]!["recordingAvailable"]!.GetValue<bool>(), Is.False, "no audio event yet");
+        var sweeper = _app.Services.GetRequiredService<SessionSweeper>();
+
+        var result = await sweeper.RunAsync();
+
+        Assert.That(result.Calls, Does.Contain((id, elevenLabsId, ReconcileOutcome.AlreadyStored)), "the call is the webhook's; only its recording was missing");
+        var (status, answer, _) = await _app.PostAsync(new { action = "get_recording", conversationId = id });
+        Assert.That(status, Is.EqualTo(200), answer.ToJsonString());
+        using var browser = new HttpClient(_azurite.TrustingHandler());
+        Assert.That(await browser.GetByteArrayAsync(answer["data"]!["url"]!.GetValue<string>()), Is.EqualTo(mp3), "the REST endpoint's MP3");
+        var (_, after, _) = await _app.PostAsync(new { action = "get_results", conversationId = id });
+        Assert.That(after["data"]!["calls"]![0]!["recordingAvailable"]!.GetValue<bool>(), Is.True);
+        Assert.That(after["data"]!["calls"]![0]!["source"]!.GetValue<string>(), Is.EqualTo("webhook"), "the call document is the webhook's still");
+        _app.Services.GetRequiredService<TelemetryClient>().Flush();
+        Assert.That(_telemetry.Items.OfType<EventTelemetry>().Count(e => e.Name == "RecordingStored" && e.Properties["ElevenLabsConversationId"] == elevenLabsId
+            && e.Properties["Source"] == "reconcile"), Is.EqualTo(1));
+
+        var again = await sweeper.RunAsync();
+        Assert.That(again.Calls.Select(c => c.ElevenLabsConversationId), Does.Not.Contain(elevenLabsId), "recording stored: no longer pending");
+    }
+
     [Test]
     public async Task TheAudioEventIsDecodedFromTheSpoolIntoTheBlobAndPlays()
     {
@@ -175,6 +222,37 @@ public sealed class RecordingActionTests
         Api.ContractTests.AssertError(body, "recording_not_found");
         Api.ContractTests.AssertError(namedBody, "recording_not_found");
         Api.ContractTests.AssertError(otherBody, "recording_not_found");
+    }
+
+    /// <summary>
+    /// A deployment whose container holds nothing yet (it is made with the first recording, locally and on a first
+    /// deploy): results say no recording, and get_recording is the 404, not Blob Storage's ContainerNotFound.
+    /// </summary>
+    [Test]
+    public async Task BeforeTheFirstRecordingTheResultsSayNoneAndGetRecordingIsA404()
+    {
+        await using var app = await StartAppAsync(null, ("Recordings:BlobServiceUri", _azurite.ServiceUri.ToString()),
+            ("Recordings:Container", "fresh-" + Guid.NewGuid().ToString("N")[..12]), ("ElevenLabs:WebhookSecret", _secret));
+        var (id, elevenLabsId) = await CreateSessionAsync(app, _elevenLabs);
+        _elevenLabs.StoreConversation(elevenLabsId, "done");
+        var body = ElevenLabsEvents.Bytes(new System.Text.Json.Nodes.JsonObject
+        {
+            ["type"] = "post_call_transcription",
+            ["event_timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            ["data"] = _elevenLabs.ConversationBody(elevenLabsId),
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/elevenlabs-webhook") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.TryAddWithoutValidation(WebhookSigner.HeaderName, WebhookSigner.Header(_secret, DateTimeOffset.UtcNow, body));
+        using var delivered = await app.Client.SendAsync(request);
+        Assert.That(delivered.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        var (_, results, _) = await app.PostAsync(new { action = "get_results", conversationId = id });
+        var (status, answer, _) = await app.PostAsync(new { action = "get_recording", conversationId = id });
+
+        Assert.That(results["data"]!["calls"]![0]!["recordingAvailable"]?.GetValue<bool>(), Is.False, results.ToJsonString());
+        Assert.That(status, Is.EqualTo(404), answer.ToJsonString());
+        Api.ContractTests.AssertError(answer, "recording_not_found");
     }
 
     [Test]

@@ -55,6 +55,7 @@ public sealed class SessionOwnershipTests : FirebaseAppFixture
     [TestCase("get_conversation_token")]
     [TestCase("get_session")]
     [TestCase("get_results")]
+    [TestCase("get_recording")]
     [TestCase("end_session")]
     public async Task AnotherUsersSessionAnswersExactlyAsAnUnknownOne(string action)
     {

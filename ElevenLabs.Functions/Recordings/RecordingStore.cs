@@ -121,19 +121,27 @@ public sealed partial class RecordingStore
 
         var prefix = Prefix(sessionId);
         var found = new List<StoredRecording>();
-        await Storage(async () =>
+        try
         {
-            found.Clear();
-            await foreach (var item in _container!.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken))
+            await Storage(async () =>
             {
-                if (item.Name.EndsWith(".mp3", StringComparison.Ordinal) && item.Name.IndexOf('/', prefix.Length) < 0)
+                found.Clear();
+                await foreach (var item in _container!.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken))
                 {
-                    found.Add(new StoredRecording(item.Name[prefix.Length..^4], item.Properties.ContentLength ?? 0, item.Properties.LastModified));
+                    if (item.Name.EndsWith(".mp3", StringComparison.Ordinal) && item.Name.IndexOf('/', prefix.Length) < 0)
+                    {
+                        found.Add(new StoredRecording(item.Name[prefix.Length..^4], item.Properties.ContentLength ?? 0, item.Properties.LastModified));
+                    }
                 }
-            }
 
-            return found;
-        }, "list a session's recordings");
+                return found;
+            }, "list a session's recordings");
+        }
+        catch (RecordingStoreException ex) when (ex.InnerException is RequestFailedException { Status: 404, ErrorCode: var code } && code == BlobErrorCode.ContainerNotFound)
+        {
+            return []; // the container is made with the first recording: none is stored yet
+        }
+
         return found;
     }
 

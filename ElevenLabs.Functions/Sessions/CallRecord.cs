@@ -45,6 +45,13 @@ public sealed record CallRecord
     /// <summary><c>has_audio</c>: ElevenLabs holds the call's recording.</summary>
     public bool HasAudio { get; init; }
 
+    /// <summary>
+    /// The call's recording is still to be stored: its id stays in the session's pending calls when the call is
+    /// recorded, so the reconcile pass's next run copies the recording from ElevenLabs (when the audio event has not
+    /// stored it meanwhile) and only then takes the id off.
+    /// </summary>
+    public bool AwaitsRecording { get; init; }
+
     /// <summary>What the session keeps as its <c>lastCall</c>.</summary>
     public required CallSummary Summary { get; init; }
 }

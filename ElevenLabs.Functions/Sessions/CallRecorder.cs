@@ -44,8 +44,9 @@ public sealed partial class CallRecorder(ISessionStore store, TimeProvider time,
             {
                 if (existing is not null && !replaces)
                 {
-                    // Stored already, as late: at most the session still lists it as pending (written before it was).
-                    if (PendingCleared(stored.Session) is { } cleared)
+                    // Stored already, as late: at most the session still lists it as pending (written before it was,
+                    // or kept for its recording).
+                    if (!call.AwaitsRecording && PendingCleared(stored.Session) is { } cleared)
                     {
                         await store.UpdateAsync(conversationId, cleared, stored.Version, cancellationToken);
                     }
@@ -109,8 +110,9 @@ public sealed partial class CallRecorder(ISessionStore store, TimeProvider time,
 
     /// <summary>
     /// What the call changes on the session, or null when nothing: the call's id joins the list if it is not in it and
-    /// leaves the pending calls; <c>lastCall</c> becomes this call unless the session already reports a later one; an
-    /// active session ends (<c>endedBy</c> webhook, or sweeper for the reconcile pass), keeping an <c>endedAt</c> it may have.
+    /// leaves the pending calls (unless its recording is awaited: then it is, or stays, pending); <c>lastCall</c> becomes
+    /// this call unless the session already reports a later one; an active session ends (<c>endedBy</c> webhook, or
+    /// sweeper for the reconcile pass), keeping an <c>endedAt</c> it may have.
     /// </summary>
     private SessionChanges? Changes(Session session, CallRecord call)
     {
@@ -123,7 +125,8 @@ public sealed partial class CallRecorder(ISessionStore store, TimeProvider time,
         var lastCall = newer && session.LastCall != call.Summary ? call.Summary : null;
         var ends = session.Status == SessionStatus.Active;
         var pending = session.PendingCallIds.Contains(call.ElevenLabsConversationId, StringComparer.Ordinal);
-        if (linked && lastCall is null && !ends && !pending)
+        var clearsPending = pending && !call.AwaitsRecording;
+        if (linked && lastCall is null && !ends && !clearsPending)
         {
             return null;
         }
@@ -140,6 +143,12 @@ public sealed partial class CallRecorder(ISessionStore store, TimeProvider time,
             EndedAt = ends ? session.EndedAt ?? now : null,
             EndedBy = ends ? (call.Source == CallSource.Reconcile ? SessionEndedBy.Sweeper : SessionEndedBy.Webhook) : null,
         };
+        if (call.AwaitsRecording)
+        {
+            // Pending for its recording: a newly linked id joins the pending calls with the link, a listed one stays.
+            return link is null ? changes : changes with { PendingCallIds = link.PendingCallIds, ReconcileAt = link.ReconcileAt };
+        }
+
         return pending || link is not null ? Pending(session, call.ElevenLabsConversationId, changes) : changes;
     }
 

@@ -8,10 +8,10 @@ namespace ElevenLabs.Functions.Sweep;
 
 /// <summary>
 /// The reconcile pass of the sweep: what the webhook missed. Takes the sessions with calls pending (ElevenLabs ids
-/// issued whose call is not stored), the longest due first, at most <see cref="MaxPerRun"/>, whatever their status (a
+/// issued whose call is not stored, or whose recording is not, with recordings on), the longest due first, at most <see cref="MaxPerRun"/>, whatever their status (a
 /// session ended by the client is looked at too), and asks ElevenLabs about each pending call: a finished one
 /// (<c>done</c>/<c>failed</c>) is fetched and handed to <see cref="CallRecorder"/> exactly as the webhook hands its
-/// event; one not finished stays pending (nothing written) until the session has not changed for
+/// event, after copying its recording when it has one and no blob holds it; one not finished stays pending (nothing written) until the session has not changed for
 /// <see cref="SessionSweeper.MaxCallAge"/>, when the call is given up on. Idempotent with a webhook
 /// arriving at the same moment: the recorder's writes are conditional and re-decided.
 /// </summary>
@@ -119,12 +119,10 @@ public sealed partial class CallReconciler(
 
         try
         {
-            var outcome = await recorder.RecordAsync(call, cancellationToken);
-            if (outcome.ConversationId is { } owner && conversation.HasAudio)
-            {
-                await CopyRecordingAsync(owner, elevenLabsId, cancellationToken);
-            }
-
+            // The recording first: the call's id leaves the pending calls only once it is stored (or there is none), so a
+            // copy that failed is tried again next run. A call the webhook stored is still pending for this reason.
+            var recordingStored = !conversation.HasAudio || await CopyRecordingAsync(session.ConversationId, elevenLabsId, cancellationToken);
+            var outcome = await recorder.RecordAsync(call with { AwaitsRecording = !recordingStored }, cancellationToken);
             if (!outcome.FirstDelivery)
             {
                 return ReconcileOutcome.AlreadyStored;
@@ -143,38 +141,41 @@ public sealed partial class CallReconciler(
 
     /// <summary>
     /// The call's recording, copied as a stream from <c>GET .../audio</c> into its blob when none is stored (the
-    /// <c>post_call_audio</c> event did not store it). A failure is logged: the call itself is recorded.
+    /// <c>post_call_audio</c> event did not store it). True when there is nothing left to do (stored now or before,
+    /// recordings off, or ElevenLabs has no audio); false when the copy failed (logged): the call stays pending for it.
     /// </summary>
-    private async Task CopyRecordingAsync(string conversationId, string elevenLabsId, CancellationToken cancellationToken)
+    private async Task<bool> CopyRecordingAsync(string conversationId, string elevenLabsId, CancellationToken cancellationToken)
     {
         if (!recordings.Enabled)
         {
-            return;
+            return true;
         }
 
         try
         {
             if (await recordings.ExistsAsync(conversationId, elevenLabsId, cancellationToken))
             {
-                return;
+                return true;
             }
 
             await using var audio = await elevenLabs.GetConversationAudioAsync(elevenLabsId, cancellationToken);
             if (audio is null)
             {
-                return;
+                return true;
             }
 
             var bytes = await recordings.WriteAsync(conversationId, elevenLabsId, audio.Content, cancellationToken);
             telemetry.RecordingStored(CallSource.Reconcile, conversationId, elevenLabsId, bytes);
+            return true;
         }
         catch (Exception ex) when (ex is ElevenLabsException or RecordingStoreException or IOException or HttpRequestException)
         {
             LogRecordingFailed(logger, ex, conversationId, elevenLabsId);
+            return false;
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {ConversationId}: the recording of ElevenLabs call {ElevenLabsConversationId} could not be copied; the call is recorded")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {ConversationId}: the recording of ElevenLabs call {ElevenLabsConversationId} could not be copied; the call is recorded and stays pending for its recording (tried again next run)")]
     private static partial void LogRecordingFailed(ILogger logger, Exception exception, string conversationId, string elevenLabsConversationId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconcile pass: {Sessions} sessions with calls pending; {Recovered} calls recovered, {AlreadyStored} stored already, {NotFinished} not finished, {GivenUp} given up, {Failed} failed")]

@@ -13,8 +13,12 @@ public static class PostCallTranscription
 {
     public const string Type = "post_call_transcription";
 
-    /// <summary>The call, or null when <c>data.conversation_id</c> is missing or not a usable document id.</summary>
-    public static CallRecord? Read(JsonElement root, DateTimeOffset receivedAt)
+    /// <summary>
+    /// The call, or null when <c>data.conversation_id</c> is missing or not a usable document id. With
+    /// <paramref name="recordingsOn"/>, a call whose <c>data.has_audio</c> is not <c>false</c> awaits its recording
+    /// (<see cref="CallRecord.AwaitsRecording"/>): the audio event may never come.
+    /// </summary>
+    public static CallRecord? Read(JsonElement root, DateTimeOffset receivedAt, bool recordingsOn = false)
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
         {
@@ -25,6 +29,9 @@ public static class PostCallTranscription
             && timestamp.TryGetInt64(out var seconds) && seconds is >= 0 and < 253_402_300_800
                 ? DateTimeOffset.FromUnixTimeSeconds(seconds)
                 : (DateTimeOffset?)null;
-        return ConversationData.Read(data, CallSource.Webhook, sent, receivedAt);
+        var saysNoAudio = data.TryGetProperty("has_audio", out var hasAudio) && hasAudio.ValueKind == JsonValueKind.False;
+        return ConversationData.Read(data, CallSource.Webhook, sent, receivedAt) is { } call
+            ? call with { AwaitsRecording = recordingsOn && !saysNoAudio }
+            : null;
     }
 }

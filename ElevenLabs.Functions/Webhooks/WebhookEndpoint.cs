@@ -144,7 +144,7 @@ public sealed partial class WebhookEndpoint(
                 {
                     using var document = await JsonDocument.ParseAsync(body.Open(),
                         new JsonDocumentOptions { MaxDepth = WebhookEventType.MaxDepth }, cancellationToken);
-                    call = PostCallTranscription.Read(document.RootElement, time.GetUtcNow());
+                    call = PostCallTranscription.Read(document.RootElement, time.GetUtcNow(), recordings.Enabled);
                 }
                 catch (JsonException)
                 {
