@@ -41,7 +41,7 @@ Optional (default):
   FIREBASE_AUTH_PROJECT_ID     with Firebase (FIRESTORE_PROJECT_ID)
   OIDC_AUTHORITY, OIDC_AUDIENCE  required with Oidc
   RETENTION_DAYS               days sessions, calls, transcripts, usage counts and recordings are kept, 0 for no
-                               limit (0); in both clouds: Sessions:RetentionDays, the recordings' lifecycle rule and,
+                               limit, at most 3650 (0); in both clouds: Sessions:RetentionDays, the recordings' lifecycle rule and,
                                with gcloud, Firestore TTL policies on expireAt. Give it on every deploy
   RECORDINGS_CONTAINER         the private blob container of the recordings (interview-recordings)
   FIRESTORE_AUTH               ServiceAccountKey or WorkloadIdentity (ServiceAccountKey)
@@ -102,10 +102,10 @@ problem() { problems+=("$*"); }
 [[ "$name" =~ ^[a-z0-9-]{3,12}$ ]] || problem "NAME '$name' must be 3-12 lowercase letters, digits or hyphens."
 [[ "$resource_group" =~ ^[-A-Za-z0-9_.()]{1,90}$ && "$resource_group" != *. ]] || problem "RESOURCE_GROUP '$resource_group' is not a resource group name."
 [[ "$location" =~ ^[a-z0-9]+$ ]] || problem "LOCATION '$location' is not an Azure region name (e.g. eastus, westeurope)."
-if [[ "$retention_days" =~ ^[0-9]{1,5}$ ]]; then
+if [[ "$retention_days" =~ ^[0-9]{1,4}$ ]] && [ $((10#$retention_days)) -le 3650 ]; then
   retention_days=$((10#$retention_days)) # 030 is 30 days, not octal
 else
-  problem "RETENTION_DAYS '$retention_days' must be a whole number of days, at most 99999 (0: no limit)."
+  problem "RETENTION_DAYS '$retention_days' must be a whole number of days from 0 (no limit) to 3650, as the app accepts."
   retention_days=0
 fi
 [[ "$recordings_container" =~ ^[a-z0-9]([a-z0-9]|-[a-z0-9]){2,62}$ ]] \

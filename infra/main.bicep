@@ -89,6 +89,7 @@ param recordingsContainerName string = 'interview-recordings'
 
 @description('Days sessions, calls, transcripts, usage counts and recordings are kept (Sessions:RetentionDays and the recordings\' lifecycle rule; Firestore TTL: infra/setup-firestore.sh). 0: kept until erased.')
 @minValue(0)
+@maxValue(3650)
 param retentionDays int = 0
 
 @description('Object id of whoever deploys (az ad signed-in-user show --query id): may set the Key Vault secrets. Empty: nobody.')

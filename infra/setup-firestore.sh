@@ -56,7 +56,9 @@ retention_days=${RETENTION_DAYS:-0}
 [ -n "$project" ] || fail "set FIRESTORE_PROJECT_ID, the Google Cloud project holding the sessions."
 [[ "$project" =~ ^[a-z][a-z0-9-]{4,28}[a-z0-9]$ ]] || fail "FIRESTORE_PROJECT_ID '$project' is not a Google Cloud project id."
 [[ "$account_name" =~ ^[a-z][a-z0-9-]{4,28}[a-z0-9]$ ]] || fail "FIRESTORE_SERVICE_ACCOUNT '$account_name' is not a service account name (6-30 lowercase letters, digits, hyphens)."
-[[ "$retention_days" =~ ^[0-9]{1,5}$ ]] || fail "RETENTION_DAYS '$retention_days' must be a whole number of days (0: no limit)."
+if ! [[ "$retention_days" =~ ^[0-9]{1,4}$ ]] || [ $((10#$retention_days)) -gt 3650 ]; then
+  fail "RETENTION_DAYS '$retention_days' must be a whole number of days from 0 (no limit) to 3650."
+fi
 retention_days=$((10#$retention_days))
 if [ "$with_account" = true ]; then
   [ -n "$vault" ] || fail "--service-account needs KEY_VAULT_NAME, where the key goes."

@@ -49,6 +49,9 @@ done
 
 say() { echo "$*" >&2; }
 fail() { say "setup-webhook.sh: $*"; exit 1; }
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=infra/secret-input.sh
+. "$here/secret-input.sh"
 
 url=${WEBHOOK_URL:-${AZURE_WEBHOOK_URL:-}}
 vault=${KEY_VAULT_NAME:-${AZURE_KEY_VAULT_NAME:-}}
@@ -70,9 +73,8 @@ name=${ELEVENLABS_WEBHOOK_NAME:-ElevenLabs conversation function ($host)}
 [[ "$secret_name" =~ ^[A-Za-z0-9-]{1,127}$ ]] || fail "ELEVENLABS_WEBHOOK_SECRET_NAME '$secret_name' is not a Key Vault secret name."
 [[ "$base" =~ ^https?://[^[:space:]]+$ ]] || fail "ELEVENLABS_BASE_URL '$base' is not a URL."
 [ -z "$agent_id" ] || [[ "$agent_id" =~ ^[A-Za-z0-9_-]{1,128}$ ]] || fail "ELEVENLABS_AGENT_ID '$agent_id' is not an agent id."
-if [ -n "${ELEVENLABS_API_KEY_FILE:-}" ] && [ -z "${ELEVENLABS_API_KEY:-}" ] && [ ! -r "$ELEVENLABS_API_KEY_FILE" ]; then
-  fail "ELEVENLABS_API_KEY_FILE '$ELEVENLABS_API_KEY_FILE' cannot be read."
-fi
+key_problem=$(secret_input_problem ELEVENLABS_API_KEY)
+[ -z "$key_problem" ] || fail "$key_problem"
 for tool in curl jq az; do
   command -v "$tool" >/dev/null 2>&1 || fail "needs '$tool' on PATH."
 done
@@ -82,10 +84,9 @@ trap 'rm -rf "$scratch"' EXIT
 chmod 700 "$scratch"
 
 # The ElevenLabs key, as a curl header file (never on a command line).
-if [ -n "${ELEVENLABS_API_KEY:-}" ]; then
-  key=$ELEVENLABS_API_KEY
-elif [ -n "${ELEVENLABS_API_KEY_FILE:-}" ]; then
-  key=$(tr -d '\r\n' <"$ELEVENLABS_API_KEY_FILE")
+if read_secret_input ELEVENLABS_API_KEY "$scratch/key"; then
+  key=$(cat "$scratch/key")
+  rm -f "$scratch/key"
 else
   key=$(az keyvault secret show --vault-name "$vault" --name elevenlabs-api-key --query value --output tsv 2>/dev/null || true)
   [ -n "$key" ] || fail "no ElevenLabs API key: set ELEVENLABS_API_KEY or ELEVENLABS_API_KEY_FILE (none is in $vault either)."

@@ -167,6 +167,7 @@ public sealed partial class DeployScriptTests
     [TestCase("FIRESTORE_CREDENTIALS_FILE", "/nonexistent/key.json", "cannot be read")]
     [TestCase("RETENTION_DAYS", "30d", "RETENTION_DAYS '30d' must be a whole number of days")]
     [TestCase("RETENTION_DAYS", "-1", "RETENTION_DAYS '-1' must be a whole number of days")]
+    [TestCase("RETENTION_DAYS", "3651", "RETENTION_DAYS '3651' must be a whole number of days from 0 (no limit) to 3650")]
     [TestCase("RECORDINGS_CONTAINER", "Interview_Recordings", "RECORDINGS_CONTAINER 'Interview_Recordings' is not a blob container name")]
     public void AMissingOrBadInputStopsItBeforeAnyAzCall(string name, string? value, string message)
     {
@@ -321,6 +322,7 @@ public sealed partial class DeployScriptTests
 
     [TestCase("FIRESTORE_PROJECT_ID", null, "set FIRESTORE_PROJECT_ID")]
     [TestCase("RETENTION_DAYS", "a month", "RETENTION_DAYS 'a month' must be a whole number of days")]
+    [TestCase("RETENTION_DAYS", "36500", "RETENTION_DAYS '36500' must be a whole number of days from 0 (no limit) to 3650")]
     public void TheGoogleStepStopsOnAMissingOrBadInputBeforeCallingGcloud(string name, string? value, string message)
     {
         var (exit, _, errors, calls) = _rig.Run("setup-firestore.sh", new() { ["FIRESTORE_PROJECT_ID"] = Project, ["RETENTION_DAYS"] = "30", [name] = value });

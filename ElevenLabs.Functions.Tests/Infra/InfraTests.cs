@@ -288,6 +288,8 @@ public sealed class InfraTests
         Assert.That(storage["properties"]!["allowBlobPublicAccess"]!.GetValue<bool>(), Is.False, "nor of any container in the account");
         Assert.That(storage["properties"]!["allowSharedKeyAccess"]!.GetValue<bool>(), Is.False, "no account key: links are user-delegation SAS");
         Assert.That(containers, Has.All.Matches<JsonObject>(c => c["properties"]!["publicAccess"]!.GetValue<string>() == "None"));
+        Assert.That(ResourceOfType("Microsoft.Storage/storageAccounts/blobServices")["properties"]!["deleteRetentionPolicy"]!["enabled"]!.GetValue<bool>(), Is.False,
+            "an erased or expired recording is not kept as a soft-deleted blob");
     }
 
     [Test]
@@ -340,6 +342,7 @@ public sealed class InfraTests
         Assert.That(retention["type"]!.GetValue<string>(), Is.EqualTo("int"));
         Assert.That(retention["defaultValue"]!.GetValue<int>(), Is.Zero, "off unless asked");
         Assert.That(retention["minValue"]!.GetValue<int>(), Is.Zero);
+        Assert.That(retention["maxValue"]!.GetValue<int>(), Is.EqualTo(3650), "the app's Sessions:RetentionDays range, 0-3650: a larger value would stop its start");
         Assert.That(settings["Sessions__RetentionDays"], Is.EqualTo("[string(parameters('retentionDays'))]"));
         foreach (var module in new[] { "Microsoft.Web/sites", "Microsoft.Storage/storageAccounts" })
         {

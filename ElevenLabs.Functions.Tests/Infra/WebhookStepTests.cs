@@ -114,6 +114,29 @@ public sealed class WebhookStepTests
         Assert.That(_elevenLabs.Server.LogEntries, Is.Empty, "ElevenLabs is not called without a key");
     }
 
+    [Test]
+    public void TheKeyIsReadFromAFileAsDeployReadsItAndABadOneStopsItBeforeCallingAnything()
+    {
+        var keyFile = Path.Combine(_rig.Directory, "elevenlabs-key");
+        File.WriteAllText(keyFile, _elevenLabs.ApiKey + "\r\n");
+        var empty = Path.Combine(_rig.Directory, "empty-key");
+        File.WriteAllText(empty, "\n");
+
+        var fromFile = Run(new() { ["ELEVENLABS_API_KEY"] = null, ["ELEVENLABS_API_KEY_FILE"] = keyFile });
+        var requests = _elevenLabs.Server.LogEntries.Count();
+        var emptyFile = Run(new() { ["ELEVENLABS_API_KEY"] = null, ["ELEVENLABS_API_KEY_FILE"] = empty });
+        var spaced = Run(new() { ["ELEVENLABS_API_KEY"] = "sk_ with a space" });
+
+        Assert.That(fromFile.Exit, Is.Zero, fromFile.Errors);
+        Assert.That(_elevenLabs.WorkspaceWebhooks, Has.Count.EqualTo(1), "ElevenLabs took the key without its line break");
+        Assert.That(emptyFile.Exit, Is.EqualTo(1));
+        Assert.That(emptyFile.Errors, Does.Contain($"ELEVENLABS_API_KEY_FILE '{empty}' cannot be read or is empty"), "deploy.sh's and set-secrets.sh's words");
+        Assert.That(spaced.Exit, Is.EqualTo(1));
+        Assert.That(spaced.Errors, Does.Contain("ELEVENLABS_API_KEY has spaces or control characters"));
+        Assert.That(emptyFile.Calls.Concat(spaced.Calls), Is.Empty, "no az call");
+        Assert.That(_elevenLabs.Server.LogEntries.Count(), Is.EqualTo(requests), "no ElevenLabs call");
+    }
+
     [TestCase(null, "set WEBHOOK_URL")]
     [TestCase("http://func-elconv.azurewebsites.net/elevenlabs-webhook", "WEBHOOK_URL must be https://<host>/elevenlabs-webhook")]
     [TestCase("https://func-elconv.azurewebsites.net/elevenlabs-conversation", "WEBHOOK_URL must be https://<host>/elevenlabs-webhook")]

@@ -12,6 +12,7 @@ param deploymentContainerName string
 param recordingsContainerName string
 @description('Days after which a recording is deleted (lifecycle rule on the recordings container); 0: kept until erased.')
 @minValue(0)
+@maxValue(3650)
 param retentionDays int
 
 // What the Functions host needs for AzureWebJobsStorage (and the Flex Consumption package), account-wide.
@@ -45,6 +46,12 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
 resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
   parent: storage
   name: 'default'
+  properties: {
+    // A recording deleted (by erasure or the retention rule) is gone, not kept as a soft-deleted blob.
+    deleteRetentionPolicy: {
+      enabled: false
+    }
+  }
 }
 
 resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
