@@ -460,11 +460,27 @@ public sealed class BenchmarkTests
         var outside = items.Where(i => !inRequests.Contains(i)).GroupBy(i => i.BaseType)
             .Select(g => $"{g.Key} {g.Count()}");
         report.AppendLine(CultureInfo.InvariantCulture, $"    outside requests: {string.Join(", ", outside)}");
+        var exceptions = items.Where(i => i.BaseType == "ExceptionData").GroupBy(ExceptionShape).OrderByDescending(g => g.Count()).Take(5);
+        foreach (var exception in exceptions)
+        {
+            report.AppendLine(CultureInfo.InvariantCulture, $"      exception  x{exception.Count(),-6} {exception.Key}");
+        }
         return report.ToString();
+
+        static string ExceptionShape(TelemetryItem item)
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(item.Json);
+            var data = document.RootElement.GetProperty("data").GetProperty("baseData");
+            var first = data.TryGetProperty("exceptions", out var list) && list.GetArrayLength() > 0 ? list[0] : default;
+            var type = first.ValueKind == System.Text.Json.JsonValueKind.Object && first.TryGetProperty("typeName", out var t) ? t.GetString() : "?";
+            var message = first.ValueKind == System.Text.Json.JsonValueKind.Object && first.TryGetProperty("message", out var m) ? m.GetString() : "";
+            return Shape($"{type}: {message}");
+        }
 
         static string Shape(string? message)
         {
-            var shape = System.Text.RegularExpressions.Regex.Replace(message ?? "", "conv_[A-Za-z0-9_-]+|:[0-9]{4,5}/", m => m.Value[0] == ':' ? ":port/" : "{id}");
+            var shape = System.Text.RegularExpressions.Regex.Replace(message ?? "", "conv_[A-Za-z0-9_-]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|:[0-9]{4,5}/",
+                m => m.Value[0] == ':' ? ":port/" : "{id}");
             return shape.Length > 100 ? shape[..100] + "..." : shape;
         }
     }
