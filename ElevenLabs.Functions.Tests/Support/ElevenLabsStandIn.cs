@@ -155,6 +155,31 @@ public sealed partial class ElevenLabsStandIn : IStandIns<ElevenLabsStandIn>, ID
         Server.Given(Request.Create().WithPath(AgentsPath + "*").UsingGet()).AtPriority(1).RespondWith(response);
     }
 
+    /// <summary>
+    /// A cold start's first call: the first agent request (with the right key) answers as usual, but only after
+    /// <paramref name="delay"/>; every later one at once.
+    /// </summary>
+    public void AgentSlowOnlyFirst(TimeSpan delay)
+    {
+        var calls = 0;
+        Server.Given(Request.Create().WithPath(AgentsPath + AgentId).UsingGet().WithHeader(headers => headers.TryGetValue("xi-api-key", out var values) && values.Contains(ApiKey)))
+            .AtPriority(1)
+            .RespondWith(Response.Create().WithCallback(async _ =>
+            {
+                if (Interlocked.Increment(ref calls) == 1)
+                {
+                    await Task.Delay(delay);
+                }
+
+                return (WireMock.IResponseMessage)new WireMock.ResponseMessage
+                {
+                    StatusCode = 200,
+                    Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new("application/json") },
+                    BodyData = new WireMock.Util.BodyData { BodyAsString = AgentBody(), DetectedBodyType = WireMock.Types.BodyType.String },
+                };
+            }));
+    }
+
     /// <summary>Every token request gets this answer, whatever the key.</summary>
     public void TokenAnswers(int status, string body) =>
         Server.Given(Request.Create().WithPath(TokenPath).UsingGet()).AtPriority(1)

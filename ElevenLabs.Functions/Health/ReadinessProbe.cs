@@ -8,7 +8,10 @@ namespace ElevenLabs.Functions.Health;
 /// <summary>
 /// Runs every <see cref="IReadinessCheck"/> concurrently, each with its own time-out, and keeps the result for
 /// <see cref="FreshFor"/> per instance: however often readiness is asked, each dependency is called at most once per
-/// period. Concurrent callers share the run in flight; a caller that gives up does not cancel it.
+/// period. Concurrent callers share the run in flight; a caller that gives up does not cancel it. The start-up run
+/// (<see cref="WarmUpAsync"/>) is not kept when a check in it timed out: a cold start's first calls (JIT, the first
+/// TLS handshakes, the first Google token) can outlast the time-out where later ones do not, and the instance would
+/// otherwise answer "not ready" for 15 s after every cold start; the next caller runs the checks again.
 /// </summary>
 public sealed partial class ReadinessProbe(IServiceScopeFactory scopes, TimeProvider time, ILogger<ReadinessProbe> logger)
 {
@@ -34,7 +37,20 @@ public sealed partial class ReadinessProbe(IServiceScopeFactory scopes, TimeProv
         return run.WaitAsync(cancellationToken);
     }
 
-    private async Task<ReadinessReport> RunAsync()
+    /// <summary>The start-up run (first-time work done before the first request): as <see cref="GetAsync"/>, but not kept if a check timed out.</summary>
+    public Task<ReadinessReport> WarmUpAsync(CancellationToken cancellationToken)
+    {
+        Task<ReadinessReport> run;
+        lock (_gate)
+        {
+            _current ??= RunAsync(keepTimeouts: false);
+            run = _current;
+        }
+
+        return run.WaitAsync(cancellationToken);
+    }
+
+    private async Task<ReadinessReport> RunAsync(bool keepTimeouts = true)
     {
         await Task.Yield(); // out of the caller's lock
         using var scope = scopes.CreateScope(); // the checks hold typed HttpClients: resolved per run, not kept
@@ -45,10 +61,11 @@ public sealed partial class ReadinessProbe(IServiceScopeFactory scopes, TimeProv
         var ready = results.All(r => r.IsHealthy);
         var answer = new ReadinessResponse(ready, ready ? ReadinessResponse.Ready : ReadinessResponse.NotReady,
             checks.Zip(results).ToDictionary(p => p.First.Name, p => p.Second, StringComparer.Ordinal));
-        return new ReadinessReport(answer, time.GetUtcNow() + FreshFor);
+        var timedOut = runs.Any(r => r.TimedOut);
+        return new ReadinessReport(answer, time.GetUtcNow() + (timedOut && !keepTimeouts ? TimeSpan.Zero : FreshFor));
     }
 
-    private async Task<(ReadinessCheckResult Result, Exception? Failure)> RunAsync(IReadinessCheck check)
+    private async Task<(ReadinessCheckResult Result, Exception? Failure, bool TimedOut)> RunAsync(IReadinessCheck check)
     {
         var started = time.GetTimestamp();
         using var timeout = new CancellationTokenSource(CheckTimeout, time);
@@ -57,18 +74,19 @@ public sealed partial class ReadinessProbe(IServiceScopeFactory scopes, TimeProv
         {
             // WaitAsync too: a check that ignores its token still ends at the time-out.
             await check.CheckAsync(timeout.Token).WaitAsync(timeout.Token);
-            return (new ReadinessCheckResult(ReadinessCheckResult.Healthy, Elapsed(started)), null);
+            return (new ReadinessCheckResult(ReadinessCheckResult.Healthy, Elapsed(started)), null, false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            failure = check.TimedOut(CheckTimeout);
+            var timedOut = check.TimedOut(CheckTimeout);
+            return (new ReadinessCheckResult(ReadinessCheckResult.Unhealthy, Elapsed(started), CodeOf(timedOut)), timedOut, true);
         }
         catch (Exception ex)
         {
             failure = ex;
         }
 
-        return (new ReadinessCheckResult(ReadinessCheckResult.Unhealthy, Elapsed(started), CodeOf(failure)), failure);
+        return (new ReadinessCheckResult(ReadinessCheckResult.Unhealthy, Elapsed(started), CodeOf(failure)), failure, false);
     }
 
     /// <summary>
@@ -76,7 +94,7 @@ public sealed partial class ReadinessProbe(IServiceScopeFactory scopes, TimeProv
     /// however many checks need it. A dependency set up unsafely is one line saying what to change. Any other failure is
     /// logged with its exception.
     /// </summary>
-    private void Log(List<IReadinessCheck> checks, (ReadinessCheckResult Result, Exception? Failure)[] runs)
+    private void Log(List<IReadinessCheck> checks, (ReadinessCheckResult Result, Exception? Failure, bool TimedOut)[] runs)
     {
         var failed = checks.Zip(runs).Where(p => p.Second.Failure is not null).ToList();
         foreach (var missing in failed.Where(p => p.Second.Failure is SecretNotConfiguredException)

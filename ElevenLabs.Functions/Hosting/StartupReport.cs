@@ -60,7 +60,7 @@ public sealed partial class StartupReport(
             Report();
             if (services.GetRequiredService<IOptions<ReadinessOptions>>().Value.CheckAtStart)
             {
-                await services.GetRequiredService<ReadinessProbe>().GetAsync(lifetime.ApplicationStopping);
+                await services.GetRequiredService<ReadinessProbe>().WarmUpAsync(lifetime.ApplicationStopping);
             }
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
