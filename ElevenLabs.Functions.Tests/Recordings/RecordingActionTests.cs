@@ -229,7 +229,7 @@ public sealed class RecordingActionTests
     /// deploy): results say no recording, and get_recording is the 404, not Blob Storage's ContainerNotFound.
     /// </summary>
     [Test]
-    public async Task BeforeTheFirstRecordingTheResultsSayNoneAndGetRecordingIsA404()
+    public async Task BeforeTheFirstRecordingTheResultsSayNoneGetRecordingIsA404AndDeleteSessionRemovesNone()
     {
         await using var app = await StartAppAsync(null, ("Recordings:BlobServiceUri", _azurite.ServiceUri.ToString()),
             ("Recordings:Container", "fresh-" + Guid.NewGuid().ToString("N")[..12]), ("ElevenLabs:WebhookSecret", _secret));
@@ -253,6 +253,11 @@ public sealed class RecordingActionTests
         Assert.That(results["data"]!["calls"]![0]!["recordingAvailable"]?.GetValue<bool>(), Is.False, results.ToJsonString());
         Assert.That(status, Is.EqualTo(404), answer.ToJsonString());
         Api.ContractTests.AssertError(answer, "recording_not_found");
+
+        // Erasing it is not held up by the container that was never made (before: 503, the session stuck `deleting`).
+        var (deleteStatus, deleted, _) = await app.PostAsync(new { action = "delete_session", conversationId = id });
+        Assert.That(deleteStatus, Is.EqualTo(200), deleted.ToJsonString());
+        Assert.That(deleted["data"]!["removed"]!["recordings"]!.GetValue<int>(), Is.EqualTo(0), deleted.ToJsonString());
     }
 
     [Test]

@@ -137,7 +137,7 @@ public sealed partial class RecordingStore
                 return found;
             }, "list a session's recordings");
         }
-        catch (RecordingStoreException ex) when (ex.InnerException is RequestFailedException { Status: 404, ErrorCode: var code } && code == BlobErrorCode.ContainerNotFound)
+        catch (RecordingStoreException ex) when (NoContainerYet(ex))
         {
             return []; // the container is made with the first recording: none is stored yet
         }
@@ -155,23 +155,34 @@ public sealed partial class RecordingStore
 
         var prefix = Prefix(sessionId);
         var deleted = 0;
-        await Storage(async () =>
+        try
         {
-            await foreach (var item in _container!.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken))
+            await Storage(async () =>
             {
-                var response = await _container.GetBlobClient(item.Name)
-                    .DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
-                if (response.Value)
+                await foreach (var item in _container!.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken))
                 {
-                    deleted++;
+                    var response = await _container.GetBlobClient(item.Name)
+                        .DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
+                    if (response.Value)
+                    {
+                        deleted++;
+                    }
                 }
-            }
 
-            return deleted;
-        }, "delete a session's recordings");
+                return deleted;
+            }, "delete a session's recordings");
+        }
+        catch (RecordingStoreException ex) when (NoContainerYet(ex))
+        {
+            return 0; // nothing was ever stored: an erasure before the first recording has none to remove
+        }
+
         LogDeleted(_logger, sessionId, deleted);
         return deleted;
     }
+
+    private static bool NoContainerYet(RecordingStoreException ex) =>
+        ex.InnerException is RequestFailedException { Status: 404, ErrorCode: var code } && code == BlobErrorCode.ContainerNotFound;
 
     /// <summary>
     /// A read-only link to the recording for <see cref="LinkLifetime"/>, that a browser's <c>&lt;audio&gt;</c> plays: in
