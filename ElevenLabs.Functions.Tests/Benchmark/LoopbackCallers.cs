@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
+using ElevenLabs.Functions.Tests.Support;
 
 namespace ElevenLabs.Functions.Tests.Benchmark;
 
@@ -26,26 +26,7 @@ internal sealed class LoopbackCallers(Uri baseAddress) : IDisposable
         while ((n & 0xff) == 0);
 
         var address = new IPAddress([127, (byte)(64 + ((n >> 16) & 0x3f)), (byte)(n >> 8), (byte)n]);
-        var client = new HttpClient(new SocketsHttpHandler
-        {
-            UseProxy = false,
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    socket.Bind(new IPEndPoint(address, 0));
-                    await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, context.DnsEndPoint.Port), cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        })
-        { BaseAddress = baseAddress };
+        var client = new HttpClient(CallerClient.BoundTo(address)) { BaseAddress = baseAddress };
         var caller = address.ToString();
         _clients[caller] = client;
         return caller;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using ElevenLabs.Functions.Tests.Support;
@@ -215,26 +214,7 @@ public sealed class WorkerPathTests
     private static IPAddress NextAddress() => new([127, 0, 19, (byte)(10 + Interlocked.Increment(ref _addresses))]);
 
     /// <summary>A client to the front end whose connections come from <paramref name="address"/>.</summary>
-    private HttpClient ClientFrom(IPAddress address) => new(new SocketsHttpHandler
-    {
-        UseProxy = false,
-        ConnectCallback = async (context, cancellationToken) =>
-        {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                socket.Bind(new IPEndPoint(address, 0));
-                await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, context.DnsEndPoint.Port), cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    })
-    { BaseAddress = _host.BaseAddress };
+    private HttpClient ClientFrom(IPAddress address) => new(CallerClient.BoundTo(address)) { BaseAddress = _host.BaseAddress };
 
     /// <summary>The items of each operation, once one matching <paramref name="last"/> arrived for each (the channel sends every few seconds; bounded).</summary>
     private async Task<Dictionary<string, List<TelemetryItem>>> ItemsOfAsync(string[] operations, Func<TelemetryItem, bool> last)

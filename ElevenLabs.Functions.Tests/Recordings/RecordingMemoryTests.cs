@@ -138,7 +138,7 @@ public sealed class RecordingMemoryTests
     /// The base64 text of <paramref name="size"/> pseudo-random bytes, made as it is read (never all in memory), with
     /// the SHA-256 of the bytes it stands for once read to the end.
     /// </summary>
-    private sealed class GeneratedBase64Stream(long size, int seed) : Stream
+    private sealed class GeneratedBase64Stream(long size, int seed) : ReadOnlyStream
     {
         private const int RawChunk = 3 * 16 * 1024; // a multiple of 3: no padding inside the text
         private readonly Random _random = new(seed);
@@ -150,12 +150,6 @@ public sealed class RecordingMemoryTests
         private int _textEnd;
 
         public byte[] Hash { get; private set; } = [];
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -184,11 +178,6 @@ public sealed class RecordingMemoryTests
         }
 
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => new(Read(buffer.Span));
-
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

@@ -274,31 +274,17 @@ public sealed class RecordingStoreTests
     }
 
     /// <summary>A stream as a network answer is: no length, no seeking, reads of at most <paramref name="maxRead"/> bytes.</summary>
-    internal sealed class ForwardOnlyStream(Stream inner, int maxRead) : Stream
+    internal sealed class ForwardOnlyStream(Stream inner, int maxRead) : ReadOnlyStream
     {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
         public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, Math.Min(count, maxRead));
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
             inner.ReadAsync(buffer[..Math.Min(buffer.Length, maxRead)], cancellationToken);
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>Random bytes, then a broken connection after <paramref name="failAfter"/> bytes.</summary>
-    private sealed class FailingStream(long failAfter) : Stream
+    private sealed class FailingStream(long failAfter) : ReadOnlyStream
     {
         private long _read;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override int Read(byte[] buffer, int offset, int count)
         {
@@ -312,10 +298,5 @@ public sealed class RecordingStoreTests
             _read += n;
             return n;
         }
-
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

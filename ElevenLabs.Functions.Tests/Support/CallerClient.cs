@@ -22,29 +22,32 @@ public static class CallerClient
         return new IPAddress([127, 0, (byte)(21 + n / 250), (byte)(2 + n % 250)]);
     }
 
+    /// <summary>A handler whose connections come from <paramref name="address"/> to the loopback port asked for (the Functions host's front end sees that address).</summary>
+    public static SocketsHttpHandler BoundTo(IPAddress address) => new()
+    {
+        UseProxy = false,
+        ConnectCallback = async (context, cancellationToken) =>
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                socket.Bind(new IPEndPoint(address, 0));
+                await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, context.DnsEndPoint.Port), cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    };
+
     /// <summary>A client to <paramref name="app"/> whose connections come from <paramref name="address"/>.</summary>
     public static HttpClient From(AppHost app, IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var sockets = new SocketsHttpHandler
-        {
-            UseProxy = false,
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    socket.Bind(new IPEndPoint(address, 0));
-                    await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, context.DnsEndPoint.Port), cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
+        var sockets = BoundTo(address);
         HttpMessageHandler inner = app.Kind == HostKind.Functions ? sockets : new AzureFrontEnd(address, sockets);
         return new HttpClient(new OpenApiValidatingHandler(OpenApiContract.App, inner)) { BaseAddress = app.BaseAddress };
     }

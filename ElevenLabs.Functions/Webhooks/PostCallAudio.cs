@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using ElevenLabs.Functions.Recordings;
 
 namespace ElevenLabs.Functions.Webhooks;
 
@@ -116,16 +117,10 @@ public static class PostCallAudio
     /// Bytes [<c>from</c>, <c>skipFrom</c>) and [<c>skipTo</c>, <c>to</c>) of the spool, read forward only; the spool
     /// stays open.
     /// </summary>
-    private sealed class SpoolSlice(Stream spool, long from, long skipFrom, long skipTo, long to, bool unescapeSlash = false) : Stream
+    private sealed class SpoolSlice(Stream spool, long from, long skipFrom, long skipTo, long to, bool unescapeSlash = false) : ReadOnlyStream
     {
         private long _position = from;
         private bool _positioned;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -185,10 +180,5 @@ public static class PostCallAudio
 
             return kept;
         }
-
-        public override void Flush() => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
