@@ -4,6 +4,7 @@ using ElevenLabs.Functions.ElevenLabs;
 using ElevenLabs.Functions.Limits;
 using ElevenLabs.Functions.Secrets;
 using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Store;
 
 namespace ElevenLabs.Functions.Tests.Api;
 

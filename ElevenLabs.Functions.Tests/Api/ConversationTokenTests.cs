@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Store;
 using ElevenLabs.Functions.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,10 +1,10 @@
-using ElevenLabs.Functions.Firestore;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
-using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Firestore;
+using ElevenLabs.Functions.Store;
 using ElevenLabs.Functions.Sweep;
 using ElevenLabs.Functions.Tests.Api;
 using ElevenLabs.Functions.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ElevenLabs.Functions.Tests.Firestore;
 

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ElevenLabs.Functions.Firestore;
 using ElevenLabs.Functions.Limits;
-using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Store;
 using ElevenLabs.Functions.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,4 +1,4 @@
-using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Store;
 using ElevenLabs.Functions.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

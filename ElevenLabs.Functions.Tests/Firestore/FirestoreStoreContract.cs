@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ElevenLabs.Functions.Limits;
 using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Store;
 using ElevenLabs.Functions.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,5 @@
 using ElevenLabs.Functions.Firestore;
-using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Store;
 using ElevenLabs.Functions.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,14 +1,14 @@
-using ElevenLabs.Functions.Firestore;
-using ElevenLabs.Functions.Secrets;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using ElevenLabs.Functions.Firestore;
+using ElevenLabs.Functions.Secrets;
+using ElevenLabs.Functions.Store;
+using ElevenLabs.Functions.Tests.Api;
+using ElevenLabs.Functions.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using ElevenLabs.Functions.Sessions;
-using ElevenLabs.Functions.Tests.Api;
-using ElevenLabs.Functions.Tests.Support;
 
 namespace ElevenLabs.Functions.Tests.Limits;
 

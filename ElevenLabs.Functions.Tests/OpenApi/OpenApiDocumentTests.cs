@@ -10,6 +10,7 @@ using ElevenLabs.Functions.Limits;
 using ElevenLabs.Functions.OpenApi;
 using ElevenLabs.Functions.Secrets;
 using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Store;
 using ElevenLabs.Functions.Tests.Support;
 using Microsoft.OpenApi;
 using Microsoft.OpenApi.Reader;

@@ -1,4 +1,5 @@
 using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Store;
 using ElevenLabs.Functions.Sweep;
 using ElevenLabs.Functions.Tests.Api;
 using ElevenLabs.Functions.Tests.Support;

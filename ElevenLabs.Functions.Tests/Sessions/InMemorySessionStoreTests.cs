@@ -1,5 +1,6 @@
 using ElevenLabs.Functions.Limits;
 using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Store;
 using ElevenLabs.Functions.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,4 @@
-using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Store;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ElevenLabs.Functions.Tests.Support;

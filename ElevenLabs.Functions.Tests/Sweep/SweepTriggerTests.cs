@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ElevenLabs.Functions.Store;
 using ElevenLabs.Functions.Sweep;
 using ElevenLabs.Functions.Tests.Support;
 using Microsoft.Extensions.Logging;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace ElevenLabs.Functions.Api;
@@ -64,3 +65,64 @@ public sealed record ConversationInitiation(DynamicVariables DynamicVariables)
 
 /// <summary>The agent's dynamic variables: <c>session_id</c>, our conversation id.</summary>
 public sealed record DynamicVariables([property: JsonPropertyName("session_id")] string SessionId);
+
+/// <summary>get_results: the session's stored calls, a page at a time (<see cref="SessionResults.NextCursor"/>).</summary>
+public sealed record SessionResultsResponse(bool Success, string ConversationId, SessionResults Data);
+
+/// <param name="NextCursor">The <c>callCursor</c> of the next page; null on the last.</param>
+public sealed record SessionResults(string ConversationId, string Status, IReadOnlyList<CallResultData> Calls, string? NextCursor);
+
+/// <summary>One call: what ElevenLabs reported of it, its transcript in order, its analysis, and whether its recording is stored.</summary>
+public sealed record CallResultData(
+    string ElevenLabsConversationId,
+    string? Status,
+    string Source,
+    DateTime? StartedAt,
+    long? CallDurationSecs,
+    string? TerminationReason,
+    IReadOnlyList<TranscriptTurnData> Transcript,
+    CallAnalysisData Analysis,
+    bool? RecordingAvailable);
+
+public sealed record TranscriptTurnData(string? Role, string? Message, long? TimeInCallSecs);
+
+/// <summary>ElevenLabs' analysis; the two result maps keyed by criterion and data collection id, as ElevenLabs keys them.</summary>
+public sealed record CallAnalysisData(
+    string? CallSuccessful,
+    string? TranscriptSummary,
+    IReadOnlyDictionary<string, EvaluationCriterionData> EvaluationCriteriaResults,
+    IReadOnlyDictionary<string, DataCollectionData> DataCollectionResults);
+
+public sealed record EvaluationCriterionData(string CriteriaId, string? Result, string? Rationale);
+
+/// <param name="Value">The value collected, as ElevenLabs gave it (any JSON; null when none).</param>
+public sealed record DataCollectionData(string DataCollectionId, JsonElement Value, string? Rationale);
+
+/// <summary>get_recording.</summary>
+public sealed record RecordingLinkResponse(bool Success, string ConversationId, RecordingLinkData Data);
+
+/// <param name="Url">A read-only link a browser's <c>&lt;audio&gt;</c> plays until <paramref name="ExpiresAt"/> (a credential: never logged).</param>
+public sealed record RecordingLinkData(string ElevenLabsConversationId, string Url, DateTime ExpiresAt, string ContentType);
+
+/// <summary>delete_session: the session is gone, and what this request removed.</summary>
+public sealed record SessionDeletedResponse(bool Success, string ConversationId, SessionDeletedData Data);
+
+/// <param name="Status">Always <c>deleted</c>.</param>
+public sealed record SessionDeletedData(string ConversationId, string Status, ErasedCounts Removed);
+
+/// <summary>How many of each were deleted by this request (a retry that finishes an earlier one counts what was left).</summary>
+public sealed record ErasedCounts(int ElevenLabsConversations, int Recordings, int Calls, int TranscriptParts);
+
+/// <summary>The contract's JSON, source-generated: the answers of both routes.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(SessionUrlResponse))]
+[JsonSerializable(typeof(SessionTokenResponse))]
+[JsonSerializable(typeof(SessionEndedResponse))]
+[JsonSerializable(typeof(SessionDetailsResponse))]
+[JsonSerializable(typeof(SessionResultsResponse))]
+[JsonSerializable(typeof(RecordingLinkResponse))]
+[JsonSerializable(typeof(SessionDeletedResponse))]
+[JsonSerializable(typeof(WebhookAcknowledged))]
+[JsonSerializable(typeof(ErrorResponse))]
+public sealed partial class ApiJsonContext : JsonSerializerContext;

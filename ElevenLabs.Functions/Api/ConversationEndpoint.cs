@@ -1,5 +1,6 @@
 using System.Reflection;
 using ElevenLabs.Functions.Auth;
+using ElevenLabs.Functions.Calls;
 using ElevenLabs.Functions.ElevenLabs;
 using ElevenLabs.Functions.Limits;
 using ElevenLabs.Functions.Secrets;

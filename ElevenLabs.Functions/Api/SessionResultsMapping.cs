@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ElevenLabs.Functions.Calls;
 using ElevenLabs.Functions.Sessions;
 
 namespace ElevenLabs.Functions.Api;

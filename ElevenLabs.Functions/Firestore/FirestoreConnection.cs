@@ -1,5 +1,6 @@
+using System.Net.Http.Headers;
 using ElevenLabs.Functions.GoogleAuth;
-using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Store;
 using Microsoft.Extensions.Options;
 
 namespace ElevenLabs.Functions.Firestore;
@@ -41,4 +42,15 @@ public sealed class FirestoreConnection(IOptions<FirestoreOptions> options, IFir
 
     /// <summary>The Authorization header's value.</summary>
     public ValueTask<string> AuthorizationAsync(CancellationToken cancellationToken) => credential.AuthorizationAsync(cancellationToken);
+}
+
+/// <summary>Adds the bearer token (the service account's, cached and refreshed by Google.Apis.Auth; or the emulator's).</summary>
+public sealed class FirestoreAuthHandler(FirestoreConnection connection) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var authorization = await connection.AuthorizationAsync(cancellationToken);
+        request.Headers.Authorization = AuthenticationHeaderValue.Parse(authorization);
+        return await base.SendAsync(request, cancellationToken);
+    }
 }

@@ -1,6 +1,6 @@
 using ElevenLabs.Functions.GoogleAuth;
 using ElevenLabs.Functions.Hosting;
-using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Store;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

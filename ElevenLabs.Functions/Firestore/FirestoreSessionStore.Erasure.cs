@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Store;
 
 namespace ElevenLabs.Functions.Firestore;
 

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using ElevenLabs.Functions.Limits;
 using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Store;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;

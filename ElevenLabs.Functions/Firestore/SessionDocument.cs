@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Store;
 
 namespace ElevenLabs.Functions.Firestore;
 

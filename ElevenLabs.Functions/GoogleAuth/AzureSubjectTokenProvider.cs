@@ -1,6 +1,6 @@
 using Azure;
 using Azure.Core;
-using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Store;
 using Google.Apis.Auth.OAuth2;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;

@@ -1,4 +1,4 @@
-using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Store;
 
 namespace ElevenLabs.Functions.GoogleAuth;
 

@@ -1,5 +1,5 @@
 using ElevenLabs.Functions.Secrets;
-using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Store;
 using Google.Apis.Auth.OAuth2;
 using Google.Apis.Auth.OAuth2.Responses;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,6 @@
 using Azure.Core;
 using ElevenLabs.Functions.Firestore;
-using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Store;
 using Google.Apis.Auth.OAuth2;
 using Google.Apis.Auth.OAuth2.Responses;
 using Google.Apis.Http;

@@ -1,6 +1,6 @@
 using ElevenLabs.Functions.ElevenLabs;
 using ElevenLabs.Functions.Secrets;
-using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Store;
 using ElevenLabs.Functions.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,7 @@
 using ElevenLabs.Functions.Auth;
 using ElevenLabs.Functions.Health;
 using ElevenLabs.Functions.Secrets;
-using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Store;
 using ElevenLabs.Functions.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

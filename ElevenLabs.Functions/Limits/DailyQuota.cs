@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using ElevenLabs.Functions.Auth;
 using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Store;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -185,6 +186,6 @@ public sealed partial class DailyQuota(IOptions<QuotaOptions> options, TimeProvi
 
 /// <summary>
 /// The caller's count of sessions for one UTC day, which a new session is added to in the same atomic write that stores
-/// it (<see cref="Sessions.ISessionStore.CreateAsync"/>).
+/// it (<see cref="Store.ISessionStore.CreateAsync"/>).
 /// </summary>
 public sealed record DailyCount(string CallerKey, DateOnly Day);

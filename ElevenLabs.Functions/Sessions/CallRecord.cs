@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ElevenLabs.Functions.Calls;
 
 namespace ElevenLabs.Functions.Sessions;
 
@@ -54,4 +55,48 @@ public sealed record CallRecord
 
     /// <summary>What the session keeps as its <c>lastCall</c>.</summary>
     public required CallSummary Summary { get; init; }
+}
+
+/// <summary>
+/// What a session keeps of its latest ElevenLabs call (the <c>lastCall</c> field): from the post-call webhook or
+/// from ElevenLabs' conversation API. The transcript itself lives in the call's own document.
+/// </summary>
+public sealed record CallSummary
+{
+    public required string ElevenLabsConversationId { get; init; }
+
+    /// <summary>ElevenLabs' status: <c>initiated</c>, <c>in-progress</c>, <c>processing</c>, <c>done</c>, <c>failed</c>.</summary>
+    public string? Status { get; init; }
+
+    public long? CallDurationSecs { get; init; }
+
+    /// <summary>ElevenLabs' analysis: <c>success</c>, <c>failure</c> or <c>unknown</c>.</summary>
+    public string? CallSuccessful { get; init; }
+
+    public string? TranscriptSummary { get; init; }
+    public string? TerminationReason { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+}
+
+/// <summary>One turn of a call's transcript, in ElevenLabs' terms (<c>role</c> is <c>agent</c> or <c>user</c>).</summary>
+public sealed record TranscriptTurn(string? Role, string? Message, long? TimeInCallSecs);
+
+/// <summary>How a call was linked to its session: the <c>matchedBy</c> field of a stored call.</summary>
+public static class CallMatch
+{
+    /// <summary>Its ElevenLabs id was one the session already had (issued with a signed URL).</summary>
+    public const string ElevenLabsConversationId = "elevenLabsConversationId";
+
+    /// <summary>Through the <c>session_id</c> dynamic variable the client passed on (a WebRTC call, say).</summary>
+    public const string SessionId = "sessionId";
+}
+
+/// <summary>Who handed a call to <see cref="CallRecorder"/> (the call document's <c>source</c>).</summary>
+public static class CallSource
+{
+    /// <summary>ElevenLabs' post-call webhook.</summary>
+    public const string Webhook = "webhook";
+
+    /// <summary>The reconcile pass of the sweep, from <c>GET /v1/convai/conversations/{id}</c>: the webhook never came.</summary>
+    public const string Reconcile = "reconcile";
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ElevenLabs.Functions.Store;
 
 namespace ElevenLabs.Functions.Sessions;
 
@@ -92,4 +93,34 @@ public sealed record Session
         PendingCallIds = PendingCallIds.Contains(elevenLabsId, StringComparer.Ordinal) ? PendingCallIds : [.. PendingCallIds, elevenLabsId],
         ReconcileAt = ReconcileAt ?? now,
     };
+}
+
+/// <summary>The status values a session document carries: the Cloud Function's three, <c>expired</c> and <c>deleting</c>.</summary>
+public static class SessionStatus
+{
+    public const string Active = "active";
+    public const string Ended = "ended";
+    public const string Failed = "failed";
+
+    /// <summary>Idle too long with no finished call: closed by the sweep.</summary>
+    public const string Expired = "expired";
+
+    /// <summary>
+    /// Its erasure was asked for (<c>delete_session</c>, or retention) and is not finished: no longer usable, answered as
+    /// not found; a retry of <c>delete_session</c> or the next sweep finishes it.
+    /// </summary>
+    public const string Deleting = "deleting";
+}
+
+/// <summary>Who ended a session: the <c>endedBy</c> field.</summary>
+public static class SessionEndedBy
+{
+    /// <summary>The client's <c>end_session</c>.</summary>
+    public const string Client = "client";
+
+    /// <summary>ElevenLabs' post-call webhook reported the call finished.</summary>
+    public const string Webhook = "webhook";
+
+    /// <summary>The sweep of idle sessions found the call finished.</summary>
+    public const string Sweeper = "sweeper";
 }

@@ -1,5 +1,6 @@
 using ElevenLabs.Functions.ElevenLabs;
 using ElevenLabs.Functions.Recordings;
+using ElevenLabs.Functions.Store;
 using ElevenLabs.Functions.Telemetry;
 using Microsoft.Extensions.Logging;
 
@@ -247,4 +248,27 @@ public sealed partial class SessionEraser(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The erasure of session {ConversationId} stopped: {Dependency} failed. It stays deleting; a retry or the next sweep finishes it")]
     private static partial void LogStopped(ILogger logger, Exception exception, string conversationId, string dependency);
+}
+
+/// <summary>
+/// What one run of a session's erasure removed: ElevenLabs conversations deleted (one already gone there is not
+/// counted), recordings deleted from Blob Storage, call documents and transcript part documents deleted. A run that
+/// finishes an erasure an earlier run began counts only what was left.
+/// </summary>
+public sealed record SessionErasure(string ConversationId, int Conversations, int Recordings, int Calls, int TranscriptParts);
+
+/// <summary>The call documents and transcript part documents a store deleted.</summary>
+public sealed record ErasedCalls(int Calls, int TranscriptParts);
+
+/// <summary>Who asked for an erasure: the <c>Source</c> of its <c>SessionErased</c> event.</summary>
+public static class ErasureSource
+{
+    /// <summary><c>delete_session</c>, by the session's owner.</summary>
+    public const string Client = "client";
+
+    /// <summary>The sweep, finishing an erasure that failed midway.</summary>
+    public const string Sweep = "sweep";
+
+    /// <summary>The retention policy (<c>Sessions:RetentionDays</c>), from the timer.</summary>
+    public const string Retention = "retention";
 }

@@ -1,6 +1,7 @@
 using ElevenLabs.Functions.Auth;
 using ElevenLabs.Functions.ElevenLabs;
 using ElevenLabs.Functions.Limits;
+using ElevenLabs.Functions.Store;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

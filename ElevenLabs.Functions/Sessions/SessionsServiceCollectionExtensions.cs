@@ -1,4 +1,6 @@
+using ElevenLabs.Functions.Calls;
 using ElevenLabs.Functions.Hosting;
+using ElevenLabs.Functions.Store;
 using ElevenLabs.Functions.Sweep;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,6 +1,8 @@
+using ElevenLabs.Functions.Calls;
 using ElevenLabs.Functions.ElevenLabs;
 using ElevenLabs.Functions.Recordings;
 using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Store;
 using ElevenLabs.Functions.Telemetry;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ElevenLabs.Functions.Api;
+using ElevenLabs.Functions.Calls;
 using ElevenLabs.Functions.Secrets;
 using ElevenLabs.Functions.Sessions;
 using ElevenLabs.Functions.Telemetry;

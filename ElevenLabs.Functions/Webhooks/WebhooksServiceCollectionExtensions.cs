@@ -1,4 +1,4 @@
-using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Calls;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;

@@ -1,6 +1,8 @@
+using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Store;
 using Microsoft.Extensions.Logging;
 
-namespace ElevenLabs.Functions.Sessions;
+namespace ElevenLabs.Functions.Calls;
 
 /// <summary>
 /// The use case "record a call", the one way a call is stored whoever hands it over: the webhook (an event's
@@ -164,3 +166,9 @@ public sealed partial class CallRecorder(ISessionStore store, TimeProvider time,
     [LoggerMessage(Level = LogLevel.Warning, Message = "ElevenLabs call {ElevenLabsConversationId} matches no session (session_id given: {SessionIdHint}): kept in elevenlabs-unmatched-calls")]
     private static partial void LogUnmatched(ILogger logger, string elevenLabsConversationId, string? sessionIdHint);
 }
+
+/// <summary>
+/// What recording a call did: the session it belongs to (null: kept with the unmatched calls), whether this delivery
+/// stored the call first, and whether it replaced a stored one (a later <c>event_timestamp</c>).
+/// </summary>
+public sealed record CallOutcome(string? ConversationId, string? MatchedBy, bool FirstDelivery, bool Replaced = false);

@@ -1,6 +1,7 @@
 using ElevenLabs.Functions.Limits;
+using ElevenLabs.Functions.Sessions;
 
-namespace ElevenLabs.Functions.Sessions;
+namespace ElevenLabs.Functions.Store;
 
 /// <summary>Where sessions live. Implementations: in memory, Firestore.</summary>
 public interface ISessionStore
@@ -108,4 +109,58 @@ public interface ISessionStore
     /// <exception cref="SessionConflictException">The session changed since <paramref name="version"/> (nothing is deleted).</exception>
     /// <exception cref="SessionStoreException">The store failed.</exception>
     Task<bool> DeleteAsync(string conversationId, string version, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A session as read from a store, with the store's version of it (for conditional updates).</summary>
+public sealed record StoredSession(Session Session, string Version);
+
+/// <summary>
+/// A call as stored with its session (<c>conversation-sessions/{id}/calls/{elevenLabsConversationId}</c>), with the
+/// store's version of its document and how many transcript part documents it has (for a replacement that must remove
+/// the surplus ones).
+/// </summary>
+public sealed record StoredCall(CallRecord Call, int TranscriptParts, string Version);
+
+/// <summary>What a create stored.</summary>
+/// <param name="Version">The new session's version (for conditional writes, and for undoing the create).</param>
+/// <param name="Count">
+/// The caller's count for the day after this session was added to it; null when nothing was counted, and when the
+/// create's answer was lost and the session was found stored (it was counted once, by the write that landed).
+/// </param>
+public sealed record CreatedSession(string Version, long? Count);
+
+/// <summary>The fields an update writes; null fields are left as they are.</summary>
+public sealed record SessionChanges
+{
+    public required DateTimeOffset UpdatedAt { get; init; }
+    public string? Status { get; init; }
+    public DateTimeOffset? EndedAt { get; init; }
+    public string? EndedBy { get; init; }
+    public string? ElevenLabsConversationId { get; init; }
+
+    /// <summary>The whole new list (it replaces the stored one: write it conditionally on the version it was made from).</summary>
+    public IReadOnlyList<string>? ElevenLabsConversationIds { get; init; }
+
+    /// <summary>The whole new summary (it replaces the stored one).</summary>
+    public CallSummary? LastCall { get; init; }
+
+    /// <summary>
+    /// The whole new list of pending calls; written together with <see cref="ReconcileAt"/> (null then clears it), and
+    /// <see cref="ReconcileAt"/> is only written with it.
+    /// </summary>
+    public IReadOnlyList<string>? PendingCallIds { get; init; }
+
+    public DateTimeOffset? ReconcileAt { get; init; }
+}
+
+/// <summary>Times as sessions store them.</summary>
+public static class StoredClock
+{
+    /// <summary>The clock, to the microsecond: what Firestore keeps, so a re-read equals what was written.</summary>
+    public static DateTimeOffset GetUtcNowToMicrosecond(this TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        var now = time.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % 10));
+    }
 }

@@ -1,7 +1,9 @@
 using ElevenLabs.Functions.Recordings;
+using ElevenLabs.Functions.Sessions;
+using ElevenLabs.Functions.Store;
 using Microsoft.Extensions.Logging;
 
-namespace ElevenLabs.Functions.Sessions;
+namespace ElevenLabs.Functions.Calls;
 
 /// <summary>
 /// The use case "read a session's results": its stored calls in the order their ids were issued, each with its

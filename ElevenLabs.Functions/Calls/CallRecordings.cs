@@ -1,6 +1,7 @@
 using ElevenLabs.Functions.Recordings;
+using ElevenLabs.Functions.Sessions;
 
-namespace ElevenLabs.Functions.Sessions;
+namespace ElevenLabs.Functions.Calls;
 
 /// <summary>
 /// The use case "play a call's recording": a short-lived read-only link to the recording of one of the session's calls

@@ -1,9 +1,10 @@
 using System.Globalization;
 using ElevenLabs.Functions.Limits;
+using ElevenLabs.Functions.Sessions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace ElevenLabs.Functions.Sessions;
+namespace ElevenLabs.Functions.Store;
 
 /// <summary>
 /// A thread-safe store that lives as long as the process: for local runs and tests, not durable. It keeps at most
