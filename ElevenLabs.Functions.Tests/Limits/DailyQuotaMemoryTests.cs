@@ -1,4 +1,5 @@
 using ElevenLabs.Functions.Limits;
+using ElevenLabs.Functions.Sessions;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -10,7 +11,7 @@ namespace ElevenLabs.Functions.Tests.Limits;
 public sealed class DailyQuotaMemoryTests
 {
     private static DailyQuota Quota(FakeTimeProvider time, int perDay = 1) =>
-        new(Options.Create(new QuotaOptions { SessionsPerDay = perDay }), time, NullLogger<DailyQuota>.Instance);
+        new(Options.Create(new QuotaOptions { SessionsPerDay = perDay }), new SessionRetention(Options.Create(new SessionsOptions())), time, NullLogger<DailyQuota>.Instance);
 
     [Test]
     public void ACallerWhoReachedTheQuotaIsRefusedUntilMidnightUtcAndCountedAgainAfter()

@@ -14,7 +14,7 @@ namespace ElevenLabs.Functions.Calls;
 /// conflict, so a webhook and the reconcile pass arriving at once leave the same documents as either alone. A call of a
 /// session marked <c>deleting</c> is not stored at all.
 /// </summary>
-public sealed partial class CallRecorder(ISessionStore store, TimeProvider time, ILogger<CallRecorder> logger)
+public sealed partial class CallRecorder(ISessionStore store, SessionRetention retention, TimeProvider time, ILogger<CallRecorder> logger)
 {
     private const int MaxUpdateAttempts = 8;
 
@@ -24,13 +24,14 @@ public sealed partial class CallRecorder(ISessionStore store, TimeProvider time,
         var (stored, matchedBy) = await MatchAsync(call, cancellationToken);
         if (stored is null)
         {
-            var firstUnmatched = await store.CreateCallAsync(call, cancellationToken);
+            var firstUnmatched = await store.CreateCallAsync(call with { ExpireAt = retention.ExpireAt(call.ReceivedAt) }, cancellationToken);
             LogUnmatched(logger, call.ElevenLabsConversationId, call.SessionIdHint);
             return new CallOutcome(null, null, firstUnmatched);
         }
 
         var conversationId = stored.Session.ConversationId;
-        call = call with { ConversationId = conversationId, MatchedBy = matchedBy };
+        // The session's expiry, fixed at its creation: its calls never outlive or predate it.
+        call = call with { ConversationId = conversationId, MatchedBy = matchedBy, ExpireAt = stored.Session.ExpireAt };
         for (var attempt = 1; ; attempt++)
         {
             if (stored.Session.Status == SessionStatus.Deleting)

@@ -49,6 +49,8 @@ public static class CallDocument
             Field.Of("receivedAt", w => FirestoreSafeValue.Timestamp(w, call.ReceivedAt)),
             Field.Of("turnCount", w => FirestoreSafeValue.Integer(w, call.Transcript.Count)),
         };
+        Field[] expiry = call.ExpireAt is { } expireAt ? [Field.Of(SessionDocument.ExpireAtField, w => FirestoreSafeValue.Timestamp(w, expireAt))] : [];
+        fields.AddRange(expiry);
         foreach (var (name, value) in new[] { ("metadata", call.Metadata), ("analysis", call.Analysis), ("conversationInitiationClientData", call.InitiationData) })
         {
             if (value.ValueKind == JsonValueKind.Object)
@@ -78,13 +80,14 @@ public static class CallDocument
             return (Body([.. fields, transcript]), []);
         }
 
-        var parts = Split(turns, NameSize(documentPath + "/" + PartsCollection + "/" + PartId(1)));
+        var parts = Split(turns, NameSize(documentPath + "/" + PartsCollection + "/" + PartId(1)) + expiry.Sum(f => FirestoreSafeValue.KeySize(f.Name) + f.Size));
         fields.Add(Field.Of("transcriptParts", w => FirestoreSafeValue.Integer(w, parts.Count)));
         return (Body(fields), [.. parts.Select((part, index) => Body(
         [
             Field.Of("part", w => FirestoreSafeValue.Integer(w, index + 1)),
             Field.Of("firstTurn", w => FirestoreSafeValue.Integer(w, part.FirstTurn)),
             Field.Of("turns", w => WriteArray(w, part.Turns)),
+            .. expiry,
         ]))]);
     }
 

@@ -48,12 +48,14 @@ public static class FirestoreCommit
         w.WriteEndObject();
     }
 
-    /// <summary>A write of the string fields named in <c>updateMask</c>, then <paramref name="transforms"/>; a missing document is created.</summary>
-    public static void Update(Utf8JsonWriter w, string documentName, IReadOnlyDictionary<string, string> fields, IReadOnlyList<FirestoreFieldTransform> transforms)
+    /// <summary>A write of the string (and <paramref name="timestamps"/>') fields named in <c>updateMask</c>, then <paramref name="transforms"/>; a missing document is created.</summary>
+    public static void Update(Utf8JsonWriter w, string documentName, IReadOnlyDictionary<string, string> fields, IReadOnlyList<FirestoreFieldTransform> transforms,
+        IReadOnlyDictionary<string, DateTimeOffset>? timestamps = null)
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(fields);
         ArgumentNullException.ThrowIfNull(transforms);
+        timestamps ??= new Dictionary<string, DateTimeOffset>();
         w.WriteStartObject();
         w.WriteStartObject("update");
         w.WriteString("name", documentName);
@@ -65,11 +67,18 @@ public static class FirestoreCommit
             w.WriteEndObject();
         }
 
+        foreach (var (name, value) in timestamps)
+        {
+            w.WriteStartObject(name);
+            w.WriteString("timestampValue", FirestoreValues.FormatTimestamp(value));
+            w.WriteEndObject();
+        }
+
         w.WriteEndObject();
         w.WriteEndObject();
         w.WriteStartObject("updateMask");
         w.WriteStartArray("fieldPaths");
-        foreach (var name in fields.Keys)
+        foreach (var name in fields.Keys.Concat(timestamps.Keys))
         {
             w.WriteStringValue(name);
         }

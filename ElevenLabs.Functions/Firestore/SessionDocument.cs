@@ -8,6 +8,13 @@ namespace ElevenLabs.Functions.Firestore;
 /// <summary>A <see cref="Session"/> as the Firestore document the Cloud Function wrote (field names and types).</summary>
 public static class SessionDocument
 {
+    /// <summary>
+    /// The timestamp field Firestore's TTL policies delete documents by (<c>gcloud firestore fields ttls update expireAt
+    /// --collection-group=...</c>): on sessions, calls, transcript parts and daily counts, only when
+    /// <c>Sessions:RetentionDays</c> is set.
+    /// </summary>
+    public const string ExpireAtField = "expireAt";
+
     /// <summary><c>{"fields":{...}}</c> with every field of the session.</summary>
     public static byte[] Write(Session session) => WriteFields(w => WriteFields(w, session));
 
@@ -54,6 +61,10 @@ public static class SessionDocument
 
         Strings(w, "pendingCallIds", session.PendingCallIds);
         OptionalTimestamp(w, "reconcileAt", session.ReconcileAt);
+        if (session.ExpireAt is { } expireAt)
+        {
+            Timestamp(w, ExpireAtField, expireAt);
+        }
     }
 
     /// <summary>The fields an update names, and their <c>updateMask.fieldPaths</c>.</summary>
@@ -145,6 +156,7 @@ public static class SessionDocument
             LastCall = Call(fields, "lastCall"),
             PendingCallIds = Strings(fields, "pendingCallIds") ?? [],
             ReconcileAt = Timestamp(fields, "reconcileAt"),
+            ExpireAt = Timestamp(fields, ExpireAtField),
         };
         return new StoredSession(session, updateTime);
     }

@@ -15,7 +15,10 @@ namespace ElevenLabs.Functions.Firestore;
 /// </summary>
 public static partial class UsageDocument
 {
-    /// <summary>The commit write that adds <paramref name="delta"/> to the count (<c>caller</c> and <c>day</c> set, <c>updatedAt</c> the commit's time).</summary>
+    /// <summary>
+    /// The commit write that adds <paramref name="delta"/> to the count (<c>caller</c> and <c>day</c> set, <c>updatedAt</c>
+    /// the commit's time, and <c>expireAt</c> when the count has one: the same for every write of the day's document).
+    /// </summary>
     public static void WriteIncrement(Utf8JsonWriter w, FirestoreDatabase database, string collection, DailyCount count, long delta)
     {
         ArgumentNullException.ThrowIfNull(database);
@@ -23,7 +26,8 @@ public static partial class UsageDocument
         var date = count.Day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
         FirestoreCommit.Update(w, database.DocumentName(collection, DocumentId(count.CallerKey) + "_" + date),
             new Dictionary<string, string> { ["caller"] = count.CallerKey, ["day"] = count.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) },
-            [FirestoreFieldTransform.Increment("count", delta), FirestoreFieldTransform.RequestTime("updatedAt")]);
+            [FirestoreFieldTransform.Increment("count", delta), FirestoreFieldTransform.RequestTime("updatedAt")],
+            count.ExpireAt is { } expireAt ? new Dictionary<string, DateTimeOffset> { [SessionDocument.ExpireAtField] = expireAt } : null);
     }
 
     /// <summary>The count after the increment, from its write result (the first transform's <c>integerValue</c>), or null when it is not there.</summary>

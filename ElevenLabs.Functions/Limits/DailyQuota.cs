@@ -16,7 +16,7 @@ namespace ElevenLabs.Functions.Limits;
 /// store. The memory holds today's callers only, at most <see cref="MaxRemembered"/>; when it is full, further callers
 /// are refused by the store's count as before.
 /// </summary>
-public sealed partial class DailyQuota(IOptions<QuotaOptions> options, TimeProvider time, ILogger<DailyQuota> logger)
+public sealed partial class DailyQuota(IOptions<QuotaOptions> options, SessionRetention retention, TimeProvider time, ILogger<DailyQuota> logger)
 {
     /// <summary>The most callers remembered per instance (about a megabyte at most).</summary>
     public const int MaxRemembered = 10_000;
@@ -79,7 +79,7 @@ public sealed partial class DailyQuota(IOptions<QuotaOptions> options, TimeProvi
         var usedUp = Volatile.Read(ref _usedUp);
         return usedUp.Day == day && usedUp.Callers.ContainsKey(callerKey)
             ? throw Exceeded(day)
-            : new DailyCount(callerKey, day);
+            : new DailyCount(callerKey, day, retention.ExpireAt(day));
     }
 
     /// <summary>
@@ -186,6 +186,7 @@ public sealed partial class DailyQuota(IOptions<QuotaOptions> options, TimeProvi
 
 /// <summary>
 /// The caller's count of sessions for one UTC day, which a new session is added to in the same atomic write that stores
-/// it (<see cref="Store.ISessionStore.CreateAsync"/>).
+/// it (<see cref="Store.ISessionStore.CreateAsync"/>). <c>ExpireAt</c>: when the count's document expires
+/// (<see cref="Sessions.SessionRetention"/>; null: kept).
 /// </summary>
-public sealed record DailyCount(string CallerKey, DateOnly Day);
+public sealed record DailyCount(string CallerKey, DateOnly Day, DateTimeOffset? ExpireAt = null);

@@ -53,6 +53,9 @@ public sealed record CallRecord
     /// </summary>
     public bool AwaitsRecording { get; init; }
 
+    /// <summary>When the call's documents expire: its session's <see cref="Session.ExpireAt"/>, or for an unmatched call <see cref="SessionRetention"/> from its arrival; null: kept.</summary>
+    public DateTimeOffset? ExpireAt { get; init; }
+
     /// <summary>What the session keeps as its <c>lastCall</c>.</summary>
     public required CallSummary Summary { get; init; }
 }

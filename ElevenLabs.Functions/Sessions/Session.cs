@@ -46,6 +46,12 @@ public sealed record Session
     /// <summary>The latest call's outcome, once ElevenLabs reported it.</summary>
     public CallSummary? LastCall { get; init; }
 
+    /// <summary>
+    /// When the session and everything stored for it expire (<c>Sessions:RetentionDays</c> after its creation, set once
+    /// when it is created: <see cref="SessionRetention"/>); null: kept until erased. Updates never change it.
+    /// </summary>
+    public DateTimeOffset? ExpireAt { get; init; }
+
     public Session Apply(SessionChanges changes) => this with
     {
         Status = changes.Status ?? Status,

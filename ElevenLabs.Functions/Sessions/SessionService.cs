@@ -19,6 +19,7 @@ public sealed partial class SessionService(
     SessionEraser eraser,
     IOptionsMonitor<ElevenLabsOptions> options,
     IOptionsMonitor<AuthOptions> auth,
+    SessionRetention retention,
     TimeProvider time,
     ILogger<SessionService> logger)
 {
@@ -161,6 +162,7 @@ public sealed partial class SessionService(
             ElevenLabsConversationIds = elevenLabsId is null ? [] : [elevenLabsId],
             PendingCallIds = elevenLabsId is null ? [] : [elevenLabsId],
             ReconcileAt = elevenLabsId is null ? null : now,
+            ExpireAt = retention.ExpireAt(now),
         };
     }
 

@@ -43,6 +43,17 @@ public sealed class SessionsOptions : IValidatableObject
     [SettingRange("00:01:00", "7.00:00:00")]
     public TimeSpan MaxIdle { get; set; } = TimeSpan.FromHours(2);
 
+    /// <summary>
+    /// <c>Sessions:RetentionDays</c>: how long a session and everything stored for it is kept, counted from its creation;
+    /// 0 (the default) keeps them until erased. When set, each document written carries <c>expireAt</c> for Firestore's
+    /// TTL policies (<see cref="SessionRetention"/>; docs/operations.md, Retention).
+    /// </summary>
+    [SettingRange(0, MaxRetentionDays)]
+    public int RetentionDays { get; set; }
+
+    /// <summary>Ten years: longer is a mistake more likely than a policy.</summary>
+    public const int MaxRetentionDays = 3650;
+
     private const string SweepScheduleRule =
         "Sessions:SweepSchedule must be an NCRONTAB expression of six fields, seconds first, such as '" + DefaultSweepSchedule + "'.";
 

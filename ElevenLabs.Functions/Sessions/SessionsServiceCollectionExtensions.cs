@@ -15,6 +15,7 @@ public static class SessionsServiceCollectionExtensions
     {
         builder.Services.AddValidatedOptions<SessionsOptions, SessionsOptionsValidator>(SessionsOptions.Section);
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SessionRetention>();
         builder.Services.AddTransient<SessionService>(); // holds typed HttpClients: not a singleton
         builder.Services.AddTransient<SessionSweeper>();
         builder.Services.TryAddTransient<CallRecorder>();
