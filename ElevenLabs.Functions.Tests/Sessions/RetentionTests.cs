@@ -14,7 +14,9 @@ namespace ElevenLabs.Functions.Tests.Sessions;
 /// <c>Sessions:RetentionDays</c> over HTTP against the Firestore and ElevenLabs stand-ins on a fake clock: every write path
 /// (create and its daily count, a fresh signed URL, end, the webhook with a transcript split into parts, an unmatched
 /// call, the reconcile pass, the idle sweep) leaves <c>expireAt</c> on every document it wrote when retention is set, at
-/// the documented moment, and none at all when it is off. Asserted on the documents the stand-in holds.
+/// the documented moment, and none at all when it is off. Asserted on the documents the stand-in holds. The timer run
+/// erases each session once its <c>expireAt</c> has passed, and no sooner, in Firestore and in memory, with a
+/// <c>DELETE</c> of its conversation at ElevenLabs; off, it erases nothing, even a session that carries an old expiry.
 /// </summary>
 [TestFixture]
 public sealed class RetentionTests
@@ -89,6 +91,63 @@ public sealed class RetentionTests
         Assert.That(documents.Keys.Count(k => k.Contains("/transcript/", StringComparison.Ordinal)), Is.GreaterThanOrEqualTo(2));
         Assert.That(documents.Keys.Count(k => k.StartsWith("elevenlabs-conversation-usage/", StringComparison.Ordinal)), Is.GreaterThanOrEqualTo(1));
         Assert.That(documents.Where(d => d.Value.ContainsKey("expireAt")).Select(d => d.Key), Is.Empty, "off: no expiry field anywhere");
+    }
+
+    [TestCase("Firestore")]
+    [TestCase("InMemory")]
+    public async Task TheTimerErasesEachSessionOnceItsRetentionHasPassedAndNoSooner(string store)
+    {
+        await StartAppAsync(("Sessions:RetentionDays", "30"), ("Sessions:Store", store));
+        var (first, firstCall) = await CreateSessionAsync();
+        Assert.That(await DeliverAsync(ElevenLabsEvents.Transcription(firstCall)), Is.EqualTo(200));
+        _rig.ElevenLabs.StoreConversation(firstCall);
+        _time.Advance(TimeSpan.FromDays(20));
+        var (second, secondCall) = await CreateSessionAsync();
+        _rig.ElevenLabs.StoreConversation(secondCall);
+
+        _time.Advance(TimeSpan.FromDays(10) - TimeSpan.FromMinutes(1));
+        var before = await Sweeper.RunAsync();
+        Assert.That(before.Expirations, Is.Empty, "a minute before its 30 days are over, nothing is erased");
+        Assert.That(_rig.ElevenLabs.DeletedConversations, Is.Empty);
+
+        _time.Advance(TimeSpan.FromMinutes(2));
+        var run = await Sweeper.RunAsync();
+
+        Assert.That(run.Expirations, Is.EqualTo(new[] { (first, (SessionErasure?)new SessionErasure(first, 1, 0, 1, 0)) }),
+            "the first session: its conversation at ElevenLabs and its call (a short transcript: no parts)");
+        Assert.That(_rig.ElevenLabs.DeletedConversations, Is.EqualTo(new[] { firstCall }));
+        Assert.That(_rig.ElevenLabs.HasConversation(secondCall), Is.True);
+        var (gone, _, _) = await _app.PostAsync(new { action = "get_session", conversationId = first });
+        Assert.That(gone, Is.EqualTo(404), "erased");
+        await PostOkAsync(new { action = "get_session", conversationId = second });
+        if (store == "Firestore")
+        {
+            Assert.That(AllDocuments().Keys.Where(k => k.StartsWith($"conversation-sessions/{first}", StringComparison.Ordinal)), Is.Empty,
+                "no session, call or transcript part document left");
+        }
+
+        _time.Advance(TimeSpan.FromDays(20));
+        var later = await Sweeper.RunAsync();
+        Assert.That(later.Expirations.Select(e => (e.ConversationId, e.Erasure?.Conversations)), Is.EqualTo(new[] { (second, (int?)1) }));
+        Assert.That(_rig.ElevenLabs.HasConversation(secondCall), Is.False);
+    }
+
+    [Test]
+    public async Task WithoutRetentionTheTimerErasesNothingEvenASessionCarryingAnOldExpiry()
+    {
+        await StartAppAsync();
+        var (id, call) = await CreateSessionAsync();
+        _rig.ElevenLabs.StoreConversation(call);
+        // Written while retention was on, long ago.
+        _rig.Firestore.Document(Project, "conversation-sessions", id)!["expireAt"] = new JsonObject { ["timestampValue"] = SweepApp.Timestamp(Start.AddDays(-1)) };
+
+        _time.Advance(TimeSpan.FromDays(400));
+        var run = await Sweeper.RunAsync();
+
+        Assert.That(run.Expirations, Is.Empty);
+        Assert.That(_rig.ElevenLabs.DeletedConversations, Is.Empty, "no DELETE at ElevenLabs");
+        Assert.That(_rig.ElevenLabs.HasConversation(call), Is.True);
+        Assert.That(AllDocuments().ContainsKey($"conversation-sessions/{id}"), Is.True, "the session is kept (Firestore's TTL is the only one to delete it)");
     }
 
     [TestCase(-1)]

@@ -16,7 +16,8 @@ namespace ElevenLabs.Functions.Tests.Sessions;
 /// Application Insights' ingestion (the <c>SessionErased</c> event). A session with two calls, each with a transcript
 /// split into parts and a recording, all stored the way the app stores them (the webhook's events), is gone from each
 /// after one <c>delete_session</c>; a failure midway leaves it <c>deleting</c>, answered as not found, and a retry or
-/// the next timer run finishes the job; another signed-in caller can delete nothing.
+/// the next timer run finishes the job; another signed-in caller can delete nothing. Retention is on (30 days): a
+/// session past its <c>expireAt</c> is erased the same way by the next timer run, one within it is left.
 /// </summary>
 [TestFixture(HostKind.SelfHosted)]
 [TestFixture(HostKind.Functions, Category = AppHost.FunctionsHostCategory)]
@@ -48,6 +49,7 @@ public sealed class SessionErasureTests(HostKind host)
             ("APPLICATIONINSIGHTS_CONNECTION_STRING", _insights.ConnectionString),
             ("Sessions:SweepInterval", "00:00:00"), // self-hosted: the test runs the sweep
             ("Sessions:SweepSchedule", "0 0 0 1 1 *"), // Functions host: once a year, unless the test runs it
+            ("Sessions:RetentionDays", "30"),
         ]));
     }
 
@@ -167,6 +169,33 @@ public sealed class SessionErasureTests(HostKind host)
         await AssertGoneEverywhereAsync(id, elevenLabsIds);
         var erased = await EventAsync("SessionErased", id);
         Assert.That((S(erased["Source"]), S(erased["ElevenLabsConversations"]), S(erased["Calls"])), Is.EqualTo(("sweep", "2", "2")));
+    }
+
+    [Test]
+    public async Task ASessionPastRetentionIsErasedEverywhereByTheNextTimerRunAndOneWithinItIsLeft()
+    {
+        var (expired, expiredIds) = await SessionWithTwoCallsAsync();
+        var (kept, keptIds) = await SessionWithTwoCallsAsync();
+        var keptDocuments = StoredDocuments(kept);
+        var expireAt = DateTimeOffset.Parse(S(SessionDocument(expired)!["expireAt"]!["timestampValue"]), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(expireAt, Is.GreaterThan(DateTimeOffset.UtcNow.AddDays(29)), "30 days after its creation");
+        // Its 30 days over: the expiry Firestore holds moved to a minute ago (what the app's clock would find after them).
+        SessionDocument(expired)!["expireAt"] = new JsonObject { ["timestampValue"] = SweepApp.Timestamp(DateTimeOffset.UtcNow.AddMinutes(-1)) };
+
+        await RunTimerAsync();
+
+        await AssertGoneEverywhereAsync(expired, expiredIds);
+        Assert.That(_rig.ElevenLabs.DeletedConversations, Is.SupersetOf(expiredIds), "ElevenLabs was sent a DELETE for each");
+        var erased = await EventAsync("SessionErased", expired);
+        Assert.That((S(erased["Source"]), S(erased["ElevenLabsConversations"]), S(erased["Recordings"]), S(erased["Calls"])),
+            Is.EqualTo(("retention", "2", "2", "2")));
+
+        Assert.That(StoredDocuments(kept), Is.EqualTo(keptDocuments), "the session within retention: every document as it was");
+        Assert.That(await RecordingsAsync(kept), Has.Count.EqualTo(2));
+        Assert.That(keptIds.Select(_rig.ElevenLabs.HasConversation), Is.All.True);
+        Assert.That(keptIds.Where(_rig.ElevenLabs.DeletedConversations.Contains), Is.Empty, "no DELETE for its conversations");
+        var (own, ownBody, _) = await _app.PostAsync(new { action = "get_session", conversationId = kept }, Alice);
+        Assert.That(own, Is.EqualTo(200), ownBody.ToJsonString());
     }
 
     [Test]

@@ -32,6 +32,23 @@ public sealed partial class FirestoreSessionStore
     }
 
     /// <summary>
+    /// <c>expireAt &lt; now ORDER BY expireAt LIMIT n</c>: a range and an order on one field, which its single-field
+    /// index (automatic, unless exempted) serves; sessions written while retention was off have no <c>expireAt</c>, which
+    /// a range leaves out.
+    /// </summary>
+    public Task<IReadOnlyList<StoredSession>> FindExpiredAsync(DateTimeOffset expiredBefore, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var query = new FirestoreQuery(_collection)
+        {
+            Where = FirestoreFilter.Timestamp(SessionDocument.ExpireAtField, "LESS_THAN", expiredBefore),
+            OrderBy = [(SessionDocument.ExpireAtField, false)],
+            Limit = limit,
+        };
+        return RunQueryAsync(query, "query for sessions past retention", cancellationToken);
+    }
+
+    /// <summary>
     /// Lists the session's <c>calls</c>; for each, lists and deletes its <c>transcript</c> parts, then deletes the calls'
     /// documents; again until no call is left. A part is deleted before its call, so a failure midway never leaves a
     /// part no listing of calls finds.

@@ -14,17 +14,21 @@ namespace ElevenLabs.Functions.Sessions;
 /// idempotent, so a run that fails midway (<see cref="SessionErasureException"/>) leaves the session <c>deleting</c>,
 /// and the next run (a retry of <c>delete_session</c>, or the sweep: <see cref="FinishPendingAsync"/>) does the rest.
 /// The <c>SessionErased</c> event carries counts only. No caller is checked here: whoever read the session did
-/// (<see cref="SessionService.DeleteAsync"/>), or the timer asks (retention).
+/// (<see cref="SessionService.DeleteAsync"/>), or the timer asks (retention: <see cref="EraseExpiredAsync"/>).
 /// </summary>
 public sealed partial class SessionEraser(
     ISessionStore store,
     ElevenLabsClient elevenLabs,
     RecordingStore recordings,
     ConversationTelemetry telemetry,
+    SessionRetention retention,
     TimeProvider time,
     ILogger<SessionEraser> logger)
 {
-    /// <summary>The most unfinished erasures one sweep finishes, the longest marked first; the rest wait for the next run.</summary>
+    /// <summary>
+    /// The most unfinished erasures one sweep finishes, the longest marked first, and the most sessions past retention it
+    /// erases, the longest expired first; the rest wait for the next run.
+    /// </summary>
     public const int MaxPerRun = 50;
 
     private const int MaxWriteAttempts = 8;
@@ -85,15 +89,37 @@ public sealed partial class SessionEraser(
     /// <see cref="MaxPerRun"/>. One that fails again is logged and left for the next run.
     /// </summary>
     /// <exception cref="SessionStoreException">The sessions being deleted could not be queried (nothing was erased).</exception>
-    public async Task<IReadOnlyList<(string ConversationId, SessionErasure? Erasure)>> FinishPendingAsync(CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<(string ConversationId, SessionErasure? Erasure)>> FinishPendingAsync(CancellationToken cancellationToken = default) =>
+        await EraseEachAsync(await store.FindDeletingAsync(MaxPerRun, cancellationToken), ErasureSource.Sweep, cancellationToken);
+
+    /// <summary>
+    /// The sweep's part under <c>Sessions:RetentionDays</c>: erases the sessions whose <c>expireAt</c> has passed, whatever
+    /// their status, the longest expired first, at most <see cref="MaxPerRun"/> (source <see cref="ErasureSource.Retention"/>),
+    /// so their ElevenLabs conversations and recordings go with their documents. One that fails is logged and stays
+    /// <c>deleting</c> (or untouched, when the mark failed) for the next run. Off (0 days): nothing is queried, nothing erased.
+    /// </summary>
+    /// <exception cref="SessionStoreException">The sessions past retention could not be queried (nothing was erased).</exception>
+    public async Task<IReadOnlyList<(string ConversationId, SessionErasure? Erasure)>> EraseExpiredAsync(CancellationToken cancellationToken = default)
     {
-        var pending = await store.FindDeletingAsync(MaxPerRun, cancellationToken);
-        var results = new List<(string, SessionErasure?)>(pending.Count);
-        foreach (var stored in pending)
+        if (retention.Period is null)
+        {
+            return [];
+        }
+
+        var expired = await store.FindExpiredAsync(time.GetUtcNowToMicrosecond(), MaxPerRun, cancellationToken);
+        return await EraseEachAsync(expired, ErasureSource.Retention, cancellationToken);
+    }
+
+    /// <summary>Each session erased in turn; one that fails (null) does not stop the others.</summary>
+    private async Task<IReadOnlyList<(string ConversationId, SessionErasure? Erasure)>> EraseEachAsync(
+        IReadOnlyList<StoredSession> sessions, string source, CancellationToken cancellationToken)
+    {
+        var results = new List<(string, SessionErasure?)>(sessions.Count);
+        foreach (var stored in sessions)
         {
             try
             {
-                results.Add((stored.Session.ConversationId, await EraseAsync(stored, ErasureSource.Sweep, cancellationToken)));
+                results.Add((stored.Session.ConversationId, await EraseAsync(stored, source, cancellationToken)));
             }
             catch (SessionErasureException)
             {
@@ -269,6 +295,6 @@ public static class ErasureSource
     /// <summary>The sweep, finishing an erasure that failed midway.</summary>
     public const string Sweep = "sweep";
 
-    /// <summary>The retention policy (<c>Sessions:RetentionDays</c>), from the timer.</summary>
+    /// <summary>The retention policy (<c>Sessions:RetentionDays</c>): the sweep, erasing a session past its <c>expireAt</c>.</summary>
     public const string Retention = "retention";
 }

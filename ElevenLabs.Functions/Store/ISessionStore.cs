@@ -98,6 +98,14 @@ public interface ISessionStore
     Task<IReadOnlyList<StoredSession>> FindDeletingAsync(int limit, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Sessions whose <c>expireAt</c> is before <paramref name="expiredBefore"/>, whatever their status, the longest
+    /// expired first, at most <paramref name="limit"/>: the ones the sweep erases under <c>Sessions:RetentionDays</c>.
+    /// A session without <c>expireAt</c> (written while retention was off) is never found.
+    /// </summary>
+    /// <exception cref="SessionStoreException">The store failed.</exception>
+    Task<IReadOnlyList<StoredSession>> FindExpiredAsync(DateTimeOffset expiredBefore, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Deletes every call stored with the session and every transcript part below them (whatever the calls' documents
     /// say), and returns how many of each it deleted. Idempotent: a second run deletes nothing and counts nothing.
     /// </summary>

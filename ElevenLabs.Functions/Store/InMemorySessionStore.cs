@@ -222,6 +222,21 @@ public sealed partial class InMemorySessionStore(IOptions<SessionsOptions> optio
         }
     }
 
+    public Task<IReadOnlyList<StoredSession>> FindExpiredAsync(DateTimeOffset expiredBefore, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        lock (_gate)
+        {
+            IReadOnlyList<StoredSession> expired = [.. _sessions.Values
+                .Where(entry => entry.Session.ExpireAt is { } at && at < expiredBefore)
+                .OrderBy(entry => entry.Session.ExpireAt)
+                .ThenBy(entry => entry.Session.ConversationId, StringComparer.Ordinal)
+                .Take(limit)
+                .Select(entry => entry.Stored)];
+            return Task.FromResult(expired);
+        }
+    }
+
     public Task<IReadOnlyList<StoredSession>> FindDeletingAsync(int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);

@@ -13,8 +13,9 @@ namespace ElevenLabs.Functions.Sweep;
 /// the session (<c>endedBy: "sweeper"</c>, <c>lastCall</c> from the answer); a call still running and younger than
 /// <see cref="MaxCallAge"/> is left alone; anything else, or no call at all, expires it. Every write is conditional
 /// on the version the query read, so a client or the webhook writing meanwhile wins. Then the reconcile pass
-/// (<see cref="CallReconciler"/>) stores the finished calls whose webhook never came, and the erasures that stopped
-/// midway are finished (<see cref="SessionEraser.FinishPendingAsync"/>), on the same timer.
+/// (<see cref="CallReconciler"/>) stores the finished calls whose webhook never came, the erasures that stopped
+/// midway are finished (<see cref="SessionEraser.FinishPendingAsync"/>), and, with <c>Sessions:RetentionDays</c>, the
+/// sessions past retention are erased everywhere (<see cref="SessionEraser.EraseExpiredAsync"/>), on the same timer.
 /// </summary>
 public sealed partial class SessionSweeper(
     ISessionStore store,
@@ -52,7 +53,28 @@ public sealed partial class SessionSweeper(
         LogRun(logger, idle.Count, result.Count(SweepOutcome.Ended), result.Count(SweepOutcome.Expired),
             result.Count(SweepOutcome.LeftAlone), result.Count(SweepOutcome.ChangedMeanwhile), result.Count(SweepOutcome.Failed));
         var calls = await reconciler.RunAsync(cancellationToken);
-        return result with { Calls = calls, Erasures = await FinishErasuresAsync(cancellationToken) };
+        var erasures = await FinishErasuresAsync(cancellationToken);
+        return result with { Calls = calls, Erasures = erasures, Expirations = await EraseExpiredAsync(cancellationToken) };
+    }
+
+    /// <summary>The sessions past retention, erased; a store that cannot list them is logged, and the next run tries again.</summary>
+    private async Task<IReadOnlyList<(string ConversationId, SessionErasure? Erasure)>> EraseExpiredAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var erasures = await eraser.EraseExpiredAsync(cancellationToken);
+            if (erasures.Count > 0)
+            {
+                LogExpirations(logger, erasures.Count, erasures.Count(e => e.Erasure is not null));
+            }
+
+            return erasures;
+        }
+        catch (SessionStoreException ex)
+        {
+            LogExpirationsFailed(logger, ex);
+            return [];
+        }
     }
 
     /// <summary>The erasures that stopped midway, finished; a store that cannot list them is logged, and the next run tries again.</summary>
@@ -168,6 +190,12 @@ public sealed partial class SessionSweeper(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep: the sessions being deleted could not be listed; the next run tries again")]
     private static partial void LogErasuresFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep: {Found} sessions past retention were taken, {Erased} erased; the rest are tried again next run")]
+    private static partial void LogExpirations(ILogger logger, int found, int erased);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep: the sessions past retention could not be listed; the next run tries again")]
+    private static partial void LogExpirationsFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {ConversationId} ended by the sweep: ElevenLabs call {ElevenLabsConversationId} is {CallStatus}")]
     private static partial void LogEnded(ILogger logger, string conversationId, string elevenLabsConversationId, string callStatus);

@@ -2,13 +2,16 @@ namespace ElevenLabs.Functions.Sweep;
 
 /// <summary>
 /// One run of the sweep: each idle session it took, oldest first, and what it did with it; then each pending call the
-/// reconcile pass looked at; then each unfinished erasure it took (null: it stopped again).
+/// reconcile pass looked at; then each unfinished erasure it took (null: it stopped again); then each session past
+/// retention it erased (null: it stopped, and the next run tries again).
 /// </summary>
 public sealed record SweepResult(IReadOnlyList<(string ConversationId, SweepOutcome Outcome)> Sessions)
 {
     public IReadOnlyList<(string ConversationId, string ElevenLabsConversationId, ReconcileOutcome Outcome)> Calls { get; init; } = [];
 
     public IReadOnlyList<(string ConversationId, Sessions.SessionErasure? Erasure)> Erasures { get; init; } = [];
+
+    public IReadOnlyList<(string ConversationId, Sessions.SessionErasure? Erasure)> Expirations { get; init; } = [];
 
     public int Count(SweepOutcome outcome) => Sessions.Count(s => s.Outcome == outcome);
 }
