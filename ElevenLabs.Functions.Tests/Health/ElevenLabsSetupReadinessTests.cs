@@ -19,27 +19,14 @@ namespace ElevenLabs.Functions.Tests.Health;
 [TestFixture(HostKind.Functions, Category = AppHost.FunctionsHostCategory)]
 public sealed class ElevenLabsSetupReadinessTests(HostKind host)
 {
-    private const string ReadyPath = "/elevenlabs-conversation/ready";
     private const string AppWebhookUrl = "https://func-interview.azurewebsites.net/elevenlabs-webhook";
 
     private ElevenLabsStandIn _elevenLabs = null!;
     private ApplicationInsightsStandIn _telemetry = null!;
 
-    /// <summary>One app started before the tests (its start runs readiness once, agent and webhook list), so the 2 s check time-out measures ElevenLabs, not the first JIT of both reads on a busy machine.</summary>
+    /// <summary>One app first (see <see cref="Readiness.WarmUpAsync"/>), so the 2 s check time-out measures ElevenLabs.</summary>
     [OneTimeSetUp]
-    public async Task WarmUpAsync()
-    {
-        await StartStandInAsync();
-        try
-        {
-            await using var app = await StartAppAsync();
-            _ = await ReadyAsync(app);
-        }
-        finally
-        {
-            await StopStandInAsync();
-        }
-    }
+    public Task WarmUpAsync() => Readiness.WarmUpAsync(StartStandInAsync, () => StartAppAsync(), StopStandInAsync);
 
     [SetUp]
     public async Task StartStandInAsync()
@@ -63,17 +50,11 @@ public sealed class ElevenLabsSetupReadinessTests(HostKind host)
     }
 
     /// <summary>The app's clock: self-hosted a fake one the test moves; under the worker the real one, waited on.</summary>
-    private FakeTimeProvider? AppClock() => host == HostKind.SelfHosted ? new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 9, 0, 0, TimeSpan.Zero)) : null;
+    private FakeTimeProvider? AppTime() => host == HostKind.SelfHosted ? new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 9, 0, 0, TimeSpan.Zero)) : null;
 
-    private static async Task<(HttpStatusCode Status, JsonObject Body, string Text)> ReadyAsync(AppHost app)
-    {
-        using var response = await app.Client.GetAsync(ReadyPath);
-        var text = await response.Content.ReadAsStringAsync();
-        TestContext.Out.WriteLine($"GET {ReadyPath}: {(int)response.StatusCode}: {text}");
-        return (response.StatusCode, JsonNode.Parse(text)!.AsObject(), text);
-    }
+    private static Task<(HttpStatusCode Status, JsonObject Body, HttpResponseMessage Response, string Text)> ReadyAsync(AppHost app) => Readiness.GetAsync(app);
 
-    private static JsonObject ElevenLabsCheck(JsonObject body) => body["checks"]!["elevenlabs"]!.AsObject();
+    private static JsonObject ElevenLabsCheck(JsonObject body) => Readiness.Check(body, "elevenlabs");
 
     private int WebhookListRequests => _elevenLabs.WorkspaceWebhookRequests.Count(r => r.RequestMessage.Method == "GET");
 
@@ -102,7 +83,7 @@ public sealed class ElevenLabsSetupReadinessTests(HostKind host)
         _elevenLabs.AgentEnableAuth = false;
         await using var app = await StartAppAsync();
 
-        var (status, body, text) = await ReadyAsync(app);
+        var (status, body, _, text) = await ReadyAsync(app);
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.ServiceUnavailable), text);
         Assert.That(ElevenLabsCheck(body)["status"]!.GetValue<string>(), Is.EqualTo("unhealthy"));
@@ -119,19 +100,14 @@ public sealed class ElevenLabsSetupReadinessTests(HostKind host)
     [Test]
     public async Task APublicAgentPassesWhenAllowPublicAgentSaysItIsDeliberateAndTheStartSaysSoOnce()
     {
-        var time = AppClock();
+        var time = AppTime();
         _elevenLabs.AgentEnableAuth = false;
         await using var app = await StartAppAsync(time, ("ElevenLabs:AllowPublicAgent", "true"));
-        var sinceStart = Stopwatch.StartNew();
+        var clock = new AppClock(time);
 
-        var (status, body, text) = await ReadyAsync(app);
-        if (time is null)
-        {
-            await Task.Delay(TimeSpan.FromSeconds(16) - sinceStart.Elapsed); // the real clock, past readiness's 15 s
-        }
-
-        time?.Advance(TimeSpan.FromSeconds(16));
-        var (again, _, _) = await ReadyAsync(app);
+        var (status, body, _, text) = await ReadyAsync(app);
+        await clock.PastTheKeptResultAsync(TimeSpan.FromSeconds(16)); // past readiness's 15 s
+        var (again, _, _, _) = await ReadyAsync(app);
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK), text);
         Assert.That(again, Is.EqualTo(HttpStatusCode.OK));
@@ -156,7 +132,7 @@ public sealed class ElevenLabsSetupReadinessTests(HostKind host)
         }
 
         await using var app = await StartAppAsync();
-        var (status, body, text) = await ReadyAsync(app);
+        var (status, body, _, text) = await ReadyAsync(app);
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.ServiceUnavailable), text);
         Assert.That(ElevenLabsCheck(body)["code"]!.GetValue<string>(), Is.EqualTo("elevenlabs_webhook_disabled"));
@@ -177,7 +153,7 @@ public sealed class ElevenLabsSetupReadinessTests(HostKind host)
         _elevenLabs.DisableWorkspaceWebhook(other.Id);
         await using var app = await StartAppAsync();
 
-        var (status, _, text) = await ReadyAsync(app);
+        var (status, _, _, text) = await ReadyAsync(app);
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK), text);
         Assert.That(WebhookListRequests, Is.EqualTo(1), "the list was read");
@@ -187,7 +163,7 @@ public sealed class ElevenLabsSetupReadinessTests(HostKind host)
     [Test]
     public async Task TheWebhookListIsAskedAtMostOnceInFiveMinutes()
     {
-        var time = AppClock();
+        var time = AppTime();
         if (time is null)
         {
             Assert.Ignore("Self-hosted only: five minutes of the app's clock, which only the self-hosted app lets a test move (a worker process runs on the real clock)");
@@ -204,14 +180,14 @@ public sealed class ElevenLabsSetupReadinessTests(HostKind host)
         }
 
         _elevenLabs.AutoDisableWorkspaceWebhook(webhook.Id, 503, time.GetUtcNow());
-        var (stillKept, _, _) = await ReadyAsync(app); // 2 min 40 s after the first read
+        var (stillKept, _, _, _) = await ReadyAsync(app); // 2 min 40 s after the first read
         Assert.That(statuses, Has.All.EqualTo(HttpStatusCode.OK));
         Assert.That(stillKept, Is.EqualTo(HttpStatusCode.OK), "inside the 5 minutes the kept answer stands");
         Assert.That(_elevenLabs.AgentRequests, Has.Count.EqualTo(11));
         Assert.That(WebhookListRequests, Is.EqualTo(1), "one list read in the 5 minutes");
 
         time.Advance(TimeSpan.FromMinutes(2.5));
-        var (status, body, text) = await ReadyAsync(app);
+        var (status, body, _, text) = await ReadyAsync(app);
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.ServiceUnavailable), text);
         Assert.That(ElevenLabsCheck(body)["code"]!.GetValue<string>(), Is.EqualTo("elevenlabs_webhook_disabled"));

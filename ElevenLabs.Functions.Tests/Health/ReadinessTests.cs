@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using ElevenLabs.Functions.Tests.Support;
@@ -19,30 +18,16 @@ namespace ElevenLabs.Functions.Tests.Health;
 [TestFixture(HostKind.Functions, Category = AppHost.FunctionsHostCategory)]
 public sealed class ReadinessTests(HostKind host)
 {
-    private const string ReadyPath = "/elevenlabs-conversation/ready";
+    private const string ReadyPath = Readiness.Path;
     private const string KeyName = "elevenlabs-api-key";
     private const string FirestoreKeyName = "firestore-service-account";
 
     private FirestoreRig _rig = null!;
     private KeyVaultStandIn _vault = null!;
 
-    /// <summary>
-    /// One app started before the tests (its start runs readiness once), so the 3 s bound below measures the
-    /// time-outs, not the first JIT of the Key Vault, Google token and HTTP pipelines on a busy machine.
-    /// </summary>
+    /// <summary>One app first (see <see cref="Readiness.WarmUpAsync"/>), so the 3 s bound below measures the time-outs.</summary>
     [OneTimeSetUp]
-    public async Task WarmUpAsync()
-    {
-        await StartStandInsAsync();
-        try
-        {
-            await using var app = await StartAppAsync();
-        }
-        finally
-        {
-            await StopStandInsAsync();
-        }
-    }
+    public Task WarmUpAsync() => Readiness.WarmUpAsync(StartStandInsAsync, () => StartAppAsync(), StopStandInsAsync);
 
     [SetUp]
     public async Task StartStandInsAsync()
@@ -102,28 +87,9 @@ public sealed class ReadinessTests(HostKind host)
         }
     }
 
-    private static async Task<(HttpStatusCode Status, JsonObject Body, HttpResponseMessage Response, string Text)> ReadyAsync(AppHost app)
-    {
-        // The bound: whatever is broken, the answer comes within 3 s (each check has 2 s).
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(3));
-        var watch = Stopwatch.StartNew();
-        HttpResponseMessage response;
-        try
-        {
-            response = await app.Client.GetAsync(ReadyPath, deadline.Token);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-        {
-            Assert.Fail($"no readiness answer within 3 s");
-            throw;
-        }
-
-        var text = await response.Content.ReadAsStringAsync();
-        TestContext.Out.WriteLine($"GET {ReadyPath}: {(int)response.StatusCode} in {watch.ElapsedMilliseconds} ms: {text}");
-        return (response.StatusCode, JsonNode.Parse(text)!.AsObject(), response, text);
-    }
-
-    private static JsonObject Check(JsonObject body, string name) => body["checks"]![name]!.AsObject();
+    /// <summary>The bound: whatever is broken, the answer comes within 3 s (each check has 2 s).</summary>
+    private static Task<(HttpStatusCode Status, JsonObject Body, HttpResponseMessage Response, string Text)> ReadyAsync(AppHost app) =>
+        Readiness.GetAsync(app, within: TimeSpan.FromSeconds(3));
 
     private int FirestoreProbes => _rig.Firestore.Requests.Count(r => r.RawTarget.Contains("/readiness-probe", StringComparison.Ordinal));
 
@@ -191,7 +157,7 @@ public sealed class ReadinessTests(HostKind host)
         var (status, body, _, text) = await ReadyAsync(app);
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK), text);
-        Assert.That(Check(body, "firestore")["status"]!.GetValue<string>(), Is.EqualTo("healthy"));
+        Assert.That(Readiness.Check(body, "firestore")["status"]!.GetValue<string>(), Is.EqualTo("healthy"));
     }
 
     public enum Broken
@@ -246,8 +212,8 @@ public sealed class ReadinessTests(HostKind host)
         Assert.That(status, Is.EqualTo(HttpStatusCode.ServiceUnavailable), text);
         Assert.That(body["success"]!.GetValue<bool>(), Is.False);
         Assert.That(body["status"]!.GetValue<string>(), Is.EqualTo("not_ready"));
-        Assert.That(Check(body, check)["status"]!.GetValue<string>(), Is.EqualTo("unhealthy"));
-        Assert.That(Check(body, check)["code"]!.GetValue<string>(), Is.EqualTo(code));
+        Assert.That(Readiness.Check(body, check)["status"]!.GetValue<string>(), Is.EqualTo("unhealthy"));
+        Assert.That(Readiness.Check(body, check)["code"]!.GetValue<string>(), Is.EqualTo(code));
         if (check != "secrets")
         {
             // Without the vault nothing authenticates, so only a vault failure may fail the other checks too.
@@ -276,7 +242,7 @@ public sealed class ReadinessTests(HostKind host)
         var (status, body, _, text) = await ReadyAsync(app);
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK), text);
-        Assert.That(Check(body, "elevenlabs")["status"]!.GetValue<string>(), Is.EqualTo("healthy"));
+        Assert.That(Readiness.Check(body, "elevenlabs")["status"]!.GetValue<string>(), Is.EqualTo("healthy"));
         Assert.That(app.LogMessages(LogLevel.Warning), Has.Some.Contains("Readiness check elevenlabs failed with elevenlabs_timeout"), "said at start");
     }
 
@@ -342,7 +308,7 @@ public sealed class ReadinessTests(HostKind host)
             "when asking again can give another answer");
         Assert.That(stillKept, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
         Assert.That(recovered, Is.EqualTo(HttpStatusCode.OK), text);
-        Assert.That(Check(body, "elevenlabs")["status"]!.GetValue<string>(), Is.EqualTo("healthy"));
+        Assert.That(Readiness.Check(body, "elevenlabs")["status"]!.GetValue<string>(), Is.EqualTo("healthy"));
     }
 
     [Test]
@@ -360,44 +326,6 @@ public sealed class ReadinessTests(HostKind host)
         Assert.That(_rig.Firestore.Requests, Has.Count.EqualTo(firestore));
         Assert.That(_rig.ElevenLabs.Server.LogEntries.Count(), Is.EqualTo(elevenLabs));
     }
-
-    /// <summary>
-    /// The app's clock as a test moves it: self-hosted the fake one, moved at once; under the worker the real one, waited
-    /// on. The kept result is the start's run (done before the start returned), so it is fresh at most 15 s from here.
-    /// </summary>
-    private sealed class AppClock(FakeTimeProvider? time)
-    {
-        private readonly Stopwatch _sinceStart = Stopwatch.StartNew();
-        private readonly DateTimeOffset _fakeStart = time?.GetUtcNow() ?? default;
-
-        /// <summary>On the real clock, a machine too slow to ask inside the kept 15 s cannot show what the test checks: say so.</summary>
-        public void StillInsideTheKeptResult()
-        {
-            if (time is null && _sinceStart.Elapsed >= ReadinessFreshFor - TimeSpan.FromSeconds(1))
-            {
-                Assert.Inconclusive($"the requests took {_sinceStart.Elapsed.TotalSeconds:F1} s, past the 15 s a readiness result is kept");
-            }
-        }
-
-        /// <summary>Until <paramref name="sinceStart"/> (at least 15 s) after the start: the fake clock is moved there, the real one waited for (1 s more).</summary>
-        public async Task PastTheKeptResultAsync(TimeSpan sinceStart)
-        {
-            if (time is not null)
-            {
-                time.Advance(sinceStart - (time.GetUtcNow() - _fakeStart));
-                return;
-            }
-
-            var left = sinceStart + TimeSpan.FromSeconds(1) - _sinceStart.Elapsed;
-            TestContext.Out.WriteLine($"waiting {left.TotalSeconds:F1} s on the real clock, past the kept result");
-            if (left > TimeSpan.Zero)
-            {
-                await Task.Delay(left);
-            }
-        }
-    }
-
-    private static readonly TimeSpan ReadinessFreshFor = global::ElevenLabs.Functions.Health.ReadinessProbe.FreshFor;
 
     private void AssertNoSecretIn(string text)
     {

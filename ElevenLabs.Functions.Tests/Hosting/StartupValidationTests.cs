@@ -66,18 +66,7 @@ public sealed class StartupValidationTests
         });
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
-        HttpResponseMessage? health = null;
-        for (var i = 0; i < 300 && health is null && !app.Process.HasExited; i++)
-        {
-            try
-            {
-                health = await client.GetAsync("/elevenlabs-conversation");
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(200);
-            }
-        }
+        using var health = await app.FirstAnswerAsync(client);
 
         Assert.That(health?.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK), app.Output);
         Assert.That(app.Output, Does.Contain("in memory").IgnoreCase, "the start-up warning that sessions are not durable");
@@ -95,18 +84,7 @@ public sealed class StartupValidationTests
         });
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
-        HttpResponseMessage? health = null;
-        for (var i = 0; i < 300 && health is null && !app.Process.HasExited; i++)
-        {
-            try
-            {
-                health = await client.GetAsync("/elevenlabs-conversation");
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(200);
-            }
-        }
+        using var health = await app.FirstAnswerAsync(client);
 
         Assert.That(health?.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK), app.Output);
     }

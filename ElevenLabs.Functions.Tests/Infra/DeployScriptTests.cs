@@ -19,12 +19,7 @@ public sealed partial class DeployScriptTests
 
     // az as the calls deploy.sh and its steps make are answered: a deployment that exists once it was created, and
     // a Key Vault keeping what it is given.
-    private const string FakeAz = """
-        #!/usr/bin/env bash
-        state=${FAKE_STATE:?}
-        echo "az $*" >>"$state/calls"
-        flag() { local name=$1; shift; while [ $# -gt 0 ]; do if [ "$1" = "$name" ]; then echo "$2"; return; fi; shift; done; }
-        case "$*" in
+    private static readonly string FakeAz = ScriptRig.FakeAz("""
           "account show --output none") ;;
           "ad signed-in-user show --query id --output tsv") echo 0b6a8a52-1f0e-4d8e-9a43-6c2b7c1d9e11 ;;
           "group create --name rg-test --location eastus --output none") touch "$state/group" ;;
@@ -42,17 +37,7 @@ public sealed partial class DeployScriptTests
               managedIdentityPrincipalId) echo 5a1c7f4e-0b7e-4f55-9d0c-3c1f2b6e8a90 ;;
               *) exit 3 ;;
             esac ;;
-          "keyvault secret show --vault-name kv-test --name "*" --query id --output tsv")
-            [ -f "$state/secret-$7" ] || { echo "ERROR: SecretNotFound" >&2; exit 3; }
-            echo "https://kv-test.vault.azure.net/secrets/$7/0123" ;;
-          "keyvault secret show --vault-name kv-test --name "*" --query value --output tsv")
-            [ -f "$state/secret-$7" ] || { echo "ERROR: SecretNotFound" >&2; exit 3; }
-            cat "$state/secret-$7"; echo ;;
-          "keyvault secret set --vault-name kv-test --name "*" --file "*" --encoding utf-8 --output none")
-            cp "$(flag --file "$@")" "$state/secret-$7" ;;
-          *) echo "stand-in az: unexpected call: $*" >&2; exit 2 ;;
-        esac
-        """;
+        """);
 
     private const string FakeGcloud = """
         #!/usr/bin/env bash

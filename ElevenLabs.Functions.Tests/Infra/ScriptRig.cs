@@ -27,6 +27,30 @@ internal sealed class ScriptRig : IDisposable
 
     public string Directory { get; }
 
+    /// <summary>
+    /// A stand-in <c>az</c>: logs every call to <c>state/calls</c>, answers <paramref name="cases"/> (bash case arms, for
+    /// what the script under test asks beyond Key Vault), keeps Key Vault's secrets as files in the state directory
+    /// (<c>secret-{name}</c>), and fails loudly on anything else.
+    /// </summary>
+    public static string FakeAz(string cases = "") => $$"""
+        #!/usr/bin/env bash
+        state=${FAKE_STATE:?}
+        echo "az $*" >>"$state/calls"
+        flag() { local name=$1; shift; while [ $# -gt 0 ]; do if [ "$1" = "$name" ]; then echo "$2"; return; fi; shift; done; }
+        case "$*" in
+        {{cases}}
+          "keyvault secret show --vault-name kv-test --name "*" --query id --output tsv")
+            [ -f "$state/secret-$7" ] || { echo "ERROR: SecretNotFound" >&2; exit 3; }
+            echo "https://kv-test.vault.azure.net/secrets/$7/0123" ;;
+          "keyvault secret show --vault-name kv-test --name "*" --query value --output tsv")
+            [ -f "$state/secret-$7" ] || { echo "ERROR: SecretNotFound" >&2; exit 3; }
+            cat "$state/secret-$7"; echo ;;
+          "keyvault secret set --vault-name kv-test --name "*" --file "*" --encoding utf-8 --output none")
+            cp "$(flag --file "$@")" "$state/secret-$7" ;;
+          *) echo "stand-in az: unexpected call: $*" >&2; exit 2 ;;
+        esac
+        """;
+
     public string StatePath(string name) => Path.Combine(Directory, "state", name);
 
     /// <summary>
@@ -47,7 +71,7 @@ internal sealed class ScriptRig : IDisposable
         info.Environment["PATH"] = Path.Combine(Directory, "bin") + ":" + (onlyStandIns ? BasicsOnly() : Environment.GetEnvironmentVariable("PATH"));
         info.Environment["FAKE_STATE"] = Path.Combine(Directory, "state");
         foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("ELEVENLABS_", StringComparison.Ordinal) || k.StartsWith("FIRESTORE_", StringComparison.Ordinal)
-                     || k.StartsWith("AZURE_", StringComparison.Ordinal) || k.StartsWith("OIDC_", StringComparison.Ordinal) || k is "GOOGLE_APPLICATION_CREDENTIALS" or "GOOGLE_SETUP" or "ALERT_EMAIL" or "KEY_VAULT_NAME" or "WEBHOOK_URL" or "RESOURCE_GROUP" or "LOCATION" or "NAME" or "AUTH_MODE" or "CORS_ALLOWED_ORIGINS" or "FIREBASE_AUTH_PROJECT_ID"
+                     || k.StartsWith("AZURE_", StringComparison.Ordinal) || k.StartsWith("OIDC_", StringComparison.Ordinal) || k is "GOOGLE_APPLICATION_CREDENTIALS" or "MANAGED_IDENTITY_OBJECT_ID" or "GOOGLE_SETUP" or "ALERT_EMAIL" or "KEY_VAULT_NAME" or "WEBHOOK_URL" or "RESOURCE_GROUP" or "LOCATION" or "NAME" or "AUTH_MODE" or "CORS_ALLOWED_ORIGINS" or "FIREBASE_AUTH_PROJECT_ID"
                      or "GCP_PROJECT" or "RETENTION_DAYS" or "RECORDINGS_CONTAINER").ToList())
         {
             info.Environment.Remove(name);

@@ -12,25 +12,6 @@ public sealed class WebhookStepTests
 {
     private const string AppUrl = "https://func-elconv-abc123.azurewebsites.net/elevenlabs-webhook";
 
-    // Key Vault as az answers it: secrets kept as files in the state directory.
-    internal const string FakeAz = """
-        #!/usr/bin/env bash
-        state=${FAKE_STATE:?}
-        echo "az $*" >>"$state/calls"
-        flag() { local name=$1; shift; while [ $# -gt 0 ]; do if [ "$1" = "$name" ]; then echo "$2"; return; fi; shift; done; }
-        case "$*" in
-          "keyvault secret show --vault-name kv-test --name "*" --query id --output tsv")
-            [ -f "$state/secret-$7" ] || { echo "ERROR: SecretNotFound" >&2; exit 3; }
-            echo "https://kv-test.vault.azure.net/secrets/$7/0123" ;;
-          "keyvault secret show --vault-name kv-test --name "*" --query value --output tsv")
-            [ -f "$state/secret-$7" ] || { echo "ERROR: SecretNotFound" >&2; exit 3; }
-            cat "$state/secret-$7"; echo ;;
-          "keyvault secret set --vault-name kv-test --name "*" --file "*" --encoding utf-8 --output none")
-            cp "$(flag --file "$@")" "$state/secret-$7" ;;
-          *) echo "stand-in az: unexpected call: $*" >&2; exit 2 ;;
-        esac
-        """;
-
     private ElevenLabsStandIn _elevenLabs = null!;
     private ScriptRig _rig = null!;
 
@@ -38,7 +19,7 @@ public sealed class WebhookStepTests
     public void Start()
     {
         _elevenLabs = new ElevenLabsStandIn();
-        _rig = new ScriptRig(("az", FakeAz));
+        _rig = new ScriptRig(("az", ScriptRig.FakeAz()));
     }
 
     [TearDown]

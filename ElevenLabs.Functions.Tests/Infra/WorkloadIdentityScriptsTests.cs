@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ElevenLabs.Functions.Tests.Support;
 
 namespace ElevenLabs.Functions.Tests.Infra;
@@ -71,29 +70,15 @@ public sealed class WorkloadIdentityScriptsTests
         esac
         """;
 
-    private string _directory = null!;
+    private ScriptRig _rig = null!;
 
     [SetUp]
-    public void MakeStandIns()
-    {
-        _directory = Directory.CreateTempSubdirectory("wif-setup-").FullName;
-        Directory.CreateDirectory(Path.Combine(_directory, "bin"));
-        Directory.CreateDirectory(Path.Combine(_directory, "state"));
-        foreach (var (name, script) in new[] { ("az", FakeAz), ("gcloud", FakeGcloud) })
-        {
-            var path = Path.Combine(_directory, "bin", name);
-            File.WriteAllText(path, script.ReplaceLineEndings("\n") + "\n");
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
-        }
-    }
+    public void MakeStandIns() => _rig = new ScriptRig(("az", FakeAz), ("gcloud", FakeGcloud));
 
     [TearDown]
-    public void RemoveStandIns() => Directory.Delete(_directory, recursive: true);
+    public void RemoveStandIns() => _rig.Dispose();
 
-    private string StatePath(string name) => Path.Combine(_directory, "state", name);
+    private string StatePath(string name) => _rig.StatePath(name);
 
     private (int Exit, string Output, string Errors, string[] Calls) Run() => Run("setup-workload-identity.sh", new()
     {
@@ -103,31 +88,8 @@ public sealed class WorkloadIdentityScriptsTests
     });
 
     /// <summary>Runs <c>infra/{script}</c> with the stand-in commands first on PATH and <paramref name="environment"/> (null removes).</summary>
-    private (int Exit, string Output, string Errors, string[] Calls) Run(string script, Dictionary<string, string?> environment)
-    {
-        File.Delete(StatePath("calls"));
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppOutput.RepositoryRoot };
-        info.ArgumentList.Add(Path.Combine(AppOutput.RepositoryRoot, "infra", script));
-        info.Environment["PATH"] = Path.Combine(_directory, "bin") + ":" + Environment.GetEnvironmentVariable("PATH");
-        info.Environment["FAKE_STATE"] = Path.Combine(_directory, "state");
-        info.Environment["FAKE_TENANT"] = Tenant;
-        foreach (var name in new[] { "AZURE_TENANT_ID", "MANAGED_IDENTITY_OBJECT_ID", "FIRESTORE_AUTH", "GOOGLE_APPLICATION_CREDENTIALS", "GCP_PROJECT", "FIRESTORE_PROJECT_ID" })
-        {
-            info.Environment.Remove(name);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            info.Environment[name] = value;
-        }
-
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        var calls = File.Exists(StatePath("calls")) ? File.ReadAllLines(StatePath("calls")) : [];
-        return (process.ExitCode, output.Result, errors.Result, calls);
-    }
+    private (int Exit, string Output, string Errors, string[] Calls) Run(string script, Dictionary<string, string?> environment) =>
+        _rig.Run(script, new(environment) { ["FAKE_TENANT"] = Tenant });
 
     private static string[] Changes(string[] calls) =>
         [.. calls.Where(c => c.Contains(" create", StringComparison.Ordinal) || c.Contains("update-oidc", StringComparison.Ordinal)
@@ -229,7 +191,7 @@ public sealed class WorkloadIdentityScriptsTests
     [TestCase(null, true)]
     public void SetSecretsStoresTheGoogleKeyOnlyWhenTheAppUsesOne(string? auth, bool stored)
     {
-        var key = Path.Combine(_directory, "key.json");
+        var key = Path.Combine(_rig.Directory, "key.json");
         File.WriteAllText(key, """{"type":"service_account"}""");
 
         var (exit, output, errors, calls) = Run("set-secrets.sh", new()

@@ -21,20 +21,21 @@ namespace ElevenLabs.Functions.Tests.Recordings;
 [TestFixture]
 public sealed class RecordingActionTests
 {
-    private Azurite _azurite = null!;
-    private ElevenLabsStandIn _elevenLabs = null!;
+    private RecordingsRig _rig = null!;
     private InMemoryTelemetryChannel _telemetry = null!;
     private AppHost _app = null!;
     private AppHost _offApp = null!;
     private readonly string _secret = WebhookSigner.NewSecret();
 
+    private Azurite Azurite => _rig.Azurite;
+    private ElevenLabsStandIn ElevenLabs => _rig.ElevenLabs;
+
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        _azurite = await Azurite.StartAsync();
-        _elevenLabs = new ElevenLabsStandIn();
+        _rig = await RecordingsRig.StartAsync();
         _telemetry = new InMemoryTelemetryChannel();
-        _app = await StartAppAsync(null, ("Recordings:BlobServiceUri", _azurite.ServiceUri.ToString()), ("ElevenLabs:WebhookSecret", _secret),
+        _app = await StartAppAsync(null, ("Recordings:BlobServiceUri", Azurite.ServiceUri.ToString()), ("ElevenLabs:WebhookSecret", _secret),
             ("APPLICATIONINSIGHTS_CONNECTION_STRING", InMemoryTelemetryChannel.ConnectionString));
         _offApp = await StartAppAsync(null);
     }
@@ -42,39 +43,22 @@ public sealed class RecordingActionTests
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        foreach (var app in new[] { _app, _offApp })
+        if (_rig is not null)
         {
-            if (app is not null)
-            {
-                await app.DisposeAsync();
-            }
-        }
-
-        _elevenLabs?.Dispose();
-        if (_azurite is not null)
-        {
-            await _azurite.DisposeAsync();
+            await _rig.DisposeAsync();
         }
     }
 
     [SetUp]
     public void Reset()
     {
-        _elevenLabs.Reset();
-        _elevenLabs.IssueFreshConversationIds();
+        ElevenLabs.Reset();
+        ElevenLabs.IssueFreshConversationIds();
     }
 
     private Task<AppHost> StartAppAsync(TimeProvider? time, params (string Key, string? Value)[] settings) =>
-        AppHost.StartAsync(_elevenLabs.Settings([("Sessions:SweepInterval", "00:00:00"), ("ElevenLabs:MaxRetries", "0"), .. settings]), builder =>
-        {
-            _azurite.ConnectApp(builder.Services);
-            if (time is not null)
-            {
-                builder.Services.AddSingleton(time);
-            }
-
-            builder.Services.AddSingleton<ITelemetryChannel>(_telemetry);
-        });
+        _rig.StartAppAsync(time, services => services.AddSingleton<ITelemetryChannel>(_telemetry),
+            [("Sessions:SweepInterval", "00:00:00"), ("ElevenLabs:MaxRetries", "0"), .. settings]);
 
     private static async Task<(string Id, string ElevenLabsId)> CreateSessionAsync(AppHost app, ElevenLabsStandIn elevenLabs)
     {
@@ -86,9 +70,9 @@ public sealed class RecordingActionTests
     [Test]
     public async Task TheReconcilePassCopiesTheRecordingFromTheRestEndpointAndTheLinkPlaysIt()
     {
-        var (id, elevenLabsId) = await CreateSessionAsync(_app, _elevenLabs);
+        var (id, elevenLabsId) = await CreateSessionAsync(_app, ElevenLabs);
         var mp3 = RandomNumberGenerator.GetBytes(RecordingStore.BlockSize + 4321); // two blocks
-        _elevenLabs.StoreConversation(elevenLabsId, "done", audio: mp3);
+        ElevenLabs.StoreConversation(elevenLabsId, "done", audio: mp3);
 
         var result = await _app.Services.GetRequiredService<SessionSweeper>().RunAsync();
 
@@ -106,7 +90,7 @@ public sealed class RecordingActionTests
         Assert.That(expires - DateTimeOffset.UtcNow, Is.EqualTo(TimeSpan.FromMinutes(15)).Within(TimeSpan.FromMinutes(1)));
         var query = HttpUtility.ParseQueryString(url.Query);
         Assert.That((query["sp"], query["sr"], query["spr"]), Is.EqualTo(("r", "b", "https")), "read only, this blob, HTTPS");
-        using var browser = new HttpClient(_azurite.TrustingHandler());
+        using var browser = new HttpClient(Azurite.TrustingHandler());
         using var played = await browser.GetAsync(url);
         Assert.That(played.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(played.Content.Headers.ContentType?.MediaType, Is.EqualTo("audio/mpeg"));
@@ -126,19 +110,17 @@ public sealed class RecordingActionTests
     [Test]
     public async Task ARecordingWhoseAudioEventNeverCameIsCopiedByTheNextReconcileRunThoughTheTranscriptionCameByWebhook()
     {
-        var (id, elevenLabsId) = await CreateSessionAsync(_app, _elevenLabs);
+        var (id, elevenLabsId) = await CreateSessionAsync(_app, ElevenLabs);
         var mp3 = RandomNumberGenerator.GetBytes(RecordingStore.BlockSize + 99);
-        _elevenLabs.StoreConversation(elevenLabsId, "done", audio: mp3);
+        ElevenLabs.StoreConversation(elevenLabsId, "done", audio: mp3);
         var @event = new System.Text.Json.Nodes.JsonObject
         {
             ["type"] = "post_call_transcription",
             ["event_timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-            ["data"] = _elevenLabs.ConversationBody(elevenLabsId), // the REST answer's shape, has_audio true
+            ["data"] = ElevenLabs.ConversationBody(elevenLabsId), // the REST answer's shape, has_audio true
         };
         var body = ElevenLabsEvents.Bytes(@event);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/elevenlabs-webhook") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        request.Headers.TryAddWithoutValidation(WebhookSigner.HeaderName, WebhookSigner.Header(_secret, DateTimeOffset.UtcNow, body));
+        using var request = WebhookSigner.Request(_secret, DateTimeOffset.UtcNow, body);
         using var delivered = await _app.Client.SendAsync(request);
         Assert.That(delivered.StatusCode, Is.EqualTo(HttpStatusCode.OK), await delivered.Content.ReadAsStringAsync());
         var (_, before, _) = await _app.PostAsync(new { action = "get_results", conversationId = id });
@@ -151,7 +133,7 @@ public sealed class RecordingActionTests
         Assert.That(result.Calls, Does.Contain((id, elevenLabsId, ReconcileOutcome.AlreadyStored)), "the call is the webhook's; only its recording was missing");
         var (status, answer, _) = await _app.PostAsync(new { action = "get_recording", conversationId = id });
         Assert.That(status, Is.EqualTo(200), answer.ToJsonString());
-        using var browser = new HttpClient(_azurite.TrustingHandler());
+        using var browser = new HttpClient(Azurite.TrustingHandler());
         Assert.That(await browser.GetByteArrayAsync(answer["data"]!["url"]!.GetValue<string>()), Is.EqualTo(mp3), "the REST endpoint's MP3");
         var (_, after, _) = await _app.PostAsync(new { action = "get_results", conversationId = id });
         Assert.That(after["data"]!["calls"]![0]!["recordingAvailable"]!.GetValue<bool>(), Is.True);
@@ -167,7 +149,7 @@ public sealed class RecordingActionTests
     [Test]
     public async Task TheAudioEventIsDecodedFromTheSpoolIntoTheBlobAndPlays()
     {
-        var (id, elevenLabsId) = await CreateSessionAsync(_app, _elevenLabs);
+        var (id, elevenLabsId) = await CreateSessionAsync(_app, ElevenLabs);
         const long size = 6L * 1024 * 1024; // over the spool's in-memory threshold: decoded from the file
         using var whole = new MemoryStream();
         await new AudioEventStream(elevenLabsId, size).CopyToAsync(whole);
@@ -184,7 +166,7 @@ public sealed class RecordingActionTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
         var (status, answer, _) = await _app.PostAsync(new { action = "get_recording", conversationId = id, elevenLabsConversationId = elevenLabsId });
         Assert.That(status, Is.EqualTo(200), answer.ToJsonString());
-        using var browser = new HttpClient(_azurite.TrustingHandler());
+        using var browser = new HttpClient(Azurite.TrustingHandler());
         var played = await browser.GetByteArrayAsync(answer["data"]!["url"]!.GetValue<string>());
         Assert.That(played.Length, Is.EqualTo(mp3.Length));
         Assert.That(played, Is.EqualTo(mp3), "the event's base64, decoded");
@@ -197,14 +179,14 @@ public sealed class RecordingActionTests
     public async Task ALinkExpiresAfterFifteenMinutes()
     {
         var past = new FakeTimeProvider(DateTimeOffset.UtcNow - TimeSpan.FromMinutes(16));
-        await using var app = await StartAppAsync(past, ("Recordings:BlobServiceUri", _azurite.ServiceUri.ToString()));
-        var (id, elevenLabsId) = await CreateSessionAsync(app, _elevenLabs);
+        await using var app = await StartAppAsync(past, ("Recordings:BlobServiceUri", Azurite.ServiceUri.ToString()));
+        var (id, elevenLabsId) = await CreateSessionAsync(app, ElevenLabs);
         await app.Services.GetRequiredService<RecordingStore>().WriteAsync(id, elevenLabsId, new MemoryStream([1, 2, 3]));
 
         var (status, answer, _) = await app.PostAsync(new { action = "get_recording", conversationId = id, elevenLabsConversationId = elevenLabsId });
 
         Assert.That(status, Is.EqualTo(200), answer.ToJsonString());
-        using var browser = new HttpClient(_azurite.TrustingHandler());
+        using var browser = new HttpClient(Azurite.TrustingHandler());
         using var played = await browser.GetAsync(answer["data"]!["url"]!.GetValue<string>());
         Assert.That(played.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "made 16 minutes ago: expired");
     }
@@ -212,7 +194,7 @@ public sealed class RecordingActionTests
     [Test]
     public async Task NoRecordingIsA404WithItsOwnCode()
     {
-        var (id, elevenLabsId) = await CreateSessionAsync(_app, _elevenLabs);
+        var (id, elevenLabsId) = await CreateSessionAsync(_app, ElevenLabs);
 
         var (latest, body, _) = await _app.PostAsync(new { action = "get_recording", conversationId = id });
         var (named, namedBody, _) = await _app.PostAsync(new { action = "get_recording", conversationId = id, elevenLabsConversationId = elevenLabsId });
@@ -231,19 +213,17 @@ public sealed class RecordingActionTests
     [Test]
     public async Task BeforeTheFirstRecordingTheResultsSayNoneGetRecordingIsA404AndDeleteSessionRemovesNone()
     {
-        await using var app = await StartAppAsync(null, ("Recordings:BlobServiceUri", _azurite.ServiceUri.ToString()),
+        await using var app = await StartAppAsync(null, ("Recordings:BlobServiceUri", Azurite.ServiceUri.ToString()),
             ("Recordings:Container", "fresh-" + Guid.NewGuid().ToString("N")[..12]), ("ElevenLabs:WebhookSecret", _secret));
-        var (id, elevenLabsId) = await CreateSessionAsync(app, _elevenLabs);
-        _elevenLabs.StoreConversation(elevenLabsId, "done");
+        var (id, elevenLabsId) = await CreateSessionAsync(app, ElevenLabs);
+        ElevenLabs.StoreConversation(elevenLabsId, "done");
         var body = ElevenLabsEvents.Bytes(new System.Text.Json.Nodes.JsonObject
         {
             ["type"] = "post_call_transcription",
             ["event_timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-            ["data"] = _elevenLabs.ConversationBody(elevenLabsId),
+            ["data"] = ElevenLabs.ConversationBody(elevenLabsId),
         });
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/elevenlabs-webhook") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        request.Headers.TryAddWithoutValidation(WebhookSigner.HeaderName, WebhookSigner.Header(_secret, DateTimeOffset.UtcNow, body));
+        using var request = WebhookSigner.Request(_secret, DateTimeOffset.UtcNow, body);
         using var delivered = await app.Client.SendAsync(request);
         Assert.That(delivered.StatusCode, Is.EqualTo(HttpStatusCode.OK));
 
@@ -263,7 +243,7 @@ public sealed class RecordingActionTests
     [Test]
     public async Task WithRecordingsOffGetRecordingSaysSo()
     {
-        var (id, _) = await CreateSessionAsync(_offApp, _elevenLabs);
+        var (id, _) = await CreateSessionAsync(_offApp, ElevenLabs);
 
         var (status, body, _) = await _offApp.PostAsync(new { action = "get_recording", conversationId = id });
 

@@ -21,18 +21,14 @@ public sealed class RecordingMemoryTests
     /// <summary>Blocks in flight and their buffers, the decoder's chunks, the clients' buffers: well under half the recording.</summary>
     private const long MaxGrowthKiB = 40 * 1024;
 
-    private Azurite _azurite = null!;
-    private ElevenLabsStandIn _elevenLabs = null!;
+    private RecordingsRig _rig = null!;
     private AppHost _app = null!;
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        _azurite = await Azurite.StartAsync();
-        _elevenLabs = new ElevenLabsStandIn();
-        _app = await AppHost.StartAsync(
-            _elevenLabs.Settings(("Recordings:BlobServiceUri", _azurite.ServiceUri.ToString())),
-            builder => _azurite.ConnectApp(builder.Services));
+        _rig = await RecordingsRig.StartAsync();
+        _app = await _rig.StartAppAsync(null, null, ("Recordings:BlobServiceUri", _rig.Azurite.ServiceUri.ToString()));
         // The same paths, compiled and warm, and the container made.
         var store = _app.Services.GetRequiredService<RecordingStore>();
         await store.WriteBase64Async(ConversationId.NewId(), "conv_el_warm", new GeneratedBase64Stream(RecordingStore.BlockSize * 3, seed: 1));
@@ -41,15 +37,9 @@ public sealed class RecordingMemoryTests
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        if (_app is not null)
+        if (_rig is not null)
         {
-            await _app.DisposeAsync();
-        }
-
-        _elevenLabs?.Dispose();
-        if (_azurite is not null)
-        {
-            await _azurite.DisposeAsync();
+            await _rig.DisposeAsync();
         }
     }
 
@@ -76,7 +66,7 @@ public sealed class RecordingMemoryTests
         var (session, call) = (ConversationId.NewId(), "conv_el_" + Guid.NewGuid().ToString("N"));
         var mp3 = new byte[HundredMegabytes];
         new Random(7).NextBytes(mp3); // held by the stand-in (and touched) before the measurement starts
-        _elevenLabs.StoreConversation(call, audio: mp3);
+        _rig.ElevenLabs.StoreConversation(call, audio: mp3);
 
         var (written, growth, peakReset) = await MeasureAsync(async () =>
         {
@@ -110,7 +100,7 @@ public sealed class RecordingMemoryTests
     private async Task<byte[]> StoredHashAsync(RecordingStore store, string session, string call)
     {
         var link = await store.GetLinkAsync(session, call);
-        using var browser = new HttpClient(_azurite.TrustingHandler()) { Timeout = TimeSpan.FromMinutes(2) };
+        using var browser = new HttpClient(_rig.Azurite.TrustingHandler()) { Timeout = TimeSpan.FromMinutes(2) };
         using var response = await browser.GetAsync(link.Url, HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();
         await using var body = await response.Content.ReadAsStreamAsync();

@@ -20,58 +20,41 @@ namespace ElevenLabs.Functions.Tests.Recordings;
 [TestFixture]
 public sealed class RecordingStoreTests
 {
-    private Azurite _azurite = null!;
-    private ElevenLabsStandIn _elevenLabs = null!;
+    private RecordingsRig _rig = null!;
     private AppHost _identityApp = null!;
     private AppHost _connectionStringApp = null!;
     private AppHost _offApp = null!;
 
+    private Azurite Azurite => _rig.Azurite;
+
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        _azurite = await Azurite.StartAsync();
-        _elevenLabs = new ElevenLabsStandIn();
-        _identityApp = await StartAppAsync(("Recordings:BlobServiceUri", _azurite.ServiceUri.ToString()));
-        _connectionStringApp = await StartAppAsync(("Recordings:ConnectionString", _azurite.ConnectionString), ("Recordings:Container", "local-recordings"));
+        _rig = await RecordingsRig.StartAsync();
+        _identityApp = await StartAppAsync(("Recordings:BlobServiceUri", Azurite.ServiceUri.ToString()));
+        _connectionStringApp = await StartAppAsync(("Recordings:ConnectionString", Azurite.ConnectionString), ("Recordings:Container", "local-recordings"));
         _offApp = await StartAppAsync();
     }
 
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        foreach (var app in new[] { _identityApp, _connectionStringApp, _offApp })
+        if (_rig is not null)
         {
-            if (app is not null)
-            {
-                await app.DisposeAsync();
-            }
-        }
-
-        _elevenLabs?.Dispose();
-        if (_azurite is not null)
-        {
-            await _azurite.DisposeAsync();
+            await _rig.DisposeAsync();
         }
     }
 
     [SetUp]
-    public void Reset() => _elevenLabs.Reset();
+    public void Reset() => _rig.ElevenLabs.Reset();
 
     private Task<AppHost> StartAppAsync(params (string Key, string? Value)[] settings) => StartAppAsync(null, settings);
 
-    private Task<AppHost> StartAppAsync(TimeProvider? time, params (string Key, string? Value)[] settings) =>
-        AppHost.StartAsync(_elevenLabs.Settings(settings), builder =>
-        {
-            _azurite.ConnectApp(builder.Services);
-            if (time is not null)
-            {
-                builder.Services.AddSingleton(time);
-            }
-        });
+    private Task<AppHost> StartAppAsync(TimeProvider? time, params (string Key, string? Value)[] settings) => _rig.StartAppAsync(time, null, settings);
 
     private static RecordingStore Store(AppHost app) => app.Services.GetRequiredService<RecordingStore>();
 
-    private HttpClient Browser() => new(_azurite.TrustingHandler());
+    private HttpClient Browser() => new(Azurite.TrustingHandler());
 
     [Test]
     public async Task ARecordingWrittenFromAStreamPlaysThroughAUserDelegationLinkMadeWithTheIdentity()
@@ -88,13 +71,13 @@ public sealed class RecordingStoreTests
         Assert.Multiple(() =>
         {
             Assert.That(link.Url.AbsolutePath, Is.EqualTo($"/{Azurite.AccountName}/{RecordingsOptions.DefaultContainer}/{session}/{call}.mp3"));
-            Assert.That(query["skoid"], Is.EqualTo(((Azurite.EntraTokenCredential)_azurite.Credential).ObjectId), "a user-delegation SAS, signed with the identity's key");
+            Assert.That(query["skoid"], Is.EqualTo(((Azurite.EntraTokenCredential)Azurite.Credential).ObjectId), "a user-delegation SAS, signed with the identity's key");
             Assert.That(query["sp"], Is.EqualTo("r"), "read only");
             Assert.That(query["sr"], Is.EqualTo("b"), "this blob only");
             Assert.That(query["spr"], Is.EqualTo("https"));
             Assert.That(link.ExpiresAt - DateTimeOffset.UtcNow, Is.EqualTo(TimeSpan.FromMinutes(15)).Within(TimeSpan.FromMinutes(1)));
             Assert.That(link.ToString(), Does.Not.Contain("sig"), "a link never prints");
-            Assert.That(((Azurite.EntraTokenCredential)_azurite.Credential).Scopes, Does.Contain("https://storage.azure.com/.default"));
+            Assert.That(((Azurite.EntraTokenCredential)Azurite.Credential).Scopes, Does.Contain("https://storage.azure.com/.default"));
         });
 
         using var browser = Browser();
@@ -159,8 +142,8 @@ public sealed class RecordingStoreTests
         // Links made 10 and 20 minutes ago (the app's clock set back; Azurite checks them against the real time).
         var tenMinutesAgo = new FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(-10));
         var twentyMinutesAgo = new FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(-20));
-        await using var recent = await StartAppAsync(tenMinutesAgo, ("Recordings:BlobServiceUri", _azurite.ServiceUri.ToString()));
-        await using var old = await StartAppAsync(twentyMinutesAgo, ("Recordings:BlobServiceUri", _azurite.ServiceUri.ToString()));
+        await using var recent = await StartAppAsync(tenMinutesAgo, ("Recordings:BlobServiceUri", Azurite.ServiceUri.ToString()));
+        await using var old = await StartAppAsync(twentyMinutesAgo, ("Recordings:BlobServiceUri", Azurite.ServiceUri.ToString()));
         var stillValid = await Store(recent).GetLinkAsync(session, call);
         var expired = await Store(old).GetLinkAsync(session, call);
 
@@ -235,7 +218,7 @@ public sealed class RecordingStoreTests
         var elevenLabs = _identityApp.Services.GetRequiredService<ElevenLabsClient>();
         var (session, call) = (ConversationId.NewId(), "conv_el_" + Guid.NewGuid().ToString("N"));
         var mp3 = RandomNumberGenerator.GetBytes(RecordingStore.BlockSize + 777);
-        _elevenLabs.StoreConversation(call, audio: mp3, sessionId: session);
+        _rig.ElevenLabs.StoreConversation(call, audio: mp3, sessionId: session);
 
         await using (var audio = await elevenLabs.GetConversationAudioAsync(call))
         {
@@ -260,7 +243,7 @@ public sealed class RecordingStoreTests
     [Test]
     public void BothFormsAtOnceStopTheStart()
     {
-        var failure = Assert.CatchAsync(() => StartAppAsync(("Recordings:BlobServiceUri", _azurite.ServiceUri.ToString()), ("Recordings:ConnectionString", _azurite.ConnectionString)));
+        var failure = Assert.CatchAsync(() => StartAppAsync(("Recordings:BlobServiceUri", Azurite.ServiceUri.ToString()), ("Recordings:ConnectionString", Azurite.ConnectionString)));
 
         Assert.That(string.Join("\n", Program.ConfigurationFailures(failure!)), Does.Contain("not both"));
     }

@@ -61,6 +61,25 @@ public sealed class AppProcess : IDisposable
         Assert.Fail("The app did not start serving:\n" + Output);
     }
 
+    /// <summary>The route's first answer, whatever its status; null if the app exited first or never listened (60 s).</summary>
+    public async Task<HttpResponseMessage?> FirstAnswerAsync(HttpClient client, string path = "/elevenlabs-conversation")
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        for (var attempt = 0; attempt < 300 && !Process.HasExited; attempt++)
+        {
+            try
+            {
+                return await client.GetAsync(path);
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(200); // not listening yet
+            }
+        }
+
+        return null;
+    }
+
     public void Dispose()
     {
         if (!Process.HasExited)

@@ -2,9 +2,7 @@ using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace ElevenLabs.Functions.Tests.Support;
 
@@ -38,12 +36,9 @@ public sealed class ApplicationInsightsStandIn : IAsyncDisposable
 
     public static async Task<ApplicationInsightsStandIn> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
         // Its own loopback address: the SDK does not track calls to its ingestion host as dependencies, and the
         // Firestore and ElevenLabs stand-ins are on 127.0.0.1.
-        builder.WebHost.UseUrls("http://127.0.0.2:0");
-        builder.Logging.ClearProviders();
-        var standIn = new ApplicationInsightsStandIn(builder.Build());
+        var standIn = new ApplicationInsightsStandIn(Loopback.NewApp("127.0.0.2"));
         standIn._app.Run(standIn.HandleAsync);
         await standIn._app.StartAsync();
         standIn.Url = standIn._app.Address();

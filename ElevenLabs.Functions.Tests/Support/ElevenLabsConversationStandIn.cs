@@ -4,9 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace ElevenLabs.Functions.Tests.Support;
 
@@ -42,10 +40,7 @@ public sealed class ElevenLabsConversationStandIn : IAsyncDisposable
 
     public static async Task<ElevenLabsConversationStandIn> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = Loopback.NewApp();
         var standIn = new ElevenLabsConversationStandIn(app);
         app.UseWebSockets();
         app.MapGet(SignedUrlPath, standIn.IssueSignedUrl);

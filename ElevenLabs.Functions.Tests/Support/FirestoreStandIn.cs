@@ -5,11 +5,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ElevenLabs.Functions.Tests.Support;
 
@@ -75,10 +73,7 @@ public sealed partial class FirestoreStandIn : IAsyncDisposable
 
     public static async Task<FirestoreStandIn> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var standIn = new FirestoreStandIn(builder.Build());
+        var standIn = new FirestoreStandIn(Loopback.NewApp());
         standIn._app.Run(standIn.HandleAsync);
         await standIn._app.StartAsync();
         standIn.Url = standIn._app.Address();

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace ElevenLabs.Functions.Tests.Support;
 
@@ -58,10 +56,7 @@ public sealed class GoogleStsStandIn : IAsyncDisposable
 
     public static async Task<GoogleStsStandIn> StartAsync(ManagedIdentityStandIn identity, string audience)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var standIn = new GoogleStsStandIn(builder.Build(), identity) { Audience = audience, ProviderIssuer = identity.Issuer };
+        var standIn = new GoogleStsStandIn(Loopback.NewApp(), identity) { Audience = audience, ProviderIssuer = identity.Issuer };
         standIn._app.MapPost("/v1/token", (Delegate)standIn.ExchangeAsync);
         await standIn._app.StartAsync();
         standIn.TokenUrl = new Uri(standIn._app.Address(), "/v1/token");

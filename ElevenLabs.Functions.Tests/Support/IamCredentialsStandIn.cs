@@ -3,9 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace ElevenLabs.Functions.Tests.Support;
 
@@ -63,10 +61,7 @@ public sealed class IamCredentialsStandIn : IAsyncDisposable
 
     public static async Task<IamCredentialsStandIn> StartAsync(GoogleStsStandIn sts, string serviceAccountEmail, string principalPrefix)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var standIn = new IamCredentialsStandIn(builder.Build(), sts) { ServiceAccountEmail = serviceAccountEmail, PrincipalPrefix = principalPrefix };
+        var standIn = new IamCredentialsStandIn(Loopback.NewApp(), sts) { ServiceAccountEmail = serviceAccountEmail, PrincipalPrefix = principalPrefix };
         standIn._app.Run(standIn.HandleAsync);
         await standIn._app.StartAsync();
         standIn.Url = standIn._app.Address();

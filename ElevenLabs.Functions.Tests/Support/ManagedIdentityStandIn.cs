@@ -4,9 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace ElevenLabs.Functions.Tests.Support;
 
@@ -59,10 +57,7 @@ public sealed class ManagedIdentityStandIn : IAsyncDisposable
 
     public static async Task<ManagedIdentityStandIn> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var standIn = new ManagedIdentityStandIn(builder.Build());
+        var standIn = new ManagedIdentityStandIn(Loopback.NewApp());
         standIn._app.MapGet("/msi/token", (Delegate)standIn.Token);
         await standIn._app.StartAsync();
         standIn.Endpoint = new Uri(standIn._app.Address(), "/msi/token");

@@ -1,9 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -55,10 +53,7 @@ public sealed class OpenIdStandIn : IAsyncDisposable
 
     private static async Task<OpenIdStandIn> StartAsync(string? issuer)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var standIn = new OpenIdStandIn(builder.Build(), issuer);
+        var standIn = new OpenIdStandIn(Loopback.NewApp(), issuer);
         standIn._app.Run(standIn.HandleAsync);
         await standIn._app.StartAsync();
         standIn.Url = standIn._app.Address();

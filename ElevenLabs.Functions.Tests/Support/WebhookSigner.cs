@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -24,6 +25,15 @@ public static class WebhookSigner
     {
         var t = at.ToUnixTimeSeconds();
         return $"t={t},v0={V0(secret, t, body)}";
+    }
+
+    /// <summary>A POST of the JSON <paramref name="body"/> to the webhook route, signed with <paramref name="secret"/> at <paramref name="at"/>.</summary>
+    public static HttpRequestMessage Request(string secret, DateTimeOffset at, byte[] body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/elevenlabs-webhook") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.TryAddWithoutValidation(HeaderName, Header(secret, at, body));
+        return request;
     }
 
     /// <summary>The signature of a body read from a stream (a large one, never held whole).</summary>

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using ElevenLabs.Functions.Sessions;
 using ElevenLabs.Functions.Sweep;
@@ -230,9 +229,7 @@ public sealed class ReconcileTests
             ["data"] = data,
         };
         var body = ElevenLabsEvents.Bytes(@event);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/elevenlabs-webhook") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.TryAddWithoutValidation(WebhookSigner.HeaderName, WebhookSigner.Header(_secret, _time.GetUtcNow(), body));
+        using var request = WebhookSigner.Request(_secret, _time.GetUtcNow(), body);
         using var response = await _app.Client.SendAsync(request);
         return (int)response.StatusCode;
     }

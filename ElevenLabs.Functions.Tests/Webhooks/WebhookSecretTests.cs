@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using ElevenLabs.Functions.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,9 +43,7 @@ public sealed class WebhookSecretTests
     private async Task<(int Status, JsonObject Body)> DeliverAsync(AppHost app, string secret)
     {
         var body = ElevenLabsEvents.Bytes(ElevenLabsEvents.InitiationFailure("conv_" + Guid.NewGuid().ToString("N")));
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/elevenlabs-webhook") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.TryAddWithoutValidation(WebhookSigner.HeaderName, WebhookSigner.Header(secret, _time.GetUtcNow(), body));
+        using var request = WebhookSigner.Request(secret, _time.GetUtcNow(), body);
         using var response = await app.Client.SendAsync(request);
         return ((int)response.StatusCode, await AppHost.ReadAsync(response));
     }

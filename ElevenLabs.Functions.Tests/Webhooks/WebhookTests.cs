@@ -157,9 +157,7 @@ public sealed class WebhookTests(HostKind host) : FirestoreAppFixture(host)
     private async Task<(int Status, JsonObject Body, RetryConditionHeaderValue? RetryAfter)> DeliverWithHeadersAsync(JsonObject @event)
     {
         var body = ElevenLabsEvents.Bytes(@event);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/elevenlabs-webhook") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.TryAddWithoutValidation(WebhookSigner.HeaderName, WebhookSigner.Header(_secret, DateTimeOffset.UtcNow, body));
+        using var request = WebhookSigner.Request(_secret, DateTimeOffset.UtcNow, body);
         using var response = await App.Client.SendAsync(request);
         return ((int)response.StatusCode, await AppHost.ReadAsync(response), response.Headers.RetryAfter);
     }
