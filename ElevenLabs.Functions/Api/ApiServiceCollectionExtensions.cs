@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -40,7 +39,7 @@ public static class ApiServiceCollectionExtensions
                 }
                 else
                 {
-                    policy.WithOrigins([.. origins]); // in lower case: the framework compares them ordinally
+                    policy.WithOrigins([.. origins]); // which puts them in lower case, as browsers send an Origin
                 }
 
                 policy.WithMethods("GET", "POST", "OPTIONS")
@@ -55,8 +54,9 @@ public static class ApiServiceCollectionExtensions
     /// <summary>
     /// Self-hosted: ASP.NET Core's CORS middleware answers preflights and marks answers to allowed origins. The
     /// request's <c>Origin</c> is put in lower case first (an origin's scheme and host are case-insensitive and its
-    /// port is digits), so a case variant of an allowed origin matches and is answered with the configured origin,
-    /// never an echo of another spelling.
+    /// port is digits): the framework lower-cases the configured origins but compares the request's ordinally and
+    /// echoes it, so without this a case variant of an allowed origin would be refused (and a case-insensitive
+    /// <c>SetIsOriginAllowed</c> would answer it with its own spelling, not the configured origin).
     /// </summary>
     public static IApplicationBuilder UseConversationCors(this IApplicationBuilder app)
     {

@@ -165,7 +165,7 @@ public static class ConversationRequestParser
             throw Invalid("invalid_field", $"{name} must be a string.");
         }
 
-        var text = ReadText(value) ?? throw Invalid("invalid_field", $"{name} must be valid Unicode text.");
+        var text = UnicodeText.Read(value) ?? throw Invalid("invalid_field", $"{name} must be valid Unicode text.");
         return text.Length <= MaxFieldLength
             ? text
             : throw Invalid("field_too_long", $"{name} must be at most {MaxFieldLength} characters.");
@@ -189,20 +189,6 @@ public static class ConversationRequestParser
         }
 
         return SessionMetadata.Problem(metadata) is { } problem ? throw Invalid("invalid_field", problem) : metadata.Clone();
-    }
-
-    /// <summary>The string, or null when it is not valid Unicode (a lone surrogate escape such as <c>\ud800</c>).</summary>
-    private static string? ReadText(JsonElement value)
-    {
-        try
-        {
-            var text = value.GetString()!;
-            return UnicodeText.IsWellFormed(text) ? text : null;
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
     }
 
     private static string Truncate(string value) => value.Length <= 40 ? value : value[..40] + "…";

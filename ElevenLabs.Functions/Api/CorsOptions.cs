@@ -11,11 +11,8 @@ public sealed class CorsOptions
     /// </summary>
     public string? AllowedOrigins { get; set; }
 
-    /// <summary>
-    /// The configured origins, without trailing slashes, in lower case (as browsers send an <c>Origin</c>); empty
-    /// when CORS is off.
-    /// </summary>
+    /// <summary>The configured origins, without trailing slashes; empty when CORS is off.</summary>
     public IReadOnlyList<string> Origins =>
         [.. (AllowedOrigins ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(o => o.TrimEnd('/').ToLowerInvariant())];
+            .Select(o => o.TrimEnd('/'))];
 }

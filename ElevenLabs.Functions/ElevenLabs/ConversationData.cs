@@ -101,15 +101,7 @@ public static class ConversationData
             return null;
         }
 
-        try
-        {
-            var text = value.GetString()!;
-            return UnicodeText.IsWellFormed(text) ? text : null;
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
+        return UnicodeText.Read(value);
     }
 
     /// <summary>A whole number of seconds (a fractional one is rounded); else absent.</summary>

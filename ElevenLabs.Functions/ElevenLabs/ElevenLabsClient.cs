@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using System.Web;
 using Microsoft.Extensions.Logging;
 using ElevenLabs.Functions.Sessions;
@@ -21,12 +22,7 @@ public sealed partial class ElevenLabsClient(HttpClient http, ConversationTeleme
         var started = time.GetTimestamp();
         using var response = await SendAsync(path, cancellationToken);
         telemetry.SignedUrlLatency(time.GetElapsedTime(started));
-        if (!response.IsSuccessStatusCode)
-        {
-            throw await ElevenLabsErrors.ReadAsync(response, time.GetUtcNow(), cancellationToken);
-        }
-
-        var body = await ReadSignedUrlAsync(response, cancellationToken);
+        var body = await ReadAsync(response, ElevenLabsJsonContext.Default.SignedUrlResponse, cancellationToken);
         if (body?.SignedUrl is not { } url || !IsWebSocketUrl(url))
         {
             throw new ElevenLabsException(ElevenLabsFailure.InvalidResponse, "ElevenLabs answered without a usable signed_url.");
@@ -44,22 +40,7 @@ public sealed partial class ElevenLabsClient(HttpClient http, ConversationTeleme
         ArgumentException.ThrowIfNullOrEmpty(agentId);
         var path = $"v1/convai/conversation/token?agent_id={Uri.EscapeDataString(agentId)}";
         using var response = await SendAsync(path, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw await ElevenLabsErrors.ReadAsync(response, time.GetUtcNow(), cancellationToken);
-        }
-
-        ConversationTokenResponse? body;
-        try
-        {
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            body = await JsonSerializer.DeserializeAsync(stream, ElevenLabsJsonContext.Default.ConversationTokenResponse, cancellationToken);
-        }
-        catch (JsonException)
-        {
-            body = null;
-        }
-
+        var body = await ReadAsync(response, ElevenLabsJsonContext.Default.ConversationTokenResponse, cancellationToken);
         return string.IsNullOrWhiteSpace(body?.Token)
             ? throw new ElevenLabsException(ElevenLabsFailure.InvalidResponse, "ElevenLabs answered without a conversation token.")
             : new ConversationToken(body.Token, IsElevenLabsId(body.ConversationId) ? body.ConversationId : null);
@@ -71,22 +52,7 @@ public sealed partial class ElevenLabsClient(HttpClient http, ConversationTeleme
     {
         ArgumentException.ThrowIfNullOrEmpty(agentId);
         using var response = await SendAsync($"v1/convai/agents/{Uri.EscapeDataString(agentId)}", cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw await ElevenLabsErrors.ReadAsync(response, time.GetUtcNow(), cancellationToken);
-        }
-
-        AgentResponse? body;
-        try
-        {
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            body = await JsonSerializer.DeserializeAsync(stream, ConversationDetailsJsonContext.Default.AgentResponse, cancellationToken);
-        }
-        catch (JsonException)
-        {
-            body = null;
-        }
-
+        var body = await ReadAsync(response, ConversationDetailsJsonContext.Default.AgentResponse, cancellationToken);
         return body is null
             ? throw new ElevenLabsException(ElevenLabsFailure.InvalidResponse, "ElevenLabs answered the agent with something other than an agent.")
             : new ElevenLabsAgent(body.AgentId ?? agentId, body.PlatformSettings?.Auth?.EnableAuth ?? false);
@@ -97,22 +63,7 @@ public sealed partial class ElevenLabsClient(HttpClient http, ConversationTeleme
     public async Task<IReadOnlyList<WorkspaceWebhook>> ListWorkspaceWebhooksAsync(CancellationToken cancellationToken = default)
     {
         using var response = await SendAsync("v1/workspace/webhooks?include_usages=true", cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw await ElevenLabsErrors.ReadAsync(response, time.GetUtcNow(), cancellationToken);
-        }
-
-        WorkspaceWebhooksResponse? body;
-        try
-        {
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            body = await JsonSerializer.DeserializeAsync(stream, WorkspaceWebhooksJsonContext.Default.WorkspaceWebhooksResponse, cancellationToken);
-        }
-        catch (JsonException)
-        {
-            body = null;
-        }
-
+        var body = await ReadAsync(response, WorkspaceWebhooksJsonContext.Default.WorkspaceWebhooksResponse, cancellationToken);
         return body?.Webhooks is not { } webhooks
             ? throw new ElevenLabsException(ElevenLabsFailure.InvalidResponse, "ElevenLabs answered the workspace webhooks without a webhook list.")
             : [.. webhooks.Where(w => !string.IsNullOrEmpty(w?.WebhookUrl))
@@ -124,11 +75,7 @@ public sealed partial class ElevenLabsClient(HttpClient http, ConversationTeleme
     /// <exception cref="ElevenLabsException">ElevenLabs failed or answered something unusable.</exception>
     public async Task<ElevenLabsConversation?> GetConversationAsync(string conversationId, CancellationToken cancellationToken = default)
     {
-        if (!IsElevenLabsId(conversationId))
-        {
-            throw new ArgumentException($"'{conversationId}' is not an ElevenLabs conversation id.", nameof(conversationId));
-        }
-
+        CheckId(conversationId);
         using var response = await SendAsync($"v1/convai/conversations/{conversationId}", cancellationToken);
         if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
@@ -163,21 +110,18 @@ public sealed partial class ElevenLabsClient(HttpClient http, ConversationTeleme
         {
             ConversationId = conversationId,
             Status = status,
-            CallDurationSecs = body.Metadata?.CallDurationSecs is { } duration ? (long)Math.Round(duration) : null,
-            CallSuccessful = body.Analysis?.CallSuccessful,
-            TranscriptSummary = body.Analysis?.TranscriptSummary,
-            TerminationReason = string.IsNullOrEmpty(body.Metadata?.TerminationReason) ? null : body.Metadata.TerminationReason,
-            StartedAt = body.Metadata?.StartTimeUnixSecs is { } start and > 0 and < 253402300800
-                ? DateTimeOffset.FromUnixTimeMilliseconds((long)(start * 1000))
-                : null,
-            Transcript = [.. (body.Transcript ?? []).OfType<TranscriptTurnWire>()
-                .Select(t => new TranscriptTurn(t.Role, t.Message, t.TimeInCallSecs is { } secs ? (long)Math.Round(secs) : null))],
-            EvaluationCriteriaResults = (body.Analysis?.EvaluationCriteriaResults ?? [])
-                .Where(e => e.Value is not null)
-                .ToDictionary(e => e.Key, e => new EvaluationCriterionResult(e.Value!.CriteriaId ?? e.Key, e.Value.Result, e.Value.Rationale)),
-            DataCollectionResults = (body.Analysis?.DataCollectionResults ?? [])
-                .Where(e => e.Value is not null)
-                .ToDictionary(e => e.Key, e => new DataCollectionResult(e.Value!.DataCollectionId ?? e.Key, e.Value.Value, e.Value.Rationale)),
+            Summary = new CallSummary
+            {
+                ElevenLabsConversationId = conversationId,
+                Status = status,
+                CallDurationSecs = body.Metadata?.CallDurationSecs is { } duration ? (long)Math.Round(duration) : null,
+                CallSuccessful = body.Analysis?.CallSuccessful,
+                TranscriptSummary = body.Analysis?.TranscriptSummary,
+                TerminationReason = string.IsNullOrEmpty(body.Metadata?.TerminationReason) ? null : body.Metadata.TerminationReason,
+                StartedAt = body.Metadata?.StartTimeUnixSecs is { } start and > 0 and < 253402300800
+                    ? DateTimeOffset.FromUnixTimeMilliseconds((long)(start * 1000))
+                    : null,
+            },
             HasAudio = body.HasAudio ?? false,
             Document = document,
         };
@@ -279,12 +223,20 @@ public sealed partial class ElevenLabsClient(HttpClient http, ConversationTeleme
         }
     }
 
-    private static async Task<SignedUrlResponse?> ReadSignedUrlAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>A successful answer's body as <typeparamref name="T"/>, or null when it is not that JSON.</summary>
+    /// <exception cref="ElevenLabsException">ElevenLabs answered with an error status.</exception>
+    private async Task<T?> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+        where T : class
     {
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ElevenLabsErrors.ReadAsync(response, time.GetUtcNow(), cancellationToken);
+        }
+
         try
         {
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            return await JsonSerializer.DeserializeAsync(stream, ElevenLabsJsonContext.Default.SignedUrlResponse, cancellationToken);
+            return await JsonSerializer.DeserializeAsync(stream, type, cancellationToken);
         }
         catch (JsonException)
         {

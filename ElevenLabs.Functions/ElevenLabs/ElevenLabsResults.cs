@@ -49,29 +49,11 @@ public sealed record ElevenLabsConversation
     /// <summary><c>initiated</c>, <c>in-progress</c>, <c>processing</c>, <c>done</c> or <c>failed</c>.</summary>
     public required string Status { get; init; }
 
-    /// <summary><c>metadata.call_duration_secs</c>.</summary>
-    public long? CallDurationSecs { get; init; }
-
-    /// <summary><c>analysis.call_successful</c>: <c>success</c>, <c>failure</c> or <c>unknown</c>.</summary>
-    public string? CallSuccessful { get; init; }
-
-    /// <summary><c>analysis.transcript_summary</c>.</summary>
-    public string? TranscriptSummary { get; init; }
-
-    /// <summary><c>metadata.termination_reason</c>.</summary>
-    public string? TerminationReason { get; init; }
-
-    /// <summary><c>metadata.start_time_unix_secs</c>.</summary>
-    public DateTimeOffset? StartedAt { get; init; }
-
-    /// <summary><c>transcript[]</c>, in order (role, message, seconds into the call).</summary>
-    public IReadOnlyList<TranscriptTurn> Transcript { get; init; } = [];
-
-    /// <summary><c>analysis.evaluation_criteria_results</c>, by criterion id.</summary>
-    public IReadOnlyDictionary<string, EvaluationCriterionResult> EvaluationCriteriaResults { get; init; } = new Dictionary<string, EvaluationCriterionResult>();
-
-    /// <summary><c>analysis.data_collection_results</c>, by data collection id.</summary>
-    public IReadOnlyDictionary<string, DataCollectionResult> DataCollectionResults { get; init; } = new Dictionary<string, DataCollectionResult>();
+    /// <summary>
+    /// Its status, <c>metadata</c> (duration, termination reason, start) and <c>analysis</c> (success, summary): what a
+    /// session keeps as its <c>lastCall</c>.
+    /// </summary>
+    public required CallSummary Summary { get; init; }
 
     /// <summary><c>has_audio</c>: ElevenLabs has the call's recording (<c>GET .../audio</c> answers it).</summary>
     public bool HasAudio { get; init; }
@@ -88,9 +70,3 @@ public sealed record ElevenLabsConversation
     /// <summary>The call is starting, running, or being analysed: <c>initiated</c>, <c>in-progress</c>, <c>processing</c>.</summary>
     public bool IsRunning => Status is "initiated" or "in-progress" or "processing";
 }
-
-/// <summary>One of <c>analysis.evaluation_criteria_results</c>: <see cref="Result"/> is <c>success</c>, <c>failure</c> or <c>unknown</c>.</summary>
-public sealed record EvaluationCriterionResult(string CriteriaId, string? Result, string? Rationale);
-
-/// <summary>One of <c>analysis.data_collection_results</c>: <see cref="Value"/> is what the agent collected (any JSON; undefined when absent).</summary>
-public sealed record DataCollectionResult(string DataCollectionId, JsonElement Value, string? Rationale);

@@ -1,6 +1,5 @@
 using System.Net;
 using ElevenLabs.Functions.Hosting;
-using ElevenLabs.Functions.Secrets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;

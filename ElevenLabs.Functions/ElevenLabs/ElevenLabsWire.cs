@@ -34,21 +34,15 @@ internal sealed record WorkspaceWebhookWire(
 internal sealed partial class WorkspaceWebhooksJsonContext : JsonSerializerContext;
 
 /// <summary>
-/// The parts of <c>GET /v1/convai/conversations/{id}</c>'s answer the app reads, as elevenlabs-python's
-/// <c>GetConversationResponseModel</c> names them (numbers may come as floats).
+/// The parts of <c>GET /v1/convai/conversations/{id}</c>'s answer the app reads typed, as elevenlabs-python's
+/// <c>GetConversationResponseModel</c> names them (numbers may come as floats). The transcript and the analysis'
+/// results are read from the answer as it came (<see cref="ElevenLabsConversation.Document"/>), as from a webhook.
 /// </summary>
 internal sealed record ConversationDetailsResponse(
-    [property: JsonPropertyName("conversation_id")] string? ConversationId,
     [property: JsonPropertyName("status")] string? Status,
-    [property: JsonPropertyName("transcript")] List<TranscriptTurnWire?>? Transcript,
     [property: JsonPropertyName("metadata")] ConversationMetadataWire? Metadata,
     [property: JsonPropertyName("analysis")] ConversationAnalysisWire? Analysis,
     [property: JsonPropertyName("has_audio")] bool? HasAudio);
-
-internal sealed record TranscriptTurnWire(
-    [property: JsonPropertyName("role")] string? Role,
-    [property: JsonPropertyName("message")] string? Message,
-    [property: JsonPropertyName("time_in_call_secs")] double? TimeInCallSecs);
 
 internal sealed record ConversationMetadataWire(
     [property: JsonPropertyName("start_time_unix_secs")] double? StartTimeUnixSecs,
@@ -57,19 +51,7 @@ internal sealed record ConversationMetadataWire(
 
 internal sealed record ConversationAnalysisWire(
     [property: JsonPropertyName("call_successful")] string? CallSuccessful,
-    [property: JsonPropertyName("transcript_summary")] string? TranscriptSummary,
-    [property: JsonPropertyName("evaluation_criteria_results")] Dictionary<string, EvaluationCriterionWire?>? EvaluationCriteriaResults,
-    [property: JsonPropertyName("data_collection_results")] Dictionary<string, DataCollectionWire?>? DataCollectionResults);
-
-internal sealed record EvaluationCriterionWire(
-    [property: JsonPropertyName("criteria_id")] string? CriteriaId,
-    [property: JsonPropertyName("result")] string? Result,
-    [property: JsonPropertyName("rationale")] string? Rationale);
-
-internal sealed record DataCollectionWire(
-    [property: JsonPropertyName("data_collection_id")] string? DataCollectionId,
-    [property: JsonPropertyName("value")] JsonElement Value,
-    [property: JsonPropertyName("rationale")] string? Rationale);
+    [property: JsonPropertyName("transcript_summary")] string? TranscriptSummary);
 
 /// <summary>The answer of <c>GET /v1/convai/agents/{agent_id}</c>, as far as <c>platform_settings.auth</c>.</summary>
 internal sealed record AgentResponse(

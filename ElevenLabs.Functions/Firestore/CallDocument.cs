@@ -146,25 +146,14 @@ public static class CallDocument
 
     private static long DocumentSize(long nameSize, IEnumerable<Field> fields) => nameSize + 32 + fields.Sum(f => FirestoreSafeValue.KeySize(f.Name) + f.Size);
 
-    private static byte[] Body(IEnumerable<Field> fields)
+    private static byte[] Body(IEnumerable<Field> fields) => FirestoreValues.Document(writer =>
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        foreach (var field in fields)
         {
-            writer.WriteStartObject();
-            writer.WriteStartObject("fields");
-            foreach (var field in fields)
-            {
-                writer.WritePropertyName(field.Name);
-                writer.WriteRawValue(field.Json, skipInputValidation: true);
-            }
-
-            writer.WriteEndObject();
-            writer.WriteEndObject();
+            writer.WritePropertyName(field.Name);
+            writer.WriteRawValue(field.Json, skipInputValidation: true);
         }
-
-        return buffer.ToArray();
-    }
+    });
 
     private static long Map(Utf8JsonWriter writer, IEnumerable<Field> fields)
     {

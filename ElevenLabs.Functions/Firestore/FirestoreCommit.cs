@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 
@@ -16,18 +15,14 @@ public static class FirestoreCommit
     public static byte[] Body(Action<Utf8JsonWriter> writes)
     {
         ArgumentNullException.ThrowIfNull(writes);
-        // Written straight into a growable buffer: through a MemoryStream the writer would buffer it once more.
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var w = new Utf8JsonWriter(buffer))
+        return FirestoreValues.Json(w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("writes");
             writes(w);
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
+        });
     }
 
     /// <summary>A write of the whole document (no mask) only where none exists (<c>currentDocument.exists: false</c>: else ALREADY_EXISTS).</summary>

@@ -22,66 +22,61 @@ internal sealed record FirestoreQuery(string Collection)
     public bool NamesOnly { get; init; }
 
     /// <summary>The request body: <c>{"structuredQuery":{...}}</c>.</summary>
-    public byte[] ToRunQueryBody()
+    public byte[] ToRunQueryBody() => FirestoreValues.Json(w =>
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
+        w.WriteStartObject();
+        w.WriteStartObject("structuredQuery");
+        w.WriteStartArray("from");
+        w.WriteStartObject();
+        w.WriteString("collectionId", Collection);
+        if (AllDescendants)
         {
-            w.WriteStartObject();
-            w.WriteStartObject("structuredQuery");
-            w.WriteStartArray("from");
-            w.WriteStartObject();
-            w.WriteString("collectionId", Collection);
-            if (AllDescendants)
-            {
-                w.WriteBoolean("allDescendants", true);
-            }
+            w.WriteBoolean("allDescendants", true);
+        }
 
+        w.WriteEndObject();
+        w.WriteEndArray();
+        if (NamesOnly)
+        {
+            w.WriteStartObject("select");
+            w.WriteStartArray("fields");
+            w.WriteStartObject();
+            w.WriteString("fieldPath", "__name__");
             w.WriteEndObject();
             w.WriteEndArray();
-            if (NamesOnly)
-            {
-                w.WriteStartObject("select");
-                w.WriteStartArray("fields");
-                w.WriteStartObject();
-                w.WriteString("fieldPath", "__name__");
-                w.WriteEndObject();
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }
-            if (Where is { } where)
-            {
-                w.WritePropertyName("where");
-                where.Write(w);
-            }
-
-            if (OrderBy.Count > 0)
-            {
-                w.WriteStartArray("orderBy");
-                foreach (var (path, descending) in OrderBy)
-                {
-                    w.WriteStartObject();
-                    w.WriteStartObject("field");
-                    w.WriteString("fieldPath", path);
-                    w.WriteEndObject();
-                    w.WriteString("direction", descending ? "DESCENDING" : "ASCENDING");
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-            }
-
-            if (Limit is { } limit)
-            {
-                w.WriteNumber("limit", limit);
-            }
-
-            w.WriteEndObject();
             w.WriteEndObject();
         }
 
-        return buffer.ToArray();
-    }
+        if (Where is { } where)
+        {
+            w.WritePropertyName("where");
+            where.Write(w);
+        }
+
+        if (OrderBy.Count > 0)
+        {
+            w.WriteStartArray("orderBy");
+            foreach (var (path, descending) in OrderBy)
+            {
+                w.WriteStartObject();
+                w.WriteStartObject("field");
+                w.WriteString("fieldPath", path);
+                w.WriteEndObject();
+                w.WriteString("direction", descending ? "DESCENDING" : "ASCENDING");
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        if (Limit is { } limit)
+        {
+            w.WriteNumber("limit", limit);
+        }
+
+        w.WriteEndObject();
+        w.WriteEndObject();
+    });
 }
 
 /// <summary>A <c>where</c> clause: a <c>fieldFilter</c> or a <c>compositeFilter</c> (AND / OR).</summary>

@@ -121,7 +121,7 @@ public static class FirestoreSafeValue
             case JsonValueKind.Object or JsonValueKind.Array:
                 return String(writer, value.GetRawText()); // kept as its JSON text: Firestore could not store it as it is
             case JsonValueKind.String:
-                return String(writer, Text(value) ?? value.GetRawText());
+                return String(writer, UnicodeText.Read(value) ?? value.GetRawText());
             case JsonValueKind.Number when value.TryGetInt64(out var whole):
                 return Integer(writer, whole);
             case JsonValueKind.Number when value.TryGetDouble(out var number) && double.IsFinite(number):
@@ -155,18 +155,5 @@ public static class FirestoreSafeValue
 
         return name.Length > 0 && !ConversationId.IsReserved(name) && UnicodeText.IsWellFormed(name)
             && Encoding.UTF8.GetByteCount(name) <= MaxKeyBytes;
-    }
-
-    private static string? Text(JsonElement value)
-    {
-        try
-        {
-            var text = value.GetString()!;
-            return UnicodeText.IsWellFormed(text) ? text : null;
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
     }
 }

@@ -11,6 +11,34 @@ namespace ElevenLabs.Functions.Firestore;
 /// </summary>
 public static class FirestoreValues
 {
+    /// <summary>The JSON <paramref name="write"/> writes, as UTF-8: a request body.</summary>
+    public static byte[] Json(Action<Utf8JsonWriter> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        // Written straight into a growable buffer: through a MemoryStream the writer would buffer it once more.
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            write(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>A document, <c>{"fields":{...}}</c>, with the fields <paramref name="writeFields"/> writes into that object.</summary>
+    public static byte[] Document(Action<Utf8JsonWriter> writeFields)
+    {
+        ArgumentNullException.ThrowIfNull(writeFields);
+        return Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("fields");
+            writeFields(w);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        });
+    }
+
     /// <summary>Writes plain JSON as a Firestore value (<c>{"stringValue": ...}</c>, <c>{"mapValue": ...}</c>, ...).</summary>
     public static void WriteFirestoreValue(Utf8JsonWriter writer, JsonElement value)
     {

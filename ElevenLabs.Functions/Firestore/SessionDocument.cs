@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using ElevenLabs.Functions.Sessions;
 using ElevenLabs.Functions.Store;
@@ -16,7 +15,7 @@ public static class SessionDocument
     public const string ExpireAtField = "expireAt";
 
     /// <summary><c>{"fields":{...}}</c> with every field of the session.</summary>
-    public static byte[] Write(Session session) => WriteFields(w => WriteFields(w, session));
+    public static byte[] Write(Session session) => FirestoreValues.Document(w => WriteFields(w, session));
 
     /// <summary>Every field of the session, as properties of the <c>fields</c> object <paramref name="w"/> is in.</summary>
     public static void WriteFields(Utf8JsonWriter w, Session session)
@@ -71,7 +70,7 @@ public static class SessionDocument
     public static (byte[] Body, IReadOnlyList<string> FieldPaths) WriteChanges(SessionChanges changes)
     {
         var paths = new List<string>();
-        var body = WriteFields(w =>
+        var body = FirestoreValues.Document(w =>
         {
             void Add(string name, Action write)
             {
@@ -159,22 +158,6 @@ public static class SessionDocument
             ExpireAt = Timestamp(fields, ExpireAtField),
         };
         return new StoredSession(session, updateTime);
-    }
-
-    private static byte[] WriteFields(Action<Utf8JsonWriter> write)
-    {
-        // Written straight into a growable buffer: through a MemoryStream the writer would buffer it once more.
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteStartObject("fields");
-            write(writer);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
     }
 
     private static void String(Utf8JsonWriter writer, string name, string? value)

@@ -1,8 +1,6 @@
 using Azure.Core;
 using Azure.Identity;
 using ElevenLabs.Functions.Secrets;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 

@@ -130,7 +130,7 @@ public sealed partial class RecordingStore
                 {
                     if (item.Name.EndsWith(".mp3", StringComparison.Ordinal) && item.Name.IndexOf('/', prefix.Length) < 0)
                     {
-                        found.Add(new StoredRecording(item.Name[prefix.Length..^4], item.Properties.ContentLength ?? 0, item.Properties.LastModified));
+                        found.Add(new StoredRecording(item.Name[prefix.Length..^4], item.Properties.ContentLength ?? 0));
                     }
                 }
 

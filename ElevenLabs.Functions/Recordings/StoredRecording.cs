@@ -1,7 +1,7 @@
 namespace ElevenLabs.Functions.Recordings;
 
-/// <summary>One recording kept for a session: the ElevenLabs conversation it is of, its size, when it was written.</summary>
-public sealed record StoredRecording(string ElevenLabsConversationId, long Bytes, DateTimeOffset? WrittenAt);
+/// <summary>One recording kept for a session: the ElevenLabs conversation it is of, and its size.</summary>
+public sealed record StoredRecording(string ElevenLabsConversationId, long Bytes);
 
 /// <summary>A read-only link to one recording, valid until <see cref="ExpiresAt"/>: a credential, so it never prints.</summary>
 public sealed record RecordingLink(Uri Url, DateTimeOffset ExpiresAt)

@@ -73,7 +73,7 @@ public static class SessionMetadata
 
                 return null;
             case JsonValueKind.String:
-                return IsText(value) ? null : $"{path} is not valid Unicode text.";
+                return UnicodeText.Read(value) is null ? $"{path} is not valid Unicode text." : null;
             case JsonValueKind.Number:
                 return value.TryGetInt64(out _) || (value.TryGetDouble(out var number) && double.IsFinite(number))
                     ? null
@@ -111,18 +111,6 @@ public static class SessionMetadata
         catch (InvalidOperationException)
         {
             return null;
-        }
-    }
-
-    private static bool IsText(JsonElement value)
-    {
-        try
-        {
-            return UnicodeText.IsWellFormed(value.GetString()!);
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
         }
     }
 

@@ -31,14 +31,7 @@ public sealed partial class SessionService(
     /// </summary>
     public async Task<SessionWithUrl> CreateAsync(Caller caller, NewSession request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var agentId = options.CurrentValue.AgentId;
-        var (session, signed) = await quota.CreateAsync(store, caller, async ct =>
-        {
-            var signed = await elevenLabs.GetSignedUrlAsync(agentId, ct);
-            return (NewActiveSession(caller, request, agentId, signed.ConversationId), signed);
-        }, cancellationToken);
-        LogCreated(logger, session.ConversationId, session.AgentId);
+        var (session, signed) = await CreateAsync(caller, request, elevenLabs.GetSignedUrlAsync, s => s.ConversationId, cancellationToken);
         return new SessionWithUrl(session, signed);
     }
 
@@ -49,15 +42,26 @@ public sealed partial class SessionService(
     /// </summary>
     public async Task<SessionWithToken> CreateWithTokenAsync(Caller caller, NewSession request, CancellationToken cancellationToken = default)
     {
+        var (session, token) = await CreateAsync(caller, request, elevenLabs.GetConversationTokenAsync, t => t.ConversationId, cancellationToken);
+        return new SessionWithToken(session, token);
+    }
+
+    /// <summary>
+    /// Asks ElevenLabs (<paramref name="issue"/>: a signed URL or a token for the agent), then writes the session under
+    /// the daily quota, with the ElevenLabs id the answer carried.
+    /// </summary>
+    private async Task<(Session Session, TIssued Issued)> CreateAsync<TIssued>(Caller caller, NewSession request,
+        Func<string, CancellationToken, Task<TIssued>> issue, Func<TIssued, string?> elevenLabsId, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(request);
         var agentId = options.CurrentValue.AgentId;
-        var (session, token) = await quota.CreateAsync(store, caller, async ct =>
+        var created = await quota.CreateAsync(store, caller, async ct =>
         {
-            var token = await elevenLabs.GetConversationTokenAsync(agentId, ct);
-            return (NewActiveSession(caller, request, agentId, token.ConversationId), token);
+            var issued = await issue(agentId, ct);
+            return (NewActiveSession(caller, request, agentId, elevenLabsId(issued)), issued);
         }, cancellationToken);
-        LogCreated(logger, session.ConversationId, session.AgentId);
-        return new SessionWithToken(session, token);
+        LogCreated(logger, created.Session.ConversationId, created.Session.AgentId);
+        return created;
     }
 
     /// <summary>

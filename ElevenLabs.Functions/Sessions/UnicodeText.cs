@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Json;
 
 namespace ElevenLabs.Functions.Sessions;
 
@@ -26,5 +27,22 @@ public static class UnicodeText
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// A JSON string's text, or null when it is not well-formed: a lone surrogate escape such as <c>\ud800</c> (which
+    /// <see cref="JsonElement.GetString"/> may refuse outright).
+    /// </summary>
+    public static string? Read(JsonElement value)
+    {
+        try
+        {
+            var text = value.GetString()!;
+            return UnicodeText.IsWellFormed(text) ? text : null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 }

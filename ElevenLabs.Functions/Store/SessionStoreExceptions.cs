@@ -1,5 +1,3 @@
-using ElevenLabs.Functions.Sessions;
-
 namespace ElevenLabs.Functions.Store;
 
 /// <summary>The session store could not do what was asked. The message never holds a credential.</summary>

@@ -29,18 +29,13 @@ public sealed partial class CallReconciler(
     /// <summary>The most sessions one run takes; the rest wait for the next run.</summary>
     public const int MaxPerRun = 200;
 
-    private const int Parallelism = 4;
-
     /// <summary>Runs the pass once; what it did with each session's pending calls.</summary>
     /// <exception cref="SessionStoreException">The sessions with calls pending could not be queried (nothing was written).</exception>
     public async Task<IReadOnlyList<(string ConversationId, string ElevenLabsConversationId, ReconcileOutcome Outcome)>> RunAsync(CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNowToMicrosecond();
         var due = await store.FindPendingCallsAsync(now, MaxPerRun, cancellationToken);
-        var results = new List<(string, string, ReconcileOutcome)>[due.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, due.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-            async (i, token) => results[i] = await ReconcileAsync(due[i], now, token));
+        var results = await SessionSweeper.EachAsync(due, (stored, token) => ReconcileAsync(stored, now, token), cancellationToken);
         var all = results.SelectMany(r => r).ToList();
         LogRun(logger, due.Count, all.Count(r => r.Item3 == ReconcileOutcome.Recovered), all.Count(r => r.Item3 == ReconcileOutcome.AlreadyStored),
             all.Count(r => r.Item3 == ReconcileOutcome.NotFinished), all.Count(r => r.Item3 == ReconcileOutcome.GivenUp), all.Count(r => r.Item3 == ReconcileOutcome.Failed));

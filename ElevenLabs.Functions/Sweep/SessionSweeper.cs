@@ -44,11 +44,7 @@ public sealed partial class SessionSweeper(
     {
         var now = time.GetUtcNowToMicrosecond();
         var idle = await store.FindIdleAsync(now - options.CurrentValue.MaxIdle, MaxPerRun, cancellationToken);
-        var outcomes = new SweepOutcome[idle.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, idle.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-            async (i, token) => outcomes[i] = await SweepAsync(idle[i], now, token));
-
+        var outcomes = await EachAsync(idle, (stored, token) => SweepAsync(stored, now, token), cancellationToken);
         var result = new SweepResult([.. idle.Select((s, i) => (s.Session.ConversationId, outcomes[i]))]);
         LogRun(logger, idle.Count, result.Count(SweepOutcome.Ended), result.Count(SweepOutcome.Expired),
             result.Count(SweepOutcome.LeftAlone), result.Count(SweepOutcome.ChangedMeanwhile), result.Count(SweepOutcome.Failed));
@@ -75,6 +71,17 @@ public sealed partial class SessionSweeper(
             LogExpirationsFailed(logger, ex);
             return [];
         }
+    }
+
+    /// <summary><paramref name="run"/> for each of <paramref name="items"/>, <see cref="Parallelism"/> at a time; the results in their order.</summary>
+    internal static async Task<TResult[]> EachAsync<TItem, TResult>(IReadOnlyList<TItem> items, Func<TItem, CancellationToken, Task<TResult>> run,
+        CancellationToken cancellationToken)
+    {
+        var results = new TResult[items.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, items.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+            async (i, token) => results[i] = await run(items[i], token));
+        return results;
     }
 
     /// <summary>The erasures that stopped midway, finished; a store that cannot list them is logged, and the next run tries again.</summary>
@@ -119,13 +126,13 @@ public sealed partial class SessionSweeper(
             }
         }
 
-        if (call is { IsRunning: true } && now - (call.StartedAt ?? session.UpdatedAt) < MaxCallAge)
+        if (call is { IsRunning: true } && now - (call.Summary.StartedAt ?? session.UpdatedAt) < MaxCallAge)
         {
             LogLeftAlone(logger, session.ConversationId, call.ConversationId, call.Status);
             return SweepOutcome.LeftAlone;
         }
 
-        var summary = call is null ? null : Summary(call);
+        var summary = call?.Summary;
         var ends = call is { IsFinished: true };
         var changes = ends
             ? new SessionChanges
@@ -170,17 +177,6 @@ public sealed partial class SessionSweeper(
         LogExpired(logger, session.ConversationId, reason);
         return SweepOutcome.Expired;
     }
-
-    private static CallSummary Summary(ElevenLabsConversation call) => new()
-    {
-        ElevenLabsConversationId = call.ConversationId,
-        Status = call.Status,
-        CallDurationSecs = call.CallDurationSecs,
-        CallSuccessful = call.CallSuccessful,
-        TranscriptSummary = call.TranscriptSummary,
-        TerminationReason = call.TerminationReason,
-        StartedAt = call.StartedAt,
-    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep of idle sessions: {Found} found, {Ended} ended, {Expired} expired, {LeftAlone} left alone, {ChangedMeanwhile} changed meanwhile, {Failed} failed")]
     private static partial void LogRun(ILogger logger, int found, int ended, int expired, int leftAlone, int changedMeanwhile, int failed);

@@ -1,7 +1,6 @@
 using System.Globalization;
 using ElevenLabs.Functions.Sessions;
 using Microsoft.ApplicationInsights;
-using Microsoft.ApplicationInsights.Metrics;
 using static ElevenLabs.Functions.Telemetry.TelemetryNames;
 
 namespace ElevenLabs.Functions.Telemetry;
