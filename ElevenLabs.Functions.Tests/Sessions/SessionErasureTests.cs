@@ -15,9 +15,10 @@ namespace ElevenLabs.Functions.Tests.Sessions;
 /// ElevenLabs (conversations and their <c>DELETE</c>), Firestore (the REST stand-in), Azurite (recordings), and
 /// Application Insights' ingestion (the <c>SessionErased</c> event). A session with two calls, each with a transcript
 /// split into parts and a recording, all stored the way the app stores them (the webhook's events), is gone from each
-/// after one <c>delete_session</c>; a failure midway leaves it <c>deleting</c>, answered as not found, and a retry or
-/// the next timer run finishes the job; another signed-in caller can delete nothing. Retention is on (30 days): a
-/// session past its <c>expireAt</c> is erased the same way by the next timer run, one within it is left.
+/// after one <c>delete_session</c>; a failure midway (ElevenLabs, Firestore or Blob Storage, the last reached through
+/// <see cref="StorageFaultFront"/>) leaves it <c>deleting</c>, answered as not found, what is left stored as it was,
+/// and a retry or the next timer run finishes the job; another signed-in caller can delete nothing. Retention is on
+/// (30 days): a session past its <c>expireAt</c> is erased the same way by the next timer run, one within it is left.
 /// </summary>
 [TestFixture(HostKind.SelfHosted)]
 [TestFixture(HostKind.Functions, Category = AppHost.FunctionsHostCategory)]
@@ -27,6 +28,7 @@ public sealed class SessionErasureTests(HostKind host)
     private readonly string _secret = WebhookSigner.NewSecret();
     private FirestoreRig _rig = null!;
     private Azurite _azurite = null!;
+    private StorageFaultFront _blob = null!;
     private OpenIdStandIn _provider = null!;
     private ApplicationInsightsStandIn _insights = null!;
     private AppHost _app = null!;
@@ -39,11 +41,12 @@ public sealed class SessionErasureTests(HostKind host)
     {
         _rig = await FirestoreRig.StartAsync();
         _azurite = await Azurite.StartAsync(https: false); // the worker process reaches it without trusting a test certificate
+        _blob = await StorageFaultFront.StartAsync(_azurite); // the app reaches Azurite through it: a Blob fault when a test says so
         _provider = await OpenIdStandIn.StartFirebaseAsync(Project);
         _insights = await ApplicationInsightsStandIn.StartAsync();
         _app = await AppHost.StartAsync(host, _rig.Settings([
             .. Settings.Firebase(_provider, Project),
-            ("Recordings:ConnectionString", _azurite.ConnectionString),
+            ("Recordings:ConnectionString", _blob.ConnectionString),
             ("ElevenLabs:WebhookSecret", _secret),
             ("ElevenLabs:MaxRetries", "0"),
             ("APPLICATIONINSIGHTS_CONNECTION_STRING", _insights.ConnectionString),
@@ -61,7 +64,7 @@ public sealed class SessionErasureTests(HostKind host)
             await _app.DisposeAsync();
         }
 
-        foreach (var standIn in new IAsyncDisposable?[] { _insights, _provider, _azurite, _rig })
+        foreach (var standIn in new IAsyncDisposable?[] { _insights, _provider, _blob, _azurite, _rig })
         {
             if (standIn is not null)
             {
@@ -74,6 +77,7 @@ public sealed class SessionErasureTests(HostKind host)
     public void Reset()
     {
         _rig.Reset();
+        _blob.Heal();
         _rig.ElevenLabs.IssueFreshConversationIds();
     }
 
@@ -128,12 +132,7 @@ public sealed class SessionErasureTests(HostKind host)
             "stopped at the failing conversation");
         Assert.That(await RecordingsAsync(id), Has.Count.EqualTo(2), "nothing after the failure was touched");
 
-        foreach (var action in new[] { "get_session", "get_signed_url", "get_conversation_token", "end_session", "get_results", "get_recording" })
-        {
-            var (gone, goneBody, _) = await _app.PostAsync(new { action, conversationId = id }, Alice);
-            Assert.That(gone, Is.EqualTo(404), $"{action}: {goneBody.ToJsonString()}");
-            ContractTests.AssertError(goneBody, "session_not_found");
-        }
+        await AssertGoneToEveryActionAsync(id);
 
         var callsBefore = StoredDocuments(id).Count;
         var (delivered, ack) = await DeliverAsync(ElevenLabsEvents.Transcription(elevenLabsIds[1], durationSecs: 999));
@@ -150,6 +149,91 @@ public sealed class SessionErasureTests(HostKind host)
         Assert.That(Int(retriedBody["data"]!["removed"]!["elevenLabsConversations"]), Is.EqualTo(1), "the one left; the first is gone there already (404)");
         Assert.That(Int(retriedBody["data"]!["removed"]!["calls"]), Is.EqualTo(2));
         await AssertGoneEverywhereAsync(id, elevenLabsIds);
+    }
+
+    /// <summary>
+    /// Firestore out (UNAVAILABLE, past the store's retries) or refusing (PERMISSION_DENIED) midway through its part: the
+    /// ElevenLabs conversations and the recordings are gone, the first call's transcript parts deleted, the rest not.
+    /// </summary>
+    [TestCase(503, "UNAVAILABLE", 503)]
+    [TestCase(403, "PERMISSION_DENIED", 502)]
+    public async Task AFirestoreFaultMidwayLeavesTheSessionDeletingAndARetryFinishesIt(int code, string status, int answered)
+    {
+        var bystander = await BystanderAsync();
+        var (id, elevenLabsIds) = await SessionWithTwoCallsAsync();
+        var before = Snapshot(id);
+        var parts = before.Keys.Count(d => d.Contains("/transcript/", StringComparison.Ordinal));
+        var commits = 0;
+        _rig.Firestore.FailWhere((method, path) => method == "POST" && path.EndsWith("/documents:commit", StringComparison.Ordinal)
+            && Interlocked.Increment(ref commits) > 1, status, code); // the first delete of transcript parts goes through
+
+        var (answer, body, response) = await _app.PostAsync(new { action = "delete_session", conversationId = id }, Alice);
+
+        Assert.That(answer, Is.EqualTo(answered), body.ToJsonString());
+        ContractTests.AssertError(body, "erasure_incomplete");
+        Assert.That(body["detail"]!.GetValue<string>(), Does.Contain("the session store failed midway"));
+        Assert.That(response.Headers.RetryAfter?.Delta, Is.EqualTo(ApiErrors.DefaultRetryAfter));
+        Assert.That(S(SessionDocument(id)!["status"]), Is.EqualTo("deleting"));
+        Assert.That(elevenLabsIds.Select(_rig.ElevenLabs.HasConversation), Is.All.False, "the steps before Firestore's were done");
+        Assert.That(await RecordingsAsync(id), Is.Empty);
+        var left = StoredDocuments(id);
+        var partsLeft = left.Count(d => d.Contains("/transcript/", StringComparison.Ordinal));
+        Assert.That(left.Count(d => !d.Contains("/transcript/", StringComparison.Ordinal)), Is.EqualTo(3), "the session and both calls are still there");
+        Assert.That(partsLeft, Is.InRange(1, parts - 1), "stopped midway: the first call's parts deleted, the second's not");
+        AssertUnchanged(before, left.Where(d => !d.EndsWith("/" + id, StringComparison.Ordinal)), "what is left is stored as it was");
+        await AssertGoneToEveryActionAsync(id);
+        await AssertUntouchedAsync(bystander);
+
+        _rig.Firestore.ClearFaults();
+        var (retried, retriedBody, _) = await _app.PostAsync(new { action = "delete_session", conversationId = id }, Alice);
+
+        Assert.That(retried, Is.EqualTo(200), retriedBody.ToJsonString());
+        var removed = retriedBody["data"]!["removed"]!;
+        Assert.That((Int(removed["elevenLabsConversations"]), Int(removed["recordings"]), Int(removed["calls"]), Int(removed["transcriptParts"])),
+            Is.EqualTo((0, 0, 2, partsLeft)), "what was left, and only that");
+        await AssertGoneEverywhereAsync(id, elevenLabsIds);
+        await AssertUntouchedAsync(bystander);
+    }
+
+    /// <summary>
+    /// Blob Storage busy (503 ServerBusy, past the client's retries) or refusing (403 AuthorizationPermissionMismatch: the
+    /// identity without its role) midway through the recordings: one deleted, the other not, no Firestore document touched.
+    /// </summary>
+    [TestCase(503, "ServerBusy", "The server is busy.", 503)]
+    [TestCase(403, "AuthorizationPermissionMismatch", "This request is not authorized to perform this operation using this permission.", 502)]
+    public async Task ABlobStorageFaultMidwayLeavesTheSessionDeletingAndARetryFinishesIt(int code, string error, string message, int answered)
+    {
+        var bystander = await BystanderAsync();
+        var (id, elevenLabsIds) = await SessionWithTwoCallsAsync();
+        var before = Snapshot(id);
+        var parts = before.Keys.Count(d => d.Contains("/transcript/", StringComparison.Ordinal));
+        var deletes = 0;
+        _blob.FailWhere((method, _) => method == "DELETE" && Interlocked.Increment(ref deletes) > 1, code, error, message); // the first recording's delete goes through
+
+        var (answer, body, response) = await _app.PostAsync(new { action = "delete_session", conversationId = id }, Alice);
+
+        Assert.That(answer, Is.EqualTo(answered), body.ToJsonString());
+        ContractTests.AssertError(body, "erasure_incomplete");
+        Assert.That(body["detail"]!.GetValue<string>(), Does.Contain("Blob Storage failed midway"));
+        Assert.That(response.Headers.RetryAfter?.Delta, Is.EqualTo(ApiErrors.DefaultRetryAfter));
+        Assert.That(_blob.Failed, Is.GreaterThanOrEqualTo(1), "the fault was met");
+        Assert.That(S(SessionDocument(id)!["status"]), Is.EqualTo("deleting"));
+        Assert.That(elevenLabsIds.Select(_rig.ElevenLabs.HasConversation), Is.All.False, "the step before Blob Storage's was done");
+        Assert.That(await RecordingsAsync(id), Has.Count.EqualTo(1), "stopped midway: one recording deleted, the other not");
+        Assert.That(StoredDocuments(id), Is.EqualTo(before.Keys.Order(StringComparer.Ordinal)), "no Firestore document was deleted");
+        AssertUnchanged(before, before.Keys.Where(d => !d.EndsWith("/" + id, StringComparison.Ordinal)), "every call and transcript part as it was");
+        await AssertGoneToEveryActionAsync(id);
+        await AssertUntouchedAsync(bystander);
+
+        _blob.Heal();
+        var (retried, retriedBody, _) = await _app.PostAsync(new { action = "delete_session", conversationId = id }, Alice);
+
+        Assert.That(retried, Is.EqualTo(200), retriedBody.ToJsonString());
+        var removed = retriedBody["data"]!["removed"]!;
+        Assert.That((Int(removed["elevenLabsConversations"]), Int(removed["recordings"]), Int(removed["calls"]), Int(removed["transcriptParts"])),
+            Is.EqualTo((0, 1, 2, parts)), "what was left, and only that");
+        await AssertGoneEverywhereAsync(id, elevenLabsIds);
+        await AssertUntouchedAsync(bystander);
     }
 
     [Test]
@@ -264,6 +348,45 @@ public sealed class SessionErasureTests(HostKind host)
         Assert.That(await RecordingsAsync(id), Is.Empty, "Blob Storage has no recording left");
         var (status, body, _) = await _app.PostAsync(new { action = "get_session", conversationId = id }, Alice);
         Assert.That(status, Is.EqualTo(404), body.ToJsonString());
+    }
+
+    /// <summary>Every other action on the session answers it as not found (the owner's detail says it is being deleted).</summary>
+    private async Task AssertGoneToEveryActionAsync(string id)
+    {
+        foreach (var action in new[] { "get_session", "get_signed_url", "get_conversation_token", "end_session", "get_results", "get_recording" })
+        {
+            var (gone, goneBody, _) = await _app.PostAsync(new { action, conversationId = id }, Alice);
+            Assert.That(gone, Is.EqualTo(404), $"{action}: {goneBody.ToJsonString()}");
+            ContractTests.AssertError(goneBody, "session_not_found");
+        }
+    }
+
+    /// <summary>Another session of Alice's, with its document as stored: what an erasure must leave alone.</summary>
+    private async Task<(string Id, Dictionary<string, string> Documents)> BystanderAsync()
+    {
+        var (status, created, _) = await _app.PostAsync(new { action = "create_session", userId = "user123", candidateId = "candidate789" }, Alice);
+        Assert.That(status, Is.EqualTo(200), created.ToJsonString());
+        var id = created["conversationId"]!.GetValue<string>();
+        return (id, Snapshot(id));
+    }
+
+    private async Task AssertUntouchedAsync((string Id, Dictionary<string, string> Documents) bystander)
+    {
+        Assert.That(Snapshot(bystander.Id), Is.EqualTo(bystander.Documents), "another session's documents are as they were");
+        var (status, body, _) = await _app.PostAsync(new { action = "get_session", conversationId = bystander.Id }, Alice);
+        Assert.That(status, Is.EqualTo(200), body.ToJsonString());
+    }
+
+    /// <summary>The session's documents (<see cref="StoredDocuments"/>) with their fields as stored, by name.</summary>
+    private Dictionary<string, string> Snapshot(string id) =>
+        StoredDocuments(id).ToDictionary(d => d, d => _rig.Firestore.Documents[d].Fields.ToJsonString(), StringComparer.Ordinal);
+
+    private void AssertUnchanged(Dictionary<string, string> before, IEnumerable<string> names, string because)
+    {
+        foreach (var name in names)
+        {
+            Assert.That(_rig.Firestore.Documents[name].Fields.ToJsonString(), Is.EqualTo(before[name]), $"{because}: {name}");
+        }
     }
 
     /// <summary>The sweep's timer, now: the hosted sweep's use case self-hosted, the timer function through the host's admin path.</summary>

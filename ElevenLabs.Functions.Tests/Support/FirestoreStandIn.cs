@@ -27,6 +27,7 @@ public sealed partial class FirestoreStandIn : IAsyncDisposable
     private readonly ConcurrentDictionary<string, string> _tokens = new();
     private readonly ConcurrentQueue<(int Code, string Status)> _faults = new();
     private readonly ConcurrentQueue<CreateFault> _createFaults = new();
+    private volatile StandingFault? _standingFault;
     private long _clock;
 
     private FirestoreStandIn(WebApplication app)
@@ -89,6 +90,12 @@ public sealed partial class FirestoreStandIn : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Every document call that <paramref name="matches"/> (its method and path) fails with this canonical status until
+    /// <see cref="ClearFaults"/>, however often it is retried: one kind of call out, met midway through a piece of work.
+    /// </summary>
+    public void FailWhere(Func<string, string, bool> matches, string status, int code) => _standingFault = new StandingFault(matches, code, status);
+
     /// <summary>The next <paramref name="count"/> creates meet <paramref name="fault"/> (after any <see cref="Fail"/>).</summary>
     public void FailCreates(CreateFault fault, int count = 1)
     {
@@ -105,6 +112,7 @@ public sealed partial class FirestoreStandIn : IAsyncDisposable
     {
         _faults.Clear();
         _createFaults.Clear();
+        _standingFault = null;
         Down = false;
     }
 
@@ -150,6 +158,12 @@ public sealed partial class FirestoreStandIn : IAsyncDisposable
         if (_faults.TryDequeue(out var fault))
         {
             await ErrorAsync(context, fault.Code, fault.Status, "Injected failure.");
+            return;
+        }
+
+        if (_standingFault is { } standing && standing.Matches(context.Request.Method, context.Request.Path.Value!))
+        {
+            await ErrorAsync(context, standing.Code, standing.Status, "Injected failure.");
             return;
         }
 
@@ -554,4 +568,6 @@ public sealed partial class FirestoreStandIn : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
+
+    private sealed record StandingFault(Func<string, string, bool> Matches, int Code, string Status);
 }
