@@ -113,6 +113,52 @@ public sealed class OpenApiDocumentTests : AppFixture<ElevenLabsStandIn>
         }
     }
 
+    /// <summary>
+    /// Every answer's example is that answer's shape (the schema a client generates its types from), and the ones issue 22
+    /// added are there: <c>delete_session</c>'s answer (a <c>SessionDeletedResponse</c>), and a not-ready example for
+    /// each code only readiness gives.
+    /// </summary>
+    [Test]
+    public void EveryResponseExampleMatchesItsSchemaAndDeleteSessionAndEachReadinessCodeHaveOne()
+    {
+        static string Escape(string segment) => segment.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+        var found = new List<string>();
+        foreach (var (path, item) in Document["paths"]!.AsObject())
+        {
+            foreach (var (method, operation) in item!.AsObject().Where(o => o.Value is JsonObject { } op && op.ContainsKey("responses")))
+            {
+                foreach (var (status, response) in operation!["responses"]!.AsObject())
+                {
+                    foreach (var (mediaType, content) in response!["content"]?.AsObject() ?? [])
+                    {
+                        foreach (var (name, example) in content!["examples"]?.AsObject() ?? [])
+                        {
+                            var pointer = $"/paths/{Escape(path)}/{method}/responses/{status}/content/{Escape(mediaType)}/schema";
+                            using var value = JsonDocument.Parse(example!["value"]!.ToJsonString());
+                            var (valid, errors) = OpenApiContract.App.Evaluate(pointer, value.RootElement);
+                            Assert.That(valid, Is.True, $"{method} {path} {status} example {name}: {errors}");
+                            found.Add($"{method} {path} {status} {name}");
+                        }
+                    }
+                }
+            }
+        }
+
+        Assert.That(found, Does.Contain("post /elevenlabs-conversation 200 delete_session"), string.Join(", ", found));
+        var deleted = Document["paths"]!["/elevenlabs-conversation"]!["post"]!["responses"]!["200"]!["content"]!["application/json"]!["examples"]!["delete_session"]!["value"]!;
+        using (var deletedValue = JsonDocument.Parse(deleted.ToJsonString()))
+        {
+            var (valid, errors) = OpenApiContract.App.Evaluate("/components/schemas/SessionDeletedResponse", deletedValue.RootElement);
+            Assert.That(valid, Is.True, "delete_session's example is its own answer's shape: " + errors);
+        }
+
+        var notReady = Document["paths"]!["/elevenlabs-conversation/ready"]!["get"]!["responses"]!["503"]!["content"]!["application/json"]!["examples"]!.AsObject();
+        var exampleCodes = notReady.Select(e => e.Value!["value"]!["checks"]!.AsObject().Select(c => c.Value!["code"]?.GetValue<string>()).OfType<string>())
+            .SelectMany(c => c).ToList();
+        Assert.That(exampleCodes, Is.SupersetOf(Schema("ReadinessCode")["enum"]!.AsArray().Select(c => c!.GetValue<string>())),
+            "each readiness-only code has a not-ready example");
+    }
+
     /// <summary>Every shape of failure the error mapping knows, as it reaches the client.</summary>
     private static IEnumerable<TestCaseData> Failures()
     {
@@ -133,6 +179,8 @@ public sealed class OpenApiDocumentTests : AppFixture<ElevenLabsStandIn>
             new SecretUnavailableException(SecretKind.ElevenLabsApiKey, "403", transient: false),
             .. Enum.GetValues<ElevenLabsFailure>().Select(f => new ElevenLabsException(f, f.ToString())),
             .. Enum.GetValues<SessionStoreFailure>().Select(f => new SessionStoreException(f, f.ToString())),
+            new SessionErasureException("conv_x", "Blob Storage", transient: true, new InvalidOperationException("503 ServerBusy")),
+            new SessionErasureException("conv_x", "the session store", transient: false, new SessionStoreException(SessionStoreFailure.Failed, "PERMISSION_DENIED")),
             new InvalidOperationException("a bug"),
         ];
         return exceptions.Select(e => new TestCaseData(e).SetArgDisplayNames(e.GetType().Name + ": " + e.Message));
