@@ -104,6 +104,8 @@ public sealed class SweepTriggerTests(HostKind host)
         sweep.Idle(idle, TimeSpan.FromHours(3));
 
         await SweepApp.WaitAsync(() => sweep.Status(idle) == "expired", "the scheduled run to expire the idle session");
+        // The session is written midway through the run; the run's lines come after it (under the host over its log stream).
+        await sweep.RunEndedAsync();
 
         Assert.That(function.Schedule, Is.EqualTo("*/2 * * * * *"), "the schedule the host resolved from the app setting");
         Assert.That(sweep.Runs, Is.Not.Empty);
