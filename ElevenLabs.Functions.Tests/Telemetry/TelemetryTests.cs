@@ -269,7 +269,7 @@ public sealed class TelemetryTests(HostKind host)
         Assert.That(status, Is.EqualTo(200), created.ToJsonString());
         var id = created["conversationId"]!.GetValue<string>();
         var transcription = ElevenLabsEvents.Transcription(_elevenLabs.IssuedConversationIds[^1], id,
-            turns: [("agent", "Hello Jane, please tell me about yourself."), ("user", "I live at 12 Elm Street, Springfield, and my salary is 91000.")]);
+            turns: [("agent", "Hello Jane, please tell me about yourself."), ("user", "I live at 12 Elm Street, Springfield, and my salary is 91000 dollars.")]);
         var bytes = ElevenLabsEvents.Bytes(transcription);
         var signature = WebhookSigner.Header(secret, DateTimeOffset.UtcNow, bytes);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/elevenlabs-webhook") { Content = new ByteArrayContent(bytes) };
@@ -286,7 +286,7 @@ public sealed class TelemetryTests(HostKind host)
         var wire = Wire(items);
         foreach (var personal in new[]
         {
-            "jane.doe@example.com", "cand-Jane-Doe-1987", "Jane Q. Doe", "555 0142", "12 Elm Street", "91000", "Hello Jane",
+            "jane.doe@example.com", "cand-Jane-Doe-1987", "Jane Q. Doe", "555 0142", "12 Elm Street", "91000 dollars", "Hello Jane",
             "The candidate described rebuilding a billing pipeline", "Clear answers", "Said seven years",
         })
         {
