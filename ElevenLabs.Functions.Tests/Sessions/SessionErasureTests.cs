@@ -93,8 +93,7 @@ public sealed class SessionErasureTests(HostKind host)
 
         Assert.That(status, Is.EqualTo(200), body.ToJsonString());
         Assert.That(body["data"]!["status"]!.GetValue<string>(), Is.EqualTo("deleted"));
-        var removed = body["data"]!["removed"]!;
-        Assert.That((Int(removed["elevenLabsConversations"]), Int(removed["recordings"]), Int(removed["calls"]), Int(removed["transcriptParts"])),
+        Assert.That(Removed(body),
             Is.EqualTo((2, 2, 2, parts)));
         Assert.That(elevenLabsIds.Select(_rig.ElevenLabs.HasConversation), Is.All.False, "ElevenLabs has neither conversation");
         Assert.That(_rig.ElevenLabs.DeletedConversations, Is.EquivalentTo(elevenLabsIds));
@@ -188,8 +187,7 @@ public sealed class SessionErasureTests(HostKind host)
         var (retried, retriedBody, _) = await _app.PostAsync(new { action = "delete_session", conversationId = id }, Alice);
 
         Assert.That(retried, Is.EqualTo(200), retriedBody.ToJsonString());
-        var removed = retriedBody["data"]!["removed"]!;
-        Assert.That((Int(removed["elevenLabsConversations"]), Int(removed["recordings"]), Int(removed["calls"]), Int(removed["transcriptParts"])),
+        Assert.That(Removed(retriedBody),
             Is.EqualTo((0, 0, 2, partsLeft)), "what was left, and only that");
         await AssertGoneEverywhereAsync(id, elevenLabsIds);
         await AssertUntouchedAsync(bystander);
@@ -229,8 +227,7 @@ public sealed class SessionErasureTests(HostKind host)
         var (retried, retriedBody, _) = await _app.PostAsync(new { action = "delete_session", conversationId = id }, Alice);
 
         Assert.That(retried, Is.EqualTo(200), retriedBody.ToJsonString());
-        var removed = retriedBody["data"]!["removed"]!;
-        Assert.That((Int(removed["elevenLabsConversations"]), Int(removed["recordings"]), Int(removed["calls"]), Int(removed["transcriptParts"])),
+        Assert.That(Removed(retriedBody),
             Is.EqualTo((0, 1, 2, parts)), "what was left, and only that");
         await AssertGoneEverywhereAsync(id, elevenLabsIds);
         await AssertUntouchedAsync(bystander);
@@ -460,4 +457,11 @@ public sealed class SessionErasureTests(HostKind host)
     private static string S(JsonNode? value) => value is JsonObject typed ? typed["stringValue"]!.GetValue<string>() : value!.GetValue<string>();
 
     private static int Int(JsonNode? value) => value!.GetValue<int>();
+
+    /// <summary>The answer's <c>data.removed</c>: ElevenLabs conversations, recordings, calls, transcript parts.</summary>
+    private static (int Conversations, int Recordings, int Calls, int TranscriptParts) Removed(JsonNode answer)
+    {
+        var removed = answer["data"]!["removed"]!;
+        return (Int(removed["elevenLabsConversations"]), Int(removed["recordings"]), Int(removed["calls"]), Int(removed["transcriptParts"]));
+    }
 }

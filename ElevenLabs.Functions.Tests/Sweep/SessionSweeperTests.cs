@@ -213,11 +213,14 @@ public sealed class SessionSweeperTests(HostKind host)
         Assert.That(App.LogMessages(LogLevel.Warning), Has.Some.Contains(id).And.Contains("next sweep"));
     }
 
-    [Test]
-    public async Task AnAnswerWithoutAStatusLeavesTheSessionAlone()
+    /// <summary>An answer the app cannot use (no status, not JSON, a field of another type) is ElevenLabs failing, never a crash of the run.</summary>
+    [TestCase("""{"conversation_id":"x","transcript":[]}""")]
+    [TestCase("<html>Bad gateway</html>")]
+    [TestCase("""{"conversation_id":"x","status":5,"metadata":"none"}""")]
+    public async Task AnAnswerWithoutAUsableStatusLeavesTheSessionAlone(string answer)
     {
         var (id, _) = await _sweep.CreateSessionAsync();
-        ElevenLabs.ConversationsAnswer(200, """{"conversation_id":"x","transcript":[]}""");
+        ElevenLabs.ConversationsAnswer(200, answer);
         _sweep.Idle(id, PastMaxIdle);
 
         var run = await _sweep.SweepAsync();

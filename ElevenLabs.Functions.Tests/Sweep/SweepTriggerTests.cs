@@ -104,10 +104,10 @@ public sealed class SweepTriggerTests(HostKind host)
         sweep.Idle(idle, TimeSpan.FromHours(3));
 
         await SweepApp.WaitAsync(() => sweep.Status(idle) == "expired", "the scheduled run to expire the idle session");
-        // The session is written midway through the run; the run's lines come after it (under the host over its log stream).
+        // The session is written midway through the run; the run's lines come after it (under the host over its log
+        // stream): waiting for them is the check that the scheduled run ran to its end (it fails on a timeout).
         await sweep.RunEndedAsync();
 
         Assert.That(function.Schedule, Is.EqualTo("*/2 * * * * *"), "the schedule the host resolved from the app setting");
-        Assert.That(sweep.Runs, Is.Not.Empty);
     }
 }

@@ -82,22 +82,14 @@ public sealed partial class ElevenLabsClient(HttpClient http, ConversationTeleme
             return null;
         }
 
-        if (!response.IsSuccessStatusCode)
-        {
-            throw await ElevenLabsErrors.ReadAsync(response, time.GetUtcNow(), cancellationToken);
-        }
-
-        JsonElement document;
+        var document = await ReadAsync(response, ConversationDetailsJsonContext.Default.JsonElement, cancellationToken);
         ConversationDetailsResponse? body;
         try
         {
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            document = await JsonSerializer.DeserializeAsync(stream, ConversationDetailsJsonContext.Default.JsonElement, cancellationToken);
             body = document.ValueKind == JsonValueKind.Object ? document.Deserialize(ConversationDetailsJsonContext.Default.ConversationDetailsResponse) : null;
         }
         catch (JsonException)
         {
-            document = default;
             body = null;
         }
 
@@ -223,10 +215,9 @@ public sealed partial class ElevenLabsClient(HttpClient http, ConversationTeleme
         }
     }
 
-    /// <summary>A successful answer's body as <typeparamref name="T"/>, or null when it is not that JSON.</summary>
+    /// <summary>A successful answer's body as <typeparamref name="T"/>, or its default (null) when it is not that JSON.</summary>
     /// <exception cref="ElevenLabsException">ElevenLabs answered with an error status.</exception>
     private async Task<T?> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken cancellationToken)
-        where T : class
     {
         if (!response.IsSuccessStatusCode)
         {
@@ -240,7 +231,7 @@ public sealed partial class ElevenLabsClient(HttpClient http, ConversationTeleme
         }
         catch (JsonException)
         {
-            return null;
+            return default;
         }
     }
 

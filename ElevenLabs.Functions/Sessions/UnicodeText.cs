@@ -38,7 +38,7 @@ public static class UnicodeText
         try
         {
             var text = value.GetString()!;
-            return UnicodeText.IsWellFormed(text) ? text : null;
+            return IsWellFormed(text) ? text : null;
         }
         catch (InvalidOperationException)
         {
